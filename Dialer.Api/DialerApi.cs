@@ -1,0 +1,38 @@
+using Dialer.Api.Database;
+
+namespace Dialer.Api;
+
+/// <summary>
+/// The table of contents of the API: one line per capability. The entry points register Core and
+/// messaging first, so that `dialer demo` can compose the API with the worker in one process.
+/// </summary>
+public static class DialerApi
+{
+    public static WebApplicationBuilder AddDialerApi(this WebApplicationBuilder builder)
+    {
+        // Liveness, and readiness = PostgreSQL reachable and migrations current
+        builder.Services.AddDialerHealth();
+
+        builder.Services.AddRazorPages();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapDialerApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRoot });
+
+        app.MapDialerHealth();
+        app.MapOpenApi();
+        app.MapRazorPages();
+        return app;
+    }
+
+    // The API's wwwroot is copied beside its assembly, so the same files are served whether the API runs
+    // alone or inside `dialer demo`, and whatever the working directory.
+    static readonly Microsoft.Extensions.FileProviders.PhysicalFileProvider WebRoot =
+        new(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+}

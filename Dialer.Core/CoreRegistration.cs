@@ -1,0 +1,17 @@
+using Dialer.Core.Database;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dialer.Core;
+
+public static class CoreRegistration
+{
+    /// <summary>Data and domain: the database, the clock, and each capability's stores and workflows.</summary>
+    public static IServiceCollection AddDialerCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDialerDatabase(configuration);
+        return services;
+    }
+}

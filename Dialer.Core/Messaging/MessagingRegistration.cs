@@ -1,0 +1,46 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dialer.Core.Messaging;
+
+public static class MessagingRegistration
+{
+    /// <summary>
+    /// MassTransit on the configured transport, with the consumers the caller registers. In memory, events
+    /// reach only this process; API and worker replicas in separate processes need RabbitMQ.
+    /// </summary>
+    public static IServiceCollection AddDialerMessaging(this IServiceCollection services, IConfiguration configuration,
+        Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        var options = configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new();
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Without this, StartAsync returns before RabbitMQ's queues and bindings exist and the first
+        // publish on a fresh broker is silently lost (environment.md §3).
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+
+        services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            consumers?.Invoke(x);
+            if (options.Transport == MessagingTransport.RabbitMQ)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(options.RabbitMQ.Host, h =>
+                    {
+                        h.Username(options.RabbitMQ.Username);
+                        h.Password(options.RabbitMQ.Password);
+                    });
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+        });
+        return services;
+    }
+}

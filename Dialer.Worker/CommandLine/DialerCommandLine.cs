@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace Dialer.Worker.CommandLine;
+
+/// <summary>Every `dialer` command, each described for `dialer --help`.</summary>
+public static class DialerCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "Dialer: outbound re-activation calls for the Centri per l'Impiego. With no command, runs the worker (as 'dialer run').\n" +
+            "Configuration comes from appsettings.json beside the executable, environment variables (e.g. ConnectionStrings__Dialer) " +
+            "and, in Development, user secrets. Without ConnectionStrings:Dialer an embedded PostgreSQL is used.");
+
+        var run = HostCommands.Run();
+        root.Subcommands.Add(run);
+        root.Options.Add(HostCommands.MigrateFirst);
+        root.Action = run.Action;
+
+        root.Subcommands.Add(HostCommands.Demo());
+        root.Subcommands.Add(DatabaseCommands.Migrate());
+        root.Subcommands.Add(DatabaseCommands.Db());
+        return root;
+    }
+}

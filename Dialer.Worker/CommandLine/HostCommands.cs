@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Dialer.Api;
+using Dialer.Core;
+using Dialer.Core.Database;
+using Dialer.Core.Messaging;
+
+namespace Dialer.Worker.CommandLine;
+
+static class HostCommands
+{
+    public static readonly Option<bool> MigrateFirst = new("--migrate")
+    {
+        Description = "Apply pending migrations before starting (otherwise a database that is not current is refused).",
+        Recursive = true,
+    };
+
+    public static Command Run()
+    {
+        var command = new Command("run", "Run the worker: the clustered scheduler and the background loops, until Ctrl+C or SIGTERM.");
+        command.SetAction(async (parse, ct) =>
+        {
+            var builder = CommandHost.CreateBuilder();
+            await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);
+            builder.Services.AddDialerCore(builder.Configuration);
+            builder.Services.AddDialerMessaging(builder.Configuration);
+            builder.AddDialerWorker();
+            using var host = builder.Build();
+            await PrepareSchemaAsync(host.Services, parse.GetValue(MigrateFirst), ct);
+            await host.RunAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Demo()
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where the API and the pages listen.",
+            DefaultValueFactory = _ => "http://127.0.0.1:5080",
+        };
+        var command = new Command("demo", "Start the embedded PostgreSQL, migrate, and run the API and the worker in one process " +
+            "(default http://127.0.0.1:5080) until Ctrl+C, which also stops the PostgreSQL it started.") { urls };
+        command.SetAction(async (parse, ct) =>
+        {
+            var address = parse.GetValue(urls)!;
+            var builder = CommandHost.Apply(WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = [],
+                ContentRootPath = AppContext.BaseDirectory,
+                // The API's assembly is the application: Razor Pages are discovered from it.
+                ApplicationName = typeof(DialerApi).Assembly.GetName().Name,
+                EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+                    ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Development,
+            }));
+            builder.WebHost.UseUrls(address);
+
+            TerminalProgress.Step("Starting the database…");
+            await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);
+            builder.Services.AddDialerCore(builder.Configuration);
+            builder.Services.AddDialerMessaging(builder.Configuration);
+            builder.AddDialerApi();
+            builder.AddDialerWorker();
+            await using var app = builder.Build();
+            app.MapDialerApi();
+
+            await PrepareSchemaAsync(app.Services, migrate: true, ct);
+            await app.StartAsync(ct);
+            TerminalProgress.Step($"Dialer is running at {address}  (health: {address}/health/ready). Press Ctrl+C to stop.");
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+
+    static async Task PrepareSchemaAsync(IServiceProvider services, bool migrate, CancellationToken ct)
+    {
+        var migrator = services.GetRequiredService<Migrator>();
+        if (migrate)
+        {
+            await migrator.RunAsync(new TerminalProgress(), ct);
+            return;
+        }
+        var status = await migrator.StatusAsync(ct);
+        if (status.Unknown.Count > 0) throw new UnknownMigrationsException(status.Unknown);
+        if (status.Pending.Count > 0)
+            throw new InvalidOperationException(
+                $"The database lacks {status.Pending.Count} migration(s) ({string.Join(", ", status.Pending)}). " +
+                "Run `dialer migrate` first, or start with --migrate.");
+    }
+}

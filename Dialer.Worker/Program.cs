@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Dialer.Worker.CommandLine;
+
+// `dialer` is the worker's executable and the command line; with no command it runs the worker.
+// Ctrl+C and SIGTERM cancel the command's token; 30 s lets a host stop and the embedded PostgreSQL shut down.
+return await DialerCommandLine.Build().Parse(args).InvokeAsync(new InvocationConfiguration
+{
+    ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+});

@@ -138,6 +138,7 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger<Em
     /// <summary>Stops the cluster whoever started it (fast shutdown: clients are disconnected).</summary>
     public async Task StopAsync(CancellationToken ct)
     {
+        if (!(await StatusAsync(ct)).Running) return;
         var bin = FindBinaries(options.BinDirectory);
         await using (await LockAsync(ct))
         {
@@ -247,6 +248,7 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger<Em
     async Task<IAsyncDisposable> LockAsync(CancellationToken ct)
     {
         // A file lock serialises init, start and stop between processes sharing the cluster.
+        Directory.CreateDirectory(root);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
@@ -254,7 +256,7 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger<Em
             {
                 return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException ex) when (ex is not (DirectoryNotFoundException or FileNotFoundException) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(200, ct);
             }
@@ -330,4 +332,4 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger<Em
 
 public sealed record EmbeddedPostgresStatus(bool Initialised, bool Running, int? Pid, int? Port, string DataDirectory);
 
-public sealed class EmbeddedPostgresException(string message) : Exception(message);
+public sealed class EmbeddedPostgresException(string message) : DatabaseNotReadyException(message);

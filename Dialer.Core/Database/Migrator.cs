@@ -65,7 +65,7 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> logger)
             "SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: ct));
         var applied = journalExists
             ? (await conn.QueryAsync<AppliedMigration>(new CommandDefinition(
-                "SELECT version, applied_at FROM schema_migrations ORDER BY version", cancellationToken: ct))).ToList()
+                "SELECT version AS Version, applied_at AS AppliedAt FROM schema_migrations ORDER BY version", cancellationToken: ct))).ToList()
             : [];
         var known = Embedded.Select(m => m.Version).ToHashSet(StringComparer.Ordinal);
         var appliedSet = applied.Select(a => a.Version).ToHashSet(StringComparer.Ordinal);
@@ -114,9 +114,12 @@ public sealed record MigrationStatus(IReadOnlyList<AppliedMigration> Applied, IR
 /// <summary>Progress of a migration run: the version being applied (null when finished), how many are done, of how many.</summary>
 public sealed record MigrationProgress(string? Current, int Done, int Total);
 
-public sealed class UnknownMigrationsException(IReadOnlyList<string> versions) : Exception(
+public sealed class UnknownMigrationsException(IReadOnlyList<string> versions) : DatabaseNotReadyException(
     $"The database has migration(s) this build does not know: {string.Join(", ", versions)}. " +
     "It was migrated by a newer Dialer; run that version (or a newer one), never an older one, against it.")
 {
     public IReadOnlyList<string> Versions { get; } = versions;
 }
+
+/// <summary>The database cannot be used by this build as it is; the message says what to do.</summary>
+public class DatabaseNotReadyException(string message) : Exception(message);

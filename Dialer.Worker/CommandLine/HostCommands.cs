@@ -84,7 +84,7 @@ static class HostCommands
         var status = await migrator.StatusAsync(ct);
         if (status.Unknown.Count > 0) throw new UnknownMigrationsException(status.Unknown);
         if (status.Pending.Count > 0)
-            throw new InvalidOperationException(
+            throw new DatabaseNotReadyException(
                 $"The database lacks {status.Pending.Count} migration(s) ({string.Join(", ", status.Pending)}). " +
                 "Run `dialer migrate` first, or start with --migrate.");
     }

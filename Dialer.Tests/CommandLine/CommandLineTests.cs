@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Dialer.Worker.CommandLine;
+
+namespace Dialer.Tests.CommandLine;
+
+public sealed class CommandLineTests
+{
+    [Test]
+    public void Help_describes_every_command()
+    {
+        var output = new StringWriter();
+
+        var exit = DialerCommandLine.Build().Parse(["--help"]).Invoke(new InvocationConfiguration { Output = output });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            foreach (var command in new[] { "run", "demo", "migrate", "db" })
+                Assert.That(output.ToString(), Does.Match($@"\n\s+{command}\s+\S"), $"'{command}' is listed with a description");
+        });
+    }
+
+    [TestCase("db", "status", "start", "stop")]
+    [TestCase("demo", "--urls")]
+    public void Subcommand_help_lists_its_parts(string command, params string[] parts)
+    {
+        var output = new StringWriter();
+
+        DialerCommandLine.Build().Parse([command, "--help"]).Invoke(new InvocationConfiguration { Output = output });
+
+        Assert.That(output.ToString(), Does.Contain(parts[0]).And.Contain(parts[^1]));
+    }
+
+    [Test]
+    public async Task The_built_executable_prints_help()
+    {
+        var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add("--help");
+
+        using var process = Process.Start(psi)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(process.ExitCode, Is.Zero);
+            Assert.That(stdout, Does.Contain("Usage:").And.Contain("dialer [command] [options]").And.Contain("migrate"));
+        });
+    }
+
+    [Test]
+    public async Task Db_status_reports_a_current_database_with_exit_code_zero()
+    {
+        var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "db", "status" }) psi.ArgumentList.Add(a);
+        psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
+
+        using var process = Process.Start(psi)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(process.ExitCode, Is.Zero, stdout);
+            Assert.That(stdout, Does.Contain("Reachable:  yes").And.Contain("0 pending"));
+            Assert.That(stdout, Does.Not.Contain("Password"), "no secret in the output");
+        });
+    }
+}

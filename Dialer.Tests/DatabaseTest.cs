@@ -1,0 +1,28 @@
+namespace Dialer.Tests;
+
+/// <summary>Base for tests that touch the database: every table but the migration journal starts empty.</summary>
+public abstract class DatabaseTest
+{
+    protected static NpgsqlDataSource Db => TestDatabase.DataSource;
+
+    [SetUp]
+    public async Task CleanDatabaseAsync()
+    {
+        // One TRUNCATE over every table, so foreign keys between them never get in the way.
+        const string sql = """
+            DO $$
+            DECLARE tables text;
+            BEGIN
+                SELECT string_agg(format('%I.%I', schemaname, tablename), ', ')
+                INTO   tables
+                FROM   pg_tables
+                WHERE  schemaname = 'public' AND tablename <> 'schema_migrations';
+                IF tables IS NOT NULL THEN
+                    EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE';
+                END IF;
+            END $$;
+            """;
+        await using var conn = await Db.OpenConnectionAsync();
+        await conn.ExecuteAsync(sql);
+    }
+}

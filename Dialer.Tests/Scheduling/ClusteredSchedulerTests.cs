@@ -1,0 +1,90 @@
+using Dialer.Core;
+using Dialer.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Dialer.Tests.Scheduling;
+
+public sealed class ClusteredSchedulerTests : DatabaseTest
+{
+    const int Fires = 8;
+
+    [Test]
+    public async Task Each_trigger_fires_exactly_once_across_two_worker_hosts()
+    {
+        await using (var conn = await Db.OpenConnectionAsync())
+            await conn.ExecuteAsync("CREATE TABLE IF NOT EXISTS test_job_runs (scheduled_at timestamptz NOT NULL, instance_id text NOT NULL)");
+        // Both hosts register the same job and trigger, as replicas do; a fixed start keeps the schedule identical.
+        var start = DateTimeOffset.UtcNow.AddSeconds(6);
+
+        using var first = WorkerHost("node-a", start);
+        using var second = WorkerHost("node-b", start);
+        await first.StartAsync();
+        await second.StartAsync();
+        var runs = await WaitForRunsAsync(Fires, TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        runs = await RunsAsync();
+        await first.StopAsync();
+        await second.StopAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(runs, Has.Count.EqualTo(Fires), "one run per fire time, never two");
+            Assert.That(runs.Select(r => r.ScheduledAt), Is.Unique);
+            Assert.That(runs.Select(r => r.InstanceId), Has.All.AnyOf("node-a", "node-b"));
+        });
+    }
+
+    static IHost WorkerHost(string instanceId, DateTimeOffset start)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Dialer"] = TestDatabase.ConnectionString,
+            ["Scheduler:InstanceId"] = instanceId,
+            ["Scheduler:CheckinInterval"] = "00:00:02",
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddDialerCore(builder.Configuration);
+        builder.AddDialerWorker(q =>
+        {
+            var job = new JobKey("counting", "tests");
+            q.AddJob<CountingJob>(j => j.WithIdentity(job).StoreDurably());
+            q.AddTrigger(t => t.ForJob(job).WithIdentity("counting-every-second", "tests").StartAt(start)
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).WithRepeatCount(Fires - 1)));
+        });
+        return builder.Build();
+    }
+
+    static async Task<List<Run>> WaitForRunsAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        List<Run> runs;
+        while ((runs = await RunsAsync()).Count < count && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
+        return runs;
+    }
+
+    static async Task<List<Run>> RunsAsync()
+    {
+        await using var conn = await Db.OpenConnectionAsync();
+        return (await conn.QueryAsync<Run>("SELECT scheduled_at, instance_id FROM test_job_runs ORDER BY scheduled_at")).ToList();
+    }
+
+    sealed record Run(DateTime ScheduledAt, string InstanceId);
+
+    sealed class CountingJob(NpgsqlDataSource db) : IJob
+    {
+        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        {
+            await using var conn = await db.OpenConnectionAsync(cancellationToken);
+            await conn.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO test_job_runs (scheduled_at, instance_id) VALUES (@at, @instance)",
+                new { at = context.ScheduledFireTimeUtc!.Value.UtcDateTime, instance = context.Scheduler.SchedulerInstanceId },
+                cancellationToken: cancellationToken));
+        }
+    }
+}

@@ -62,9 +62,13 @@ public sealed class TestDatabase
         if (embedded is not null) await embedded.StopIfOwnedAsync(CancellationToken.None);
     }
 
-    /// <summary>The connection string of another database on the test server, created empty (dropped first if it exists).</summary>
-    public static async Task<string> CreateScratchDatabaseAsync(string name)
+    /// <summary>
+    /// The connection string of another database on the test server, created empty (dropped first if it exists).
+    /// Its name is prefixed with the test database's, so that suites on separate test databases never share one.
+    /// </summary>
+    public static async Task<string> CreateScratchDatabaseAsync(string suffix)
     {
+        var name = ScratchName(suffix);
         var csb = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
         await using (var conn = new NpgsqlConnection(csb.ConnectionString))
         {
@@ -75,14 +79,17 @@ public sealed class TestDatabase
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
-    public static async Task DropScratchDatabaseAsync(string name)
+    public static async Task DropScratchDatabaseAsync(string suffix)
     {
+        var name = ScratchName(suffix);
         NpgsqlConnection.ClearAllPools();
         var csb = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
         await using var conn = new NpgsqlConnection(csb.ConnectionString);
         await conn.OpenAsync();
         await conn.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
+
+    static string ScratchName(string suffix) => $"{new NpgsqlConnectionStringBuilder(ConnectionString).Database}_{suffix}";
 
     static async Task CreateDatabaseIfMissingAsync(string cs)
     {

@@ -39,7 +39,7 @@ public sealed class HealthAndPagesTests
     [Test]
     public async Task Ready_is_unhealthy_when_migrations_are_pending()
     {
-        const string scratch = "dialer_test_unmigrated";
+        const string scratch = "unmigrated";
         var cs = await TestDatabase.CreateScratchDatabaseAsync(scratch);
         try
         {

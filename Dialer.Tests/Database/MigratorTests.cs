@@ -6,7 +6,7 @@ namespace Dialer.Tests.Database;
 
 public sealed partial class MigratorTests
 {
-    const string Scratch = "dialer_test_migrator";
+    const string Scratch = "migrator";
     string connectionString = "";
 
     [SetUp]

@@ -13,7 +13,9 @@ public static class MessagingRegistration
     public static IServiceCollection AddDialerMessaging(this IServiceCollection services, IConfiguration configuration,
         Action<IBusRegistrationConfigurator>? consumers = null)
     {
-        var options = configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new();
+        // Bound now (not only at start-up) because the transport decides what is registered; an unknown
+        // transport name fails here with the configuration binder's message naming the setting.
+        var options = configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new();
         services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // Without this, StartAsync returns before RabbitMQ's queues and bindings exist and the first

@@ -1,6 +1,7 @@
 using Dialer.Core;
 using Dialer.Worker;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
@@ -16,15 +17,15 @@ public sealed class ClusteredSchedulerTests : DatabaseTest
     {
         await using (var conn = await Db.OpenConnectionAsync())
             await conn.ExecuteAsync("CREATE TABLE IF NOT EXISTS test_job_runs (scheduled_at timestamptz NOT NULL, instance_id text NOT NULL)");
-        // Both hosts register the same job and trigger, as replicas do, and a fixed start keeps the schedule
-        // identical. Registering replaces the stored trigger, which restarts a simple trigger's count: the start
-        // leaves time for both hosts to be up (even on a loaded machine) before the first fire.
-        var start = DateTimeOffset.UtcNow.AddSeconds(15);
-
-        using var first = WorkerHost("node-a", start);
-        using var second = WorkerHost("node-b", start);
+        using var first = WorkerHost("node-a");
+        using var second = WorkerHost("node-b");
         await first.StartAsync();
         await second.StartAsync();
+        // Scheduled once both nodes are up, through the shared store: whichever node acquires each fire runs it.
+        var scheduler = await first.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.ScheduleJob(TriggerBuilder.Create().ForJob(Job).WithIdentity("counting-every-second", "tests")
+            .StartAt(DateTimeOffset.UtcNow.AddSeconds(2))
+            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).WithRepeatCount(Fires - 1)).Build(), default);
         var runs = await WaitForRunsAsync(Fires, TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(2));
         runs = await RunsAsync();
@@ -39,7 +40,9 @@ public sealed class ClusteredSchedulerTests : DatabaseTest
         });
     }
 
-    static IHost WorkerHost(string instanceId, DateTimeOffset start)
+    static readonly JobKey Job = new("counting", "tests");
+
+    static IHost WorkerHost(string instanceId)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -50,13 +53,8 @@ public sealed class ClusteredSchedulerTests : DatabaseTest
         });
         builder.Logging.ClearProviders();
         builder.Services.AddDialerCore(builder.Configuration);
-        builder.AddDialerWorker(q =>
-        {
-            var job = new JobKey("counting", "tests");
-            q.AddJob<CountingJob>(j => j.WithIdentity(job).StoreDurably());
-            q.AddTrigger(t => t.ForJob(job).WithIdentity("counting-every-second", "tests").StartAt(start)
-                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).WithRepeatCount(Fires - 1)));
-        });
+        // Every node knows the job, as replicas with one configuration do.
+        builder.AddDialerWorker(q => q.AddJob<CountingJob>(j => j.WithIdentity(Job).StoreDurably()));
         return builder.Build();
     }
 

@@ -14,8 +14,11 @@ namespace Dialer.Api.Telephony.Emulator;
 /// </summary>
 static partial class TwilioRestApi
 {
-    /// <summary>Not ASP.NET routing: that is case-insensitive, and Twilio's paths are not (/calls is a 404).</summary>
-    public static void UseTwilioRestApi(this WebApplication app) => app.Run(HandleAsync);
+    /// <summary>
+    /// One fallback endpoint that matches the paths itself: ASP.NET routing is case-insensitive, and Twilio's paths are
+    /// not (/calls is a 404). Being the fallback, it leaves /_emulator to the control API.
+    /// </summary>
+    public static void UseTwilioRestApi(this WebApplication app) => app.MapFallback("{**path}", HandleAsync);
 
     static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

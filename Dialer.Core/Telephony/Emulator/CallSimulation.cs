@@ -343,7 +343,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
             if (CallStatus.IsTerminal(call.Status)) return;
             call.Status = status;
             call.Ended = call.Updated = now;
-            if (call.Answered is { } answered) call.Duration = (int)Math.Ceiling((now - answered).TotalSeconds);
+            if (call.Answered is { } answered) call.Duration = (int)Math.Round((now - answered).TotalSeconds);
         }
         call.Record(now, status, $"SIP {sipResponseCode}");
         int duration;

@@ -21,6 +21,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
     EmulatorOptions options;
     Random random;
     long ordinal;
+    int disposed;
 
     public TwilioEmulator(EmulatorOptions options, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -262,6 +263,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await stopping.CancelAsync();
         foreach (var call in calls.Values) call.Hangup.Cancel();
         try

@@ -11,7 +11,11 @@ namespace Dialer.Api.Telephony.Emulator;
 /// </summary>
 static class EmulatorControlApi
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,   // "+39…", not "\u002B39…"
+    };
 
     public static RouteGroupBuilder MapEmulatorControlApi(this IEndpointRouteBuilder app)
     {

@@ -55,8 +55,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             var ok = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp &&
                      (uri.Host is "127.0.0.1" or "localhost" or "[::1]" || uri.IsLoopback && uri.Host != "0.0.0.0");
             if (!ok)
-                throw new ArgumentException(
-                    $"The Twilio emulator listens on loopback only, over http (e.g. http://127.0.0.1:5081), not '{url}'.", nameof(urls));
+                throw new ArgumentException($"The Twilio emulator listens on loopback only, over http (e.g. http://127.0.0.1:5081), not '{url}'.");
         }
     }
 

@@ -79,12 +79,12 @@ static partial class TwilioRestApi
             await ApplyAsync(ctx, fault, created: null);
             return;
         }
-        var call = emulator.Create(form);
-        if (fault is not null) await ApplyAsync(ctx, fault, call);
-        else await WriteAsync(ctx, 201, CallResource.Of(call));
+        var (_, created) = emulator.Create(form);
+        if (fault is not null) await ApplyAsync(ctx, fault, created);
+        else await WriteAsync(ctx, 201, created);
     }
 
-    static async Task ApplyAsync(HttpContext ctx, CreateFault fault, EmulatedCall? created)
+    static async Task ApplyAsync(HttpContext ctx, CreateFault fault, CallResource? created)
     {
         switch (fault.Kind)
         {
@@ -110,7 +110,7 @@ static partial class TwilioRestApi
                     return;   // the client gave up, as intended
                 }
                 if (created is null) ctx.Abort();
-                else await WriteAsync(ctx, 201, CallResource.Of(created));   // far too late for any sane client timeout
+                else await WriteAsync(ctx, 201, created);   // far too late for any sane client timeout
                 break;
         }
     }

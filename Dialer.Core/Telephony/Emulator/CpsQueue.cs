@@ -23,19 +23,21 @@ public sealed class CpsQueue(TimeProvider time, Func<EmulatorOptions> options, F
         get { lock (gate) return [.. departures]; }
     }
 
-    /// <summary>Queues the call and returns the estimated wait (Twilio's <c>queue_time</c> at creation).</summary>
-    public TimeSpan Enqueue(EmulatedCall call)
+    /// <summary>How long a call queued now would wait (Twilio's <c>queue_time</c> estimate at creation).</summary>
+    public TimeSpan Estimate()
     {
-        TimeSpan estimate;
         lock (gate)
         {
             var now = time.GetUtcNow();
             var next = last is { } l && l + Interval > now ? l + Interval : now;
-            estimate = next - now + Interval * queued;
-            queued++;
+            return next - now + Interval * queued;
         }
+    }
+
+    public void Enqueue(EmulatedCall call)
+    {
+        lock (gate) queued++;
         waiting.Writer.TryWrite(call);
-        return estimate;
     }
 
     public void Reset()
@@ -53,7 +55,7 @@ public sealed class CpsQueue(TimeProvider time, Func<EmulatorOptions> options, F
         {
             while (waiting.Reader.TryRead(out var call))
             {
-                Interlocked.Decrement(ref queued);
+                lock (gate) queued--;
                 if (!IsQueued(call)) continue;   // canceled while it waited: it takes no slot
                 while (true)
                 {

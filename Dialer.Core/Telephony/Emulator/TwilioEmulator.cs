@@ -93,7 +93,11 @@ public sealed class TwilioEmulator : IAsyncDisposable
         get { lock (gate) return [.. faults]; }
     }
 
-    public EmulatedCall Create(IReadOnlyList<KeyValuePair<string, string>> form)
+    /// <summary>
+    /// <c>POST …/Calls.json</c>: validates, draws the call's script, queues it. Returns the call and the resource as it
+    /// was at creation (queued, no start_time), before the queue can move it on.
+    /// </summary>
+    public (EmulatedCall Call, CallResource Created) Create(IReadOnlyList<KeyValuePair<string, string>> form)
     {
         var request = CallRequest.Parse(form, options);
         EmulatedCall call;
@@ -102,12 +106,13 @@ public sealed class TwilioEmulator : IAsyncDisposable
             var script = CallScript.Draw(ProfileFor(request.To), random);
             call = new EmulatedCall(NewSid("CA", random), options.AccountSid, request, script, time.GetUtcNow(), ordinal: ordinal++);
         }
+        call.QueueTimeMs = (long)Queue.Estimate().TotalMilliseconds;
+        var created = CallResource.Of(call);
         calls[call.Sid] = call;
         call.Record(call.Created, CallStatus.Queued, $"planned: {call.Script.Outcome}, {call.Script.Party}");
-        var estimate = Queue.Enqueue(call);
-        lock (call.Gate) call.QueueTimeMs = (long)estimate.TotalMilliseconds;
+        Queue.Enqueue(call);
         logger.LogInformation("Emulated call {CallSid} queued", call.Sid);
-        return call;
+        return (call, created);
     }
 
     /// <summary>A &lt;Dial&gt; child leg; its chance draws come from the parent's seed, so they do not depend on timing.</summary>

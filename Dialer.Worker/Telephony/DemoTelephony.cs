@@ -8,7 +8,7 @@ namespace Dialer.Worker.Telephony;
 /// In <c>dialer demo</c>, with <c>Telephony:Provider</c> = Emulator (the default), starts the Twilio emulator in-process and
 /// points the Twilio client's configuration at it. With Provider = Twilio nothing starts and Twilio:* is used as configured.
 /// </summary>
-static class DemoTelephony
+public static class DemoTelephony
 {
     public const string ProviderKey = "Telephony:Provider";
 

@@ -74,6 +74,26 @@ public sealed class FaultTests
     }
 
     [Test]
+    public async Task More_requests_in_flight_than_allowed_get_429_and_create_nothing()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.MaxConcurrentRequests = 1);
+        await emulator.ControlAsync(HttpMethod.Post, "faults", new { kind = "Timeout", hangSeconds = 2 });
+        var hanging = emulator.PostCreateAsync(("Url", "https://x.example/a"));
+        while (emulator.Engine.ConcurrentRequests == 0) await Task.Delay(10);
+
+        using var refused = await emulator.PostCreateAsync(("Url", "https://x.example/a"));
+        var error = await TestEmulator.JsonAsync(refused);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)refused.StatusCode, Is.EqualTo(429));
+            Assert.That(error.ToJsonString(), Is.EqualTo("""{"code":20429,"message":"Too Many Requests","more_info":"https://www.twilio.com/docs/errors/20429","status":429}"""));
+            Assert.That(emulator.Engine.Calls, Is.Empty);
+        });
+        Assert.That(async () => await hanging, Throws.InstanceOf<HttpRequestException>());
+    }
+
+    [Test]
     public async Task Control_api_rejects_bad_settings_and_faults_with_the_reason()
     {
         await using var emulator = await TestEmulator.StartAsync();

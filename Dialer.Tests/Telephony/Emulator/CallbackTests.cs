@@ -8,6 +8,17 @@ public sealed class CallbackTests
     static readonly (string, string)[] AllEvents =
         [("StatusCallbackEvent", "initiated"), ("StatusCallbackEvent", "ringing"), ("StatusCallbackEvent", "answered"), ("StatusCallbackEvent", "completed")];
 
+    /// <summary>An emulator with the given callback faults, whose calls hang up as soon as they are answered.</summary>
+    static async Task<TestEmulator> StartHangingUpAsync(CallbackFaults faults)
+    {
+        var emulator = await TestEmulator.StartAsync(o => o.CallbackFaults = faults);
+        emulator.Receiver.Respond("/answer", "<Response><Hangup/></Response>");
+        return emulator;
+    }
+
+    static async Task<string> CreateWithAllEventsAsync(TestEmulator emulator) =>
+        (string)(await emulator.CreateAsync([("Url", emulator.Receiver.Url("/answer")), ("StatusCallback", emulator.Receiver.Url("/status")), .. AllEvents]))["sid"]!;
+
     [Test]
     public async Task An_answered_call_fires_the_four_events_signed_and_numbered_from_zero()
     {
@@ -77,10 +88,9 @@ public sealed class CallbackTests
     [Test]
     public async Task Duplicated_callbacks_arrive_twice_with_the_same_idempotency_token_and_signature()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => o.CallbackFaults = new CallbackFaults { Duplicate = 1 });
-        emulator.Receiver.Respond("/answer", "<Response><Hangup/></Response>");
+        await using var emulator = await StartHangingUpAsync(new CallbackFaults { Duplicate = 1 });
 
-        await emulator.CreateAsync([("Url", emulator.Receiver.Url("/answer")), ("StatusCallback", emulator.Receiver.Url("/status")), .. AllEvents]);
+        await CreateWithAllEventsAsync(emulator);
         var callbacks = await emulator.Receiver.WaitForAsync(r => r.Path == "/status", 8);
 
         Assert.Multiple(() =>
@@ -94,10 +104,9 @@ public sealed class CallbackTests
     [Test]
     public async Task Dropped_callbacks_never_arrive_but_keep_their_sequence_numbers()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => o.CallbackFaults = new CallbackFaults { Drop = 0.5 });
-        emulator.Receiver.Respond("/answer", "<Response><Hangup/></Response>");
+        await using var emulator = await StartHangingUpAsync(new CallbackFaults { Drop = 0.5 });
 
-        var sid = (string)(await emulator.CreateAsync([("Url", emulator.Receiver.Url("/answer")), ("StatusCallback", emulator.Receiver.Url("/status")), .. AllEvents]))["sid"]!;
+        var sid = await CreateWithAllEventsAsync(emulator);
         await emulator.WaitForStatusAsync(sid, "completed");
         await Task.Delay(200);
         var fired = emulator.Engine.Webhooks.Log.Where(w => w.Kind == "status-callback").ToList();
@@ -114,10 +123,9 @@ public sealed class CallbackTests
     [Test]
     public async Task Reordered_callbacks_arrive_after_the_next_one()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => o.CallbackFaults = new CallbackFaults { Reorder = 1 });
-        emulator.Receiver.Respond("/answer", "<Response><Hangup/></Response>");
+        await using var emulator = await StartHangingUpAsync(new CallbackFaults { Reorder = 1 });
 
-        await emulator.CreateAsync([("Url", emulator.Receiver.Url("/answer")), ("StatusCallback", emulator.Receiver.Url("/status")), .. AllEvents]);
+        await CreateWithAllEventsAsync(emulator);
         var callbacks = await emulator.Receiver.WaitForAsync(r => r.Path == "/status", 4);
 
         Assert.That(callbacks.Select(c => c["SequenceNumber"]), Is.EqualTo(new[] { "1", "0", "3", "2" }));
@@ -126,10 +134,9 @@ public sealed class CallbackTests
     [Test]
     public async Task Delayed_callbacks_arrive_after_later_ones()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => o.CallbackFaults = new CallbackFaults { Delay = 0.5, DelaySeconds = 60 });
-        emulator.Receiver.Respond("/answer", "<Response><Hangup/></Response>");
+        await using var emulator = await StartHangingUpAsync(new CallbackFaults { Delay = 0.5, DelaySeconds = 60 });
 
-        await emulator.CreateAsync([("Url", emulator.Receiver.Url("/answer")), ("StatusCallback", emulator.Receiver.Url("/status")), .. AllEvents]);
+        await CreateWithAllEventsAsync(emulator);
         var callbacks = await emulator.Receiver.WaitForAsync(r => r.Path == "/status", 4);
         var delayed = emulator.Engine.Webhooks.Log.Where(w => w.Delivery == "delayed").Select(w => w.Parameter("SequenceNumber")).ToList();
         var order = callbacks.Select(c => c["SequenceNumber"]).ToList();

@@ -6,13 +6,18 @@ namespace Dialer.Tests.Telephony.Emulator;
 
 public sealed class TwilioEmulatorCommandTests
 {
+    static Process StartDialer(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
     [Test]
     public async Task Standalone_emulator_serves_the_calls_api_with_the_credentials_it_prints()
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"), "twilio-emulator", "--urls", "http://127.0.0.1:0" })
-            psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
+        using var process = StartDialer("twilio-emulator", "--urls", "http://127.0.0.1:0");
         try
         {
             var printed = new List<string>();
@@ -37,11 +42,7 @@ public sealed class TwilioEmulatorCommandTests
     [Test]
     public async Task Non_loopback_urls_are_refused_with_exit_code_2()
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"), "twilio-emulator", "--urls", "http://0.0.0.0:5999" })
-            psi.ArgumentList.Add(a);
-
-        using var process = Process.Start(psi)!;
+        using var process = StartDialer("twilio-emulator", "--urls", "http://0.0.0.0:5999");
         var stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
 

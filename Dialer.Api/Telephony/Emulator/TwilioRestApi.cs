@@ -31,7 +31,7 @@ static partial class TwilioRestApi
     static async Task HandleAsync(HttpContext ctx)
     {
         var emulator = ctx.RequestServices.GetRequiredService<TwilioEmulator>();
-        var inFlight = Interlocked.Increment(ref emulator.ConcurrentRequests);
+        var inFlight = emulator.EnterRequest();
         ctx.Response.Headers["Twilio-Request-Id"] = "RQ" + EmulatorOptions.RandomHex(32);
         ctx.Response.Headers["Twilio-Concurrent-Requests"] = inFlight.ToString(CultureInfo.InvariantCulture);
         try
@@ -66,7 +66,7 @@ static partial class TwilioRestApi
         }
         finally
         {
-            Interlocked.Decrement(ref emulator.ConcurrentRequests);
+            emulator.LeaveRequest();
         }
     }
 

@@ -203,7 +203,6 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
         Note(parent, "dial", string.Join(", ", dial.Targets.Select(t => t.To)));
         var children = dial.Targets.Select((t, i) => emulator.CreateChild(parent, t, dial, i)).ToList();
         var timeout = TimeSpan.FromSeconds(dial.Timeout);
-        using var dialing = CancellationTokenSource.CreateLinkedTokenSource(token);
         var rings = children.ToDictionary(c => RingAsync(c, timeout, c.Hangup.Token), c => c);
         using var parentGone = token.Register(() => { foreach (var c in children) Stop(c, CallStatus.Canceled); });
         EmulatedCall? winner = null;

@@ -50,8 +50,15 @@ public sealed class TwilioEmulator : IAsyncDisposable
     public CpsQueue Queue { get; }
     CallSimulation Simulation { get; }
 
+    int concurrentRequests;
+
     /// <summary>REST requests in flight, reported as <c>Twilio-Concurrent-Requests</c>.</summary>
-    public int ConcurrentRequests;
+    public int ConcurrentRequests => Volatile.Read(ref concurrentRequests);
+
+    /// <summary>Counts a REST request in; returns how many are in flight with it.</summary>
+    public int EnterRequest() => Interlocked.Increment(ref concurrentRequests);
+
+    public void LeaveRequest() => Interlocked.Decrement(ref concurrentRequests);
 
     /// <summary>
     /// HTTP Basic with the AccountSid and its Auth Token, or an API key (SK…) and its secret (twilio.md §1.1). The path's
@@ -218,7 +225,13 @@ public sealed class TwilioEmulator : IAsyncDisposable
     {
         lock (gate)
         {
-            foreach (var call in calls.Values) call.Hangup.Cancel();
+            foreach (var call in calls.Values)
+            {
+                // Ended first, so that the simulation stops without sending anything more for it.
+                lock (call.Gate)
+                    if (!CallStatus.IsTerminal(call.Status)) call.Status = CallStatus.Canceled;
+                call.Hangup.Cancel();
+            }
             calls.Clear();
             faults.Clear();
             random = NewRandom(options.Seed);

@@ -37,6 +37,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         configure?.Invoke(builder);
         builder.WebHost.UseUrls(url);
+        // Whoever starts the emulator stops it (the demo, the command, a test): no Ctrl+C handling of its own.
+        builder.Services.AddSingleton<IHostLifetime, OwnedLifetime>();
         builder.Services.AddSingleton(sp => new TwilioEmulator(options, time, sp.GetRequiredService<ILoggerFactory>().CreateLogger<TwilioEmulator>()));
         var app = builder.Build();
         app.MapEmulatorControlApi();
@@ -57,6 +59,12 @@ public sealed class EmulatorHost : IAsyncDisposable
             if (!ok)
                 throw new ArgumentException($"The Twilio emulator listens on loopback only, over http (e.g. http://127.0.0.1:5081), not '{url}'.");
         }
+    }
+
+    sealed class OwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

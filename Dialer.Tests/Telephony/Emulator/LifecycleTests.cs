@@ -76,7 +76,7 @@ public sealed class LifecycleTests
         {
             o.CallsPerSecond = 1;
             o.MaxQueueTime = TimeSpan.FromSeconds(1.5);
-        });
+        }, speed: 4);   // slow enough that four creates take far less than one simulated second, even on a loaded machine
 
         var sids = new List<string>();
         for (var i = 0; i < 4; i++) sids.Add((string)(await emulator.CreateAsync(("Url", "https://x.example/a")))["sid"]!);

@@ -54,6 +54,7 @@ static class HostCommands
                     ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Development,
             }));
             builder.WebHost.UseUrls(address);
+            await using var telephony = await Telephony.DemoTelephony.StartAsync(builder, address, ct);   // Telephony:Provider
 
             TerminalProgress.Step("Starting the database…");
             await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);

@@ -1,0 +1,35 @@
+using Dialer.Api.Telephony.Emulator;
+using Dialer.Core.Telephony.Emulator;
+using Dialer.Worker.CommandLine;
+
+namespace Dialer.Worker.Telephony;
+
+/// <summary>
+/// In <c>dialer demo</c>, with <c>Telephony:Provider</c> = Emulator (the default), starts the Twilio emulator in-process and
+/// points the Twilio client's configuration at it. With Provider = Twilio nothing starts and Twilio:* is used as configured.
+/// </summary>
+public static class DemoTelephony
+{
+    public const string ProviderKey = "Telephony:Provider";
+
+    public static async Task<IAsyncDisposable?> StartAsync(WebApplicationBuilder builder, string publicBaseUrl, CancellationToken ct)
+    {
+        var provider = builder.Configuration[ProviderKey] ?? "Emulator";
+        if (provider.Equals("Twilio", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!provider.Equals("Emulator", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{ProviderKey} must be Emulator or Twilio, not '{provider}'.");
+
+        var options = builder.Configuration.GetSection(EmulatorOptions.Section).Get<EmulatorOptions>() ?? new EmulatorOptions();
+        var url = builder.Configuration[$"{EmulatorOptions.Section}:Urls"] ?? TwilioEmulatorCommand.DefaultUrl;
+        var host = await EmulatorHost.StartAsync(options, url, configure: b => CommandHost.Apply(b), ct: ct);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Twilio:BaseUrl"] = host.BaseUrl.ToString().TrimEnd('/'),
+            ["Twilio:AccountSid"] = options.AccountSid,
+            ["Twilio:AuthToken"] = options.AuthToken,
+            ["Twilio:PublicBaseUrl"] = publicBaseUrl,
+        });
+        TerminalProgress.Step($"Twilio emulator running at {host.BaseUrl} (control API: {host.BaseUrl}_emulator/calls)");
+        return host;
+    }
+}

@@ -41,7 +41,7 @@ public sealed class CallbackTests
             Assert.That(callbacks.Select(c => c.IdempotencyToken).Distinct().Count(), Is.EqualTo(4));
             Assert.That(callbacks.All(c => c["Timestamp"]!.EndsWith("+0000", StringComparison.Ordinal)), Is.True);
             Assert.That(completed["SipResponseCode"], Is.EqualTo("200"));
-            Assert.That(int.Parse(completed["CallDuration"]!), Is.GreaterThan(0));
+            Assert.That(int.Parse(completed["CallDuration"]!, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0));
             Assert.That(completed["Duration"], Is.EqualTo("1"));
             Assert.That(callbacks.Take(3).All(c => c["CallDuration"] is null), Is.True);
             Assert.That(callbacks.All(c => c["ParentCallSid"] is null), Is.True);

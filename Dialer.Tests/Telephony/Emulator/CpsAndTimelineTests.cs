@@ -19,7 +19,7 @@ public sealed class CpsAndTimelineTests
         Assert.Multiple(() =>
         {
             Assert.That(created.All(c => (string?)c["status"] == "queued"), Is.True);
-            Assert.That(created.Select(c => long.Parse((string)c["queue_time"]!)).Max(), Is.GreaterThanOrEqualTo(2000), "the last of 12 at 2 CPS waits about 5.5 s");
+            Assert.That(created.Select(c => long.Parse((string)c["queue_time"]!, System.Globalization.CultureInfo.InvariantCulture)).Max(), Is.GreaterThanOrEqualTo(2000), "the last of 12 at 2 CPS waits about 5.5 s");
             Assert.That(departures, Has.Count.EqualTo(12));
             Assert.That(CpsQueue.MaxPerSecond(departures), Is.LessThanOrEqualTo(2));
             Assert.That(departures[^1] - departures[0], Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(5.5)));

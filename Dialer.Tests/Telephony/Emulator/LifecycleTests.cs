@@ -1,5 +1,3 @@
-using Dialer.Core.Telephony.Emulator;
-
 namespace Dialer.Tests.Telephony.Emulator;
 
 /// <summary>How calls end (twilio.md §2.1, §7.2): the callee, the API, the Timeout, the time limit and the queue's maximum wait.</summary>
@@ -23,7 +21,7 @@ public sealed class LifecycleTests
             Assert.That(stillTalking, Is.EqualTo("in-progress"), "canceled leaves an answered call alone");
             Assert.That((int)completed.StatusCode, Is.EqualTo(200));
             Assert.That(callback["CallStatus"], Is.EqualTo("completed"));
-            Assert.That(int.Parse(callback["CallDuration"]!), Is.LessThan(600));
+            Assert.That(int.Parse(callback["CallDuration"]!, System.Globalization.CultureInfo.InvariantCulture), Is.LessThan(600));
         });
     }
 

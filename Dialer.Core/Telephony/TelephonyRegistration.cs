@@ -12,6 +12,9 @@ public static class TelephonyRegistration
     /// </summary>
     public static IServiceCollection AddTelephony(this IServiceCollection services, IConfiguration configuration)
     {
+        // `dialer demo` composes the API and the worker, which both add telephony: once is enough.
+        if (services.Any(d => d.ServiceType == typeof(TelephonyHealth))) return services;
+
         services.AddOptions<TelephonyOptions>().BindConfiguration(TelephonyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.Section)
             .PostConfigure<IOptions<TelephonyOptions>>((o, telephony) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml;
 
 namespace Dialer.Core.Telephony;
@@ -8,7 +9,7 @@ namespace Dialer.Core.Telephony;
 /// The TwiML documents the webhooks answer with (twilio.md §4), written with an XmlWriter so every value is
 /// escaped. Element and attribute names are case-sensitive, as Twilio requires.
 /// </summary>
-public static class TwiML
+public static partial class TwiML
 {
     public const string ContentType = "text/xml; charset=utf-8";
     const string Italian = "it-IT";
@@ -31,7 +32,7 @@ public static class TwiML
             // The person hears ringing until the operator picks up, not silence.
             w.WriteAttributeString("answerOnBridge", "true");
             var isClient = operatorTarget.StartsWith("client:", StringComparison.Ordinal);
-            if (!isClient && !TwilioOptions.E164().IsMatch(operatorTarget))
+            if (isClient ? !ClientIdentity().IsMatch(operatorTarget) : !TwilioOptions.E164().IsMatch(operatorTarget))
                 throw new ArgumentException("The operator target must be client:<identity> or an E.164 number.", nameof(operatorTarget));
             w.WriteStartElement(isClient ? "Client" : "Number");
             // In TwiML (unlike the REST API) the events are one space-separated attribute (§4.2).
@@ -65,6 +66,10 @@ public static class TwiML
         var spoken = string.Join(' ', national.Where(char.IsAsciiDigit));
         return national.StartsWith('+') ? "più " + spoken : spoken;
     }
+
+    // Twilio allows 256 characters; mobile SDKs want letters, digits and '_' (twilio.md §4.2).
+    [GeneratedRegex("^client:[A-Za-z0-9_.@-]{1,256}$")]
+    private static partial Regex ClientIdentity();
 
     static void Say(XmlWriter w, string text)
     {

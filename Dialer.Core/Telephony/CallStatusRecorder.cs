@@ -25,7 +25,7 @@ public sealed class CallStatusRecorder(ProviderCallStore store, CallStatusWriter
             return recorded;
         }
         if (!recorded.Applied)
-            logger.LogInformation("Call {CallSid}: late status {Status} ({SequenceNumber}) stored, the call stays at a later status",
+            logger.LogDebug("Call {CallSid}: superseded status {Status} ({SequenceNumber}) stored, the call stays at a later status",
                 callback.CallSid, callback.Status, callback.SequenceNumber);
         // After the commit: a consumer never hears of a status the database does not have.
         await bus.Publish(new CallStatusReceived(callback.CallSid, callback.AttemptId, callback.Status, callback.SequenceNumber,

@@ -45,15 +45,16 @@ public static class TwilioSignature
         if (string.IsNullOrEmpty(signature)) return false;
         var parameters = formParameters as IReadOnlyCollection<KeyValuePair<string, string>> ?? formParameters.ToList();
 
-        var valid = false;
+        // Each comparison is constant-time; stopping at the first match only reveals which URL form Twilio signed.
         foreach (var candidate in UrlVariants(url))
         {
-            valid |= FixedTimeEquals(Compute(authToken, candidate, parameters), signature);
+            if (FixedTimeEquals(Compute(authToken, candidate, parameters), signature)) return true;
             // Twilio signed the legacy querystring form, which escapes ' as %27 (twilio-node PR #1061, vector 15).
-            if (candidate.Contains('\''))
-                valid |= FixedTimeEquals(Compute(authToken, candidate.Replace("'", "%27", StringComparison.Ordinal), parameters), signature);
+            if (candidate.Contains('\'') &&
+                FixedTimeEquals(Compute(authToken, candidate.Replace("'", "%27", StringComparison.Ordinal), parameters), signature))
+                return true;
         }
-        return valid;
+        return false;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using Dialer.Core.Telephony;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.Telephony;
@@ -100,6 +101,42 @@ public sealed class TwilioWebhooksTests : DatabaseTest
             Assert.That(finals, Is.EqualTo(25));
             Assert.That(events, Is.EqualTo(100));
         });
+    }
+
+    [Test]
+    public async Task New_status_is_published_after_it_is_stored_and_a_redelivery_is_not()
+    {
+        var received = new System.Collections.Concurrent.ConcurrentQueue<CallStatusReceived>();
+        var bus = app.Services.GetRequiredService<IBus>();
+        var endpoint = bus.ConnectReceiveEndpoint("telephony-tests-" + Guid.NewGuid().ToString("N"), e =>
+            e.Handler<CallStatusReceived>(context =>
+            {
+                received.Enqueue(context.Message);
+                return Task.CompletedTask;
+            }));
+        await endpoint.Ready;
+        try
+        {
+            await PostAsync(TwilioWebhookUrls.Status, "att-3", StatusForm(CallSid, "completed", 3, duration: 42));
+            await PostAsync(TwilioWebhookUrls.Status, "att-3", StatusForm(CallSid, "completed", 3, duration: 42));
+            await PostAsync(TwilioWebhookUrls.Status, "att-3", StatusForm(CallSid, "ringing", 1));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (received.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            await Task.Delay(300);
+
+            var events = received.OrderBy(e => e.SequenceNumber).ToList();
+            Assert.Multiple(() =>
+            {
+                Assert.That(events.Select(e => (e.Status, e.SequenceNumber, e.Applied)), Is.EqualTo(new[] { ("ringing", 1, false), ("completed", 3, true) }));
+                Assert.That(events[1].AttemptId, Is.EqualTo("att-3"));
+                Assert.That(events[1].IsFinal, Is.True);
+                Assert.That(events[1].DurationSeconds, Is.EqualTo(42));
+            });
+        }
+        finally
+        {
+            await endpoint.StopAsync();
+        }
     }
 
     [Test]

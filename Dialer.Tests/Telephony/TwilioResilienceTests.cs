@@ -6,23 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dialer.Tests.Telephony;
 
 /// <summary>Each injected fault: what is retried (only what Twilio did not process), what is never re-sent, the breaker.</summary>
-public sealed class TwilioResilienceTests
+public sealed class TwilioResilienceTests : FakeTwilioTest
 {
     static readonly CallRequest Request = new("att-1", "+393331234567");
-
-    FakeTwilio twilio = null!;
-
-    [SetUp]
-    public async Task StartTwilioAsync() => twilio = await FakeTwilio.StartAsync();
-
-    [TearDown]
-    public async Task StopTwilioAsync() => await twilio.DisposeAsync();
 
     [Test]
     public async Task Timeout_on_create_is_unknown_and_the_create_is_never_resent()
     {
-        using var services = twilio.Services(("Twilio:RequestTimeout", "00:00:00.300"));
-        twilio.Then(FakeTwilio.Created("CA00000000000000000000000000000001") with { Delay = TimeSpan.FromSeconds(3) });
+        using var services = Twilio.Services(("Twilio:RequestTimeout", "00:00:00.300"));
+        Twilio.Then(FakeTwilio.Created("CA00000000000000000000000000000001") with { Delay = TimeSpan.FromSeconds(3) });
 
         var result = await services.GetRequiredService<ITelephonyClient>().PlaceCallAsync(Request, CancellationToken.None);
         await Task.Delay(200);
@@ -31,7 +23,7 @@ public sealed class TwilioResilienceTests
         {
             Assert.That(result.Outcome, Is.EqualTo(PlaceCallOutcome.Unknown));
             Assert.That(result.Reason, Does.Contain("no answer within"));
-            Assert.That(twilio.Requests, Has.Count.EqualTo(1));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(1));
         });
     }
 
@@ -39,8 +31,8 @@ public sealed class TwilioResilienceTests
     [TestCase(HttpStatusCode.ServiceUnavailable)]
     public async Task Server_error_on_create_is_unknown_and_the_create_is_never_resent(HttpStatusCode status)
     {
-        using var services = twilio.Services();
-        twilio.Then(FakeTwilio.Error(status, 20500, "Internal Server Error"));
+        using var services = Twilio.Services();
+        Twilio.Then(FakeTwilio.Error(status, 20500, "Internal Server Error"));
 
         var result = await services.GetRequiredService<ITelephonyClient>().PlaceCallAsync(Request, CancellationToken.None);
 
@@ -48,16 +40,16 @@ public sealed class TwilioResilienceTests
         {
             Assert.That(result.Outcome, Is.EqualTo(PlaceCallOutcome.Unknown));
             Assert.That(result.Error!.HttpStatus, Is.EqualTo((int)status));
-            Assert.That(twilio.Requests, Has.Count.EqualTo(1));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(1));
         });
     }
 
     [Test]
     public async Task Too_many_requests_is_retried_because_twilio_did_not_process_it()
     {
-        using var services = twilio.Services();
+        using var services = Twilio.Services();
         var tooMany = FakeTwilio.Error(HttpStatusCode.TooManyRequests, TwilioException.TooManyRequests, "Too Many Requests");
-        twilio.Then(tooMany, tooMany, FakeTwilio.Created("CA00000000000000000000000000000001"));
+        Twilio.Then(tooMany, tooMany, FakeTwilio.Created("CA00000000000000000000000000000001"));
 
         var result = await services.GetRequiredService<ITelephonyClient>().PlaceCallAsync(Request, CancellationToken.None);
 
@@ -65,16 +57,16 @@ public sealed class TwilioResilienceTests
         {
             Assert.That(result.Outcome, Is.EqualTo(PlaceCallOutcome.Placed));
             Assert.That(result.Call!.Sid, Is.EqualTo("CA00000000000000000000000000000001"));
-            Assert.That(twilio.Requests, Has.Count.EqualTo(3));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(3));
         });
     }
 
     [Test]
     public async Task Too_many_requests_after_every_retry_is_not_placed()
     {
-        using var services = twilio.Services(("Twilio:MaxRetries", "2"));
+        using var services = Twilio.Services(("Twilio:MaxRetries", "2"));
         var tooMany = FakeTwilio.Error(HttpStatusCode.TooManyRequests, TwilioException.TooManyRequests, "Too Many Requests");
-        twilio.Then(tooMany, tooMany, tooMany, FakeTwilio.Created("CA00000000000000000000000000000001"));
+        Twilio.Then(tooMany, tooMany, tooMany, FakeTwilio.Created("CA00000000000000000000000000000001"));
 
         var result = await services.GetRequiredService<ITelephonyClient>().PlaceCallAsync(Request, CancellationToken.None);
 
@@ -82,7 +74,7 @@ public sealed class TwilioResilienceTests
         {
             Assert.That(result.Outcome, Is.EqualTo(PlaceCallOutcome.NotPlaced));
             Assert.That(result.Error!.Code, Is.EqualTo(TwilioException.TooManyRequests));
-            Assert.That(twilio.Requests, Has.Count.EqualTo(3));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(3));
         });
     }
 
@@ -90,7 +82,7 @@ public sealed class TwilioResilienceTests
     public async Task Refused_connection_is_retried_then_not_placed()
     {
         var closedPort = ClosedPort();
-        using var services = twilio.Services(("Twilio:BaseUrl", $"http://127.0.0.1:{closedPort}"), ("Twilio:MaxRetries", "2"));
+        using var services = Twilio.Services(("Twilio:BaseUrl", $"http://127.0.0.1:{closedPort}"), ("Twilio:MaxRetries", "2"));
 
         var result = await services.GetRequiredService<ITelephonyClient>().PlaceCallAsync(Request, CancellationToken.None);
 
@@ -104,8 +96,8 @@ public sealed class TwilioResilienceTests
     [Test]
     public async Task Reads_are_retried_on_server_errors()
     {
-        using var services = twilio.Services();
-        twilio.Then(
+        using var services = Twilio.Services();
+        Twilio.Then(
             FakeTwilio.Error(HttpStatusCode.ServiceUnavailable, 20503, "Service Unavailable"),
             new Scripted(HttpStatusCode.OK, FakeTwilio.CallJson("CA00000000000000000000000000000001", "+393331234567", "ringing", null)));
 
@@ -114,20 +106,20 @@ public sealed class TwilioResilienceTests
         Assert.Multiple(() =>
         {
             Assert.That(call.Status, Is.EqualTo("ringing"));
-            Assert.That(twilio.Requests, Has.Count.EqualTo(2));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(2));
         });
     }
 
     [Test]
     public async Task Breaker_opens_while_twilio_fails_and_nothing_more_is_sent()
     {
-        using var services = twilio.Services(("Twilio:CircuitMinimumThroughput", "3"), ("Twilio:CircuitBreakDuration", "00:01:00"));
+        using var services = Twilio.Services(("Twilio:CircuitMinimumThroughput", "3"), ("Twilio:CircuitBreakDuration", "00:01:00"));
         var client = services.GetRequiredService<ITelephonyClient>();
         var health = services.GetRequiredService<TelephonyHealth>();
-        twilio.Default = _ => FakeTwilio.Error(HttpStatusCode.ServiceUnavailable, 20503, "Service Unavailable");
+        Twilio.Default = _ => FakeTwilio.Error(HttpStatusCode.ServiceUnavailable, 20503, "Service Unavailable");
 
         for (var i = 0; i < 3; i++) await client.PlaceCallAsync(Request with { AttemptId = $"att-{i}" }, CancellationToken.None);
-        var sentBefore = twilio.Requests.Count;
+        var sentBefore = Twilio.Requests.Count;
         var paused = await client.PlaceCallAsync(Request with { AttemptId = "att-after" }, CancellationToken.None);
         var healthReport = await new TelephonyHealthCheck(health, Microsoft.Extensions.Options.Options.Create(new TelephonyOptions()))
             .CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
@@ -137,7 +129,7 @@ public sealed class TwilioResilienceTests
             Assert.That(health.IsOpen, Is.True);
             Assert.That(paused.Outcome, Is.EqualTo(PlaceCallOutcome.NotPlaced));
             Assert.That(paused.Reason, Does.Contain("circuit open"));
-            Assert.That(twilio.Requests, Has.Count.EqualTo(sentBefore));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(sentBefore));
             Assert.That(healthReport.Status, Is.EqualTo(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded));
             Assert.ThrowsAsync<TelephonyUnavailableException>(() => client.FetchCallAsync("CA00000000000000000000000000000001", CancellationToken.None));
         });
@@ -146,10 +138,10 @@ public sealed class TwilioResilienceTests
     [Test]
     public async Task Breaker_closes_again_when_twilio_recovers()
     {
-        using var services = twilio.Services(("Twilio:CircuitMinimumThroughput", "2"), ("Twilio:CircuitBreakDuration", "00:00:00.500"));
+        using var services = Twilio.Services(("Twilio:CircuitMinimumThroughput", "2"), ("Twilio:CircuitBreakDuration", "00:00:00.500"));
         var client = services.GetRequiredService<ITelephonyClient>();
         var health = services.GetRequiredService<TelephonyHealth>();
-        twilio.Then(FakeTwilio.Error(HttpStatusCode.BadGateway, 0, "x"), FakeTwilio.Error(HttpStatusCode.BadGateway, 0, "x"));
+        Twilio.Then(FakeTwilio.Error(HttpStatusCode.BadGateway, 0, "x"), FakeTwilio.Error(HttpStatusCode.BadGateway, 0, "x"));
         await client.PlaceCallAsync(Request, CancellationToken.None);
         await client.PlaceCallAsync(Request, CancellationToken.None);
         var openedAfterFailures = health.IsOpen;

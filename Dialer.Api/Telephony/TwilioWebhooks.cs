@@ -38,7 +38,7 @@ static class TwilioWebhooks
 
     /// <summary>The call was answered: connect the person to the reserved operator, or apologise in Italian and hang up.</summary>
     static async Task<ContentHttpResult> Answer(HttpRequest request, CallRoutes routes, IOptions<TwilioOptions> twilio,
-        IOptions<TelephonyOptions> telephony, ILogger<TwilioSignatureFilter> logger, CancellationToken ct)
+        IOptions<TelephonyOptions> telephony, ILoggerFactory loggers, CancellationToken ct)
     {
         var attemptId = request.Query[TwilioWebhookUrls.AttemptParameter].ToString();
         var route = attemptId.Length > 0 ? await routes.FindAsync(attemptId, ct) : null;
@@ -52,7 +52,7 @@ static class TwilioWebhooks
                 timeout: OperatorRingTimeout));
         }
         // TODO(issue 6): the operator roster reserves someone before dialling; until then nobody is, and the person hears this.
-        logger.LogWarning("Call {CallSid} of attempt {AttemptId} answered with no operator reserved: cannot connect",
+        loggers.CreateLogger(typeof(TwilioWebhooks)).LogWarning("Call {CallSid} of attempt {AttemptId} answered with no operator reserved: cannot connect",
             request.Form["CallSid"].ToString(), attemptId);
         return Unavailable(route, telephony.Value);
     }

@@ -4,8 +4,12 @@ namespace Dialer.Core.Telephony;
 /// An error answered by Twilio: <c>{"code":…,"message":"…","more_info":"…","status":…}</c> (twilio.md §1.7).
 /// Branch on <see cref="Code"/>, never on the message, whose wording changes.
 /// </summary>
+/// <remarks>
+/// <see cref="Exception.Message"/> leaves Twilio's text out, because it can quote the number dialled
+/// ("The 'To' number … is not valid") and exceptions end up in logs; read <see cref="TwilioMessage"/> deliberately.
+/// </remarks>
 public sealed class TwilioException(int code, string message, string? moreInfo, int httpStatus)
-    : Exception($"Twilio error {code} (HTTP {httpStatus}): {message}")
+    : Exception($"Twilio error {code} (HTTP {httpStatus}); see {moreInfo ?? "https://www.twilio.com/docs/errors"}")
 {
     /// <summary>20429: too many concurrent requests; Twilio did not process the request.</summary>
     public const int TooManyRequests = 20429;

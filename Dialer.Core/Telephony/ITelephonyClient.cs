@@ -82,7 +82,7 @@ public sealed record CallFilter
     /// <summary><c>StartTime&gt;</c>: started on or after this day. Queued calls have no start time and never match.</summary>
     public DateOnly? StartedOnOrAfter { get; init; }
 
-    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    /// <summary>Twilio's page size, 1–1000 (clamped).</summary>
     public int PageSize { get; init; } = 50;
 
     public int MaxResults { get; init; } = 50;

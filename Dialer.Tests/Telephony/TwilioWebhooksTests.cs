@@ -246,6 +246,21 @@ public sealed class TwilioWebhooksTests : DatabaseTest
         });
     }
 
+    [Test]
+    public async Task Readiness_reports_the_twilio_circuit()
+    {
+        var response = await app.Client.GetAsync("/health/ready");
+
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var telephony = body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "telephony");
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(telephony.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+            Assert.That(telephony.GetProperty("description").GetString(), Is.EqualTo("Emulator: circuit Closed"));
+        });
+    }
+
     public static List<KeyValuePair<string, string>> StatusForm(string callSid, string status, int sequence, int? duration = null)
     {
         List<KeyValuePair<string, string>> form =

@@ -77,7 +77,16 @@ public sealed class TwilioClient : ITelephonyClient
         {
             if (response.StatusCode == HttpStatusCode.Created)
             {
-                var call = ReadCall(await ReadJsonAsync(response, ct));
+                ProviderCall call;
+                try
+                {
+                    call = ReadCall(await ReadJsonAsync(response, ct));
+                }
+                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+                {
+                    // Created, but we cannot tell which call: the same as not knowing.
+                    return Unknown(request, "created (HTTP 201) with a body that is not a Twilio call");
+                }
                 logger.LogInformation("Call {CallSid} placed for attempt {AttemptId}: {Status}", call.Sid, request.AttemptId, call.Status);
                 return new PlaceCallResult(PlaceCallOutcome.Placed, call, "created");
             }

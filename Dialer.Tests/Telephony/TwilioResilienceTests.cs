@@ -45,6 +45,21 @@ public sealed class TwilioResilienceTests : FakeTwilioTest
     }
 
     [Test]
+    public async Task Created_call_with_an_unreadable_body_is_unknown_not_an_exception()
+    {
+        using var services = Twilio.Services();
+        Twilio.Then(new Scripted(HttpStatusCode.Created, """{"status": "queued", "to": """));
+
+        var result = await services.GetRequiredService<ITelephonyClient>().PlaceCallAsync(Request, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Outcome, Is.EqualTo(PlaceCallOutcome.Unknown));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task Too_many_requests_is_retried_because_twilio_did_not_process_it()
     {
         using var services = Twilio.Services();

@@ -9,7 +9,7 @@ public sealed class WebhookBenchTests
     {
         var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "bench", "webhooks", "--requests", "200", "--concurrency", "4" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { dll, "bench", "webhooks", "--requests", "200", "--concurrency", "4", "--rounds", "1" }) psi.ArgumentList.Add(a);
         psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
 
         using var process = Process.Start(psi)!;

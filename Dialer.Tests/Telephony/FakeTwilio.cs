@@ -129,6 +129,11 @@ public sealed class FakeTwilio : IAsyncDisposable
                 return;
             }
         }
+        if (answer.DropConnection)
+        {
+            context.Abort();   // the request arrived whole; the client sees the connection die with no response
+            return;
+        }
         context.Response.StatusCode = (int)answer.Status;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(answer.Body);
@@ -151,6 +156,9 @@ public sealed class FakeTwilio : IAsyncDisposable
 public sealed record Scripted(HttpStatusCode Status, string Body)
 {
     public TimeSpan Delay { get; init; }
+
+    /// <summary>Reads the request, then drops the connection without answering.</summary>
+    public bool DropConnection { get; init; }
 }
 
 public sealed record RecordedRequest(string Method, string PathAndQuery, string? ContentType, string Authorization, string Accept, string Body);

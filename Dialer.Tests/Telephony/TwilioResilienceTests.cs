@@ -45,6 +45,22 @@ public sealed class TwilioResilienceTests : FakeTwilioTest
     }
 
     [Test]
+    public async Task Connection_dropped_after_sending_the_create_is_unknown_and_never_resent()
+    {
+        using var services = Twilio.Services();
+        Twilio.Then(FakeTwilio.Created("CA00000000000000000000000000000001") with { DropConnection = true });
+
+        var result = await services.GetRequiredService<ITelephonyClient>().PlaceCallAsync(Request, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Outcome, Is.EqualTo(PlaceCallOutcome.Unknown));
+            Assert.That(result.Reason, Does.Contain("connection failed after sending"));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task Created_call_with_an_unreadable_body_is_unknown_not_an_exception()
     {
         using var services = Twilio.Services();

@@ -1,4 +1,6 @@
 using Dialer.Api.Database;
+using Dialer.Api.Telephony;
+using Dialer.Core.Telephony;
 
 namespace Dialer.Api;
 
@@ -13,6 +15,9 @@ public static class DialerApi
         // Liveness, and readiness = PostgreSQL reachable and migrations current
         builder.Services.AddDialerHealth();
 
+        // Twilio: the client and its breaker, and the signed webhooks (TwiML, status callbacks, AMD)
+        builder.Services.AddTelephony(builder.Configuration).AddTwilioWebhooks();
+
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -26,6 +31,7 @@ public static class DialerApi
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRoot });
 
         app.MapDialerHealth();
+        app.MapTwilioWebhooks();
         app.MapOpenApi();
         app.MapRazorPages();
         return app;

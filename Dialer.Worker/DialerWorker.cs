@@ -1,3 +1,4 @@
+using Dialer.Core.Telephony;
 using Dialer.Worker.Scheduling;
 using Quartz;
 
@@ -13,6 +14,9 @@ public static class DialerWorker
     {
         // Recurring, calendar-driven jobs on the clustered Quartz store (one run per trigger across replicas)
         builder.Services.AddDialerScheduler(builder.Configuration, jobs);
+
+        // Outgoing calls to Twilio (or the emulator): typed client, never re-sends a create
+        builder.Services.AddTelephony(builder.Configuration);
         return builder;
     }
 }

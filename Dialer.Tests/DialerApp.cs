@@ -14,11 +14,16 @@ namespace Dialer.Tests;
 public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
 {
     readonly string connectionString;
+    readonly IReadOnlyDictionary<string, string?> settings;
 
-    public DialerApp(string? connectionString = null)
+    /// <param name="connectionString">The database; the test database when null.</param>
+    /// <param name="settings">Extra configuration, e.g. Twilio:* pointing at an emulator.</param>
+    /// <param name="port">A fixed loopback port, for when the address must be known before start (Twilio:PublicBaseUrl); 0 for any.</param>
+    public DialerApp(string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null, int port = 0)
     {
         this.connectionString = connectionString ?? TestDatabase.ConnectionString;
-        UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        this.settings = settings ?? new Dictionary<string, string?>();
+        UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
@@ -34,11 +39,23 @@ public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Dialer", connectionString);
         builder.UseSetting("Logging:Level", "Warning");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing) Client.Dispose();
         base.Dispose(disposing);
+    }
+}
+
+/// <summary>Free loopback ports for servers whose address must be known before they start.</summary>
+public static class FreePort
+{
+    public static int Next()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

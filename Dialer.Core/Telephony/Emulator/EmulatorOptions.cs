@@ -8,12 +8,12 @@ public sealed class EmulatorOptions
     public const string Section = "TwilioEmulator";
 
     /// <summary>A fixed development account: "AC" + 32 hex, as Twilio's SIDs are. Not a real account.</summary>
-    public const string DefaultAccountSid = "AC0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e";
+    public const string DefaultAccountSid = TwilioOptions.EmulatorAccountSid;
 
     public string AccountSid { get; set; } = DefaultAccountSid;
 
     /// <summary>The account's primary Auth Token, which also signs every webhook. A random one when not set.</summary>
-    public string AuthToken { get; set; } = RandomHex(32);
+    public string AuthToken { get; set; } = TwilioOptions.EmulatorAuthToken;
 
     /// <summary>API keys accepted for the account: SK SID → secret.</summary>
     public Dictionary<string, string> ApiKeys { get; set; } = [];

@@ -24,11 +24,12 @@ public sealed class TwilioEmulatorCommandTests
             while (await process.StandardOutput.ReadLineAsync() is { } line && !line.StartsWith("Press Ctrl+C", StringComparison.Ordinal)) printed.Add(line);
             var output = string.Join("\n", printed);
             var baseUrl = Regex.Match(output, @"listening on (http://127\.0\.0\.1:\d+/)").Groups[1].Value;
-            var token = Regex.Match(output, @"AuthToken:\s+([0-9a-f]{32})").Groups[1].Value;
+            var account = Regex.Match(output, @"AccountSid:\s+(AC[0-9a-f]{32})").Groups[1].Value;
+            var token = Regex.Match(output, @"AuthToken:\s+(\S+)").Groups[1].Value;
             using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            client.DefaultRequestHeaders.Authorization = TestEmulator.Basic(TestEmulator.Account, token);
+            client.DefaultRequestHeaders.Authorization = TestEmulator.Basic(account, token);
 
-            using var response = await client.PostAsync(TestEmulator.CallsPath, TestEmulator.Form(("To", "+393331234567"), ("From", "+390212345678"), ("Url", "https://x.example/a")));
+            using var response = await client.PostAsync($"2010-04-01/Accounts/{account}/Calls.json", TestEmulator.Form(("To", "+393331234567"), ("From", "+390212345678"), ("Url", "https://x.example/a")));
 
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), output);
         }

@@ -1,0 +1,22 @@
+namespace Dialer.Core.Notices;
+
+/// <summary>A quarantined record as listed to IT staff.</summary>
+public sealed record QuarantinedRecord(long Id, string FileName, long Position, string Reason, string Message, string Raw, DateTime ImportedAt);
+
+/// <summary>The records imports could not take, newest first.</summary>
+public sealed class NoticeQuarantine(NpgsqlDataSource db)
+{
+    public async Task<IReadOnlyList<QuarantinedRecord>> ListAsync(string? reason, int limit, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT id, file_name, position, reason, message, raw, imported_at
+            FROM   notice_quarantine
+            WHERE  (@reason::text IS NULL OR reason = @reason)
+            ORDER  BY id DESC
+            LIMIT  @limit
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<QuarantinedRecord>(new CommandDefinition(sql, new { reason, limit }, cancellationToken: ct));
+        return rows.ToList();
+    }
+}

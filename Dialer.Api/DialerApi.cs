@@ -1,4 +1,5 @@
 using Dialer.Api.Database;
+using Dialer.Api.Notices;
 
 namespace Dialer.Api;
 
@@ -26,6 +27,7 @@ public static class DialerApi
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRoot });
 
         app.MapDialerHealth();
+        app.MapNoticesApi();
         app.MapOpenApi();
         app.MapRazorPages();
         return app;

@@ -12,7 +12,7 @@ public sealed record GeneratorOptions
     public double MobileShare { get; init; } = 0.7;
     /// <summary>Share of extra, deliberately invalid notices.</summary>
     public double InvalidShare { get; init; } = 0.005;
-    /// <summary>Stop after this many notices (the benchmark's N); null for all of <see cref="People"/>.</summary>
+    /// <summary>Stop after this many notices (the benchmark's N; the manifest is then not exact); null for all of <see cref="People"/>.</summary>
     public long? MaxNotices { get; init; }
 }
 
@@ -81,11 +81,12 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         for (var i = 0; i < Math.Max(20, options.People / 15); i++) employers.Add((EmployerCf(), $"{Pick(EmployerWords)} {Pick(EmployerWords)} {Pick(EmployerKinds)}"));
         for (var i = 0; i < 12; i++) agencies.Add((EmployerCf(), $"{Pick(EmployerWords)} LAVORO SPA AGENZIA PER IL LAVORO"));
 
+        long notices = 0;
         for (var p = 0; p < options.People; p++)
         {
             foreach (var record in Person())
             {
-                if (options.MaxNotices is { } max && record.Notice is not null && Manifest.Notices + Manifest.Invalid >= max) yield break;
+                if (record.Notice is not null && ++notices > options.MaxNotices) yield break;
                 yield return record;
             }
         }

@@ -27,13 +27,30 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@LockKey)", new { LockKey }, tx, cancellationToken: ct));
+        // JIT compiles every large statement here for ~1.5 s each on a 2-core box (performance.md §3), and the
+        // merge's sorts of a reload spill to disk with the default 4 MB work_mem.
+        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'", transaction: tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition(CreateStagingSql, transaction: tx, cancellationToken: ct));
 
         var staged = await StageAsync(conn, inputs, progress, ct);
         stages["parse_and_stage"] = clock.Elapsed.TotalSeconds;
 
         var mark = clock.Elapsed;
-        var merge = await MergeAsync(conn, tx, ct);
+        var reload = staged.Notices >= AnalyzeThreshold;
+        // A batch larger than what is stored: maintaining the secondary indexes row by row costs 2.5× building
+        // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
+        var deferIndexes = reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
+        if (deferIndexes)
+            await conn.ExecuteAsync(new CommandDefinition(
+                "DROP INDEX notices_worker_cf; DROP INDEX notices_revisions_by_root; SET LOCAL enable_nestloop = off",
+                transaction: tx, cancellationToken: ct));
+        var merge = await MergeAsync(conn, tx, deferIndexes, ct);
+        if (reload)
+        {
+            // A reload changes the tables' sizes by orders of magnitude: plan the spell rebuild on fresh statistics.
+            await conn.ExecuteAsync(new CommandDefinition("ANALYZE notices; ANALYZE notice_revisions; ANALYZE people", transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        }
         stages["merge_notices"] = (clock.Elapsed - mark).TotalSeconds;
 
         mark = clock.Elapsed;
@@ -47,7 +64,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         if (staged.Notices >= AnalyzeThreshold)
         {
             mark = clock.Elapsed;
-            await conn.ExecuteAsync(new CommandDefinition("ANALYZE notices; ANALYZE notice_revisions; ANALYZE people; ANALYZE employment_spells",
+            await conn.ExecuteAsync(new CommandDefinition("ANALYZE people; ANALYZE employment_spells",
                 cancellationToken: ct, commandTimeout: 0));
             stages["analyze"] = (clock.Elapsed - mark).TotalSeconds;
         }
@@ -75,6 +92,12 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             summary.Quarantined, summary.PeopleUpdated, Math.Round(summary.Elapsed.TotalSeconds, 2));
         return summary;
     }
+
+    // Must stay identical to the definitions in 0100_notices.sql.
+    const string DeferredIndexesSql = """
+        CREATE INDEX notices_worker_cf ON notices (worker_cf);
+        CREATE INDEX notices_revisions_by_root ON notices (root_code) WHERE code <> root_code;
+        """;
 
     // Temporary tables live for this connection's transaction only: concurrent imports never see each other's rows.
     const string CreateStagingSql = """
@@ -286,7 +309,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     readonly record struct Merged(long Imported, long Corrected, long Cancelled);
 
-    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, bool deferredIndexes, CancellationToken ct)
     {
         // New notices only: a codice comunicazione already stored (or repeated in the batch) is a duplicate.
         const string insertSql = """
@@ -311,6 +334,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             SELECT code, comm_type, worker_cf FROM inserted
             """;
         await conn.ExecuteAsync(new CommandDefinition(insertSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        if (deferredIndexes)
+            await conn.ExecuteAsync(new CommandDefinition(DeferredIndexesSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
         await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new", transaction: tx, cancellationToken: ct));
 
         // Corrections of corrections: point every chain member at the original, however the chain arrived.

@@ -26,6 +26,7 @@ public static class DialerCommandLine
 
         // Each capability adds its benchmark here: figures printed with ratios against a baseline measured in the same run.
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");
+        bench.Subcommands.Add(IngestBenchmark.Create());
         root.Subcommands.Add(bench);
         return root;
     }

@@ -391,6 +391,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
     }
 
     /// <summary>Spells and per-person state for everyone the batch touched; returns how many people that was.</summary>
+    /// <remarks>Each person row is written once, at the end, with who they are, their links, spells summary and mobile.</remarks>
     static async Task<long> RecomputePeopleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         const string touchedSql = """
@@ -418,45 +419,57 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             GROUP  BY cf, source, phone_e164
             ON CONFLICT (cf, source, phone_e164) DO UPDATE SET seen_on = GREATEST(person_contacts.seen_on, EXCLUDED.seen_on);
 
-            -- Who the person is: the latest notice about them (by dataInvio, then code) says.
-            INSERT INTO people AS p (cf, provisional, sex, birth_on, birth_place, surname, name, domicile_comune)
-            SELECT DISTINCT ON (n.worker_cf) n.worker_cf, length(n.worker_cf) = 11, n.sex, n.birth_on, n.birth_place,
-                   n.surname, n.name, n.domicile_comune
+            -- Who each touched person is: their latest notice (by dataInvio, then code) says; someone known only
+            -- from a contact list is what the codice fiscale says.
+            CREATE TEMP TABLE facts ON COMMIT DROP AS
+            SELECT DISTINCT ON (n.worker_cf) n.worker_cf AS cf, n.sex, n.birth_on, n.birth_place, n.surname, n.name, n.domicile_comune
             FROM   notices n
             WHERE  n.worker_cf IN (SELECT cf FROM touched)
-            ORDER  BY n.worker_cf, n.sent_at DESC NULLS LAST, n.code DESC
-            ON CONFLICT (cf) DO UPDATE
-            SET    sex = EXCLUDED.sex, birth_on = EXCLUDED.birth_on, birth_place = EXCLUDED.birth_place,
-                   surname = EXCLUDED.surname, name = EXCLUDED.name, domicile_comune = EXCLUDED.domicile_comune;
-
-            -- Someone known only from a contact list: what the codice fiscale says.
-            INSERT INTO people (cf, provisional, sex, birth_on, birth_place)
-            SELECT DISTINCT ON (cf) cf, provisional, sex, birth_on, birth_place FROM contact_staging
-            ON CONFLICT (cf) DO NOTHING;
+            ORDER  BY n.worker_cf, n.sent_at DESC NULLS LAST, n.code DESC;
+            INSERT INTO facts (cf, sex, birth_on, birth_place)
+            SELECT DISTINCT ON (c.cf) c.cf, c.sex, c.birth_on, c.birth_place
+            FROM   contact_staging c
+            WHERE  NOT EXISTS (SELECT 1 FROM facts f WHERE f.cf = c.cf)
+              AND  NOT EXISTS (SELECT 1 FROM people p WHERE p.cf = c.cf);
+            ANALYZE facts;
 
             -- A provisional code and a 16-character code with the same surname, name, birth date (and birth place,
             -- when the provisional notices give one) are the same person, when exactly one such code exists.
-            WITH candidates AS (
-                SELECT p.cf AS provisional_cf, min(s.cf) AS successor_cf, count(*) AS matches
-                FROM   people p
-                JOIN   people s ON s.surname = p.surname AND s.name = p.name AND s.birth_on = p.birth_on
-                                AND NOT s.provisional AND (p.birth_place IS NULL OR s.birth_place = p.birth_place)
-                WHERE  p.provisional AND p.successor_cf IS NULL
-                  AND  (p.cf IN (SELECT cf FROM touched) OR s.cf IN (SELECT cf FROM touched))
-                GROUP  BY p.cf),
-            linked AS (
-                UPDATE people p SET successor_cf = c.successor_cf
-                FROM   candidates c
-                WHERE  p.cf = c.provisional_cf AND c.matches = 1
-                RETURNING p.cf, p.successor_cf)
-            INSERT INTO touched (cf)
-            SELECT cf FROM linked UNION SELECT successor_cf FROM linked
-            ON CONFLICT DO NOTHING;
+            CREATE TEMP TABLE links ON COMMIT DROP AS
+            WITH unlinked AS (
+                SELECT f.cf, f.surname, f.name, f.birth_on, f.birth_place
+                FROM   facts f LEFT JOIN people p ON p.cf = f.cf
+                WHERE  length(f.cf) = 11 AND p.successor_cf IS NULL
+                UNION
+                SELECT p.cf, p.surname, p.name, p.birth_on, p.birth_place
+                FROM   people p JOIN facts f ON f.surname = p.surname AND f.name = p.name AND f.birth_on = p.birth_on
+                WHERE  p.provisional AND p.successor_cf IS NULL AND length(f.cf) = 16),
+            candidates AS (
+                SELECT u.cf AS provisional_cf, s.cf AS successor_cf
+                FROM   unlinked u JOIN facts s ON s.surname = u.surname AND s.name = u.name AND s.birth_on = u.birth_on
+                WHERE  length(s.cf) = 16 AND (u.birth_place IS NULL OR s.birth_place = u.birth_place)
+                UNION
+                SELECT u.cf, s.cf
+                FROM   unlinked u JOIN people s ON s.surname = u.surname AND s.name = u.name AND s.birth_on = u.birth_on
+                WHERE  NOT s.provisional AND (u.birth_place IS NULL OR s.birth_place = u.birth_place))
+            SELECT provisional_cf, min(successor_cf) AS successor_cf
+            FROM   candidates
+            GROUP  BY provisional_cf
+            HAVING count(*) = 1;
 
-            -- A successor's spells include its provisional code's notices, so recompute those together.
+            -- Newly linked pairs, and the provisional codes of anyone touched, are recomputed together.
             INSERT INTO touched (cf)
+            SELECT provisional_cf FROM links UNION SELECT successor_cf FROM links
+            UNION
             SELECT p.cf FROM people p WHERE p.successor_cf IN (SELECT cf FROM touched)
             ON CONFLICT DO NOTHING;
+
+            CREATE TEMP TABLE successors ON COMMIT DROP AS
+            SELECT t.cf, COALESCE(l.successor_cf, p.successor_cf) AS successor_cf
+            FROM   touched t
+            LEFT   JOIN links l ON l.provisional_cf = t.cf
+            LEFT   JOIN people p ON p.cf = t.cf
+            WHERE  COALESCE(l.successor_cf, p.successor_cf) IS NOT NULL;
             """;
         await conn.ExecuteAsync(new CommandDefinition(touchedSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
 
@@ -477,7 +490,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                         WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
                         WHEN COALESCE(extension_end_on, planned_end_on) IS NOT NULL THEN 'term' END
             FROM (
-                SELECT COALESCE(p.successor_cf, e.worker_cf) AS person_cf, e.employer_cf, e.start_on,
+                SELECT COALESCE(s.successor_cf, e.worker_cf) AS person_cf, e.employer_cf, e.start_on,
                        (array_agg(e.employer_name ORDER BY e.sent_at DESC NULLS LAST, e.code DESC))[1] AS employer_name,
                        COALESCE((array_agg(e.contract_type ORDER BY e.transformation_on DESC, e.code DESC) FILTER (WHERE e.event = 'TRS'))[1],
                                 (array_agg(e.contract_type ORDER BY e.event <> 'ASS', e.sent_at DESC NULLS LAST, e.code DESC))[1]) AS contract_type,
@@ -490,22 +503,28 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                        max(e.cessation_on) FILTER (WHERE e.event = 'CES') AS cessation_on,
                        (array_agg(e.cessation_cause ORDER BY e.cessation_on DESC, e.code DESC) FILTER (WHERE e.event = 'CES'))[1] AS cessation_cause
                 FROM   effective_notices e
-                JOIN   people p ON p.cf = e.worker_cf
+                LEFT   JOIN successors s ON s.cf = e.worker_cf
                 WHERE  e.worker_cf IN (SELECT cf FROM touched)
                 GROUP  BY 1, 2, 3
             ) g;
 
-            -- The state the nightly selection reads, so that it never scans notices or spells.
-            UPDATE people p
-            SET    last_start_on = s.last_start_on,
-                   last_end_on = s.last_end_on,
-                   has_open_spell = COALESCE(s.has_open_spell, false),
-                   last_contract_type = s.last_contract_type,
-                   last_cessation_cause = s.last_cessation_cause,
-                   mobile_e164 = m.phone_e164,
-                   mobile_source = m.source,
-                   updated_at = now()
+            -- The state the nightly selection reads, so that it never scans notices or spells. A person without
+            -- new facts keeps what was known; a linked provisional code keeps no state of its own.
+            INSERT INTO people AS p (cf, provisional, successor_cf, sex, birth_on, birth_place, surname, name, domicile_comune,
+                mobile_e164, mobile_source, last_start_on, last_end_on, has_open_spell, last_contract_type, last_cessation_cause, updated_at)
+            SELECT t.cf, length(t.cf) = 11, x.successor_cf,
+                   CASE WHEN f.cf IS NULL THEN o.sex ELSE f.sex END,
+                   CASE WHEN f.cf IS NULL THEN o.birth_on ELSE f.birth_on END,
+                   CASE WHEN f.cf IS NULL THEN o.birth_place ELSE f.birth_place END,
+                   CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.surname ELSE f.surname END,
+                   CASE WHEN f.cf IS NULL OR f.name IS NULL THEN o.name ELSE f.name END,
+                   CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.domicile_comune ELSE f.domicile_comune END,
+                   m.phone_e164, m.source, s.last_start_on, s.last_end_on, COALESCE(s.has_open_spell, false),
+                   s.last_contract_type, s.last_cessation_cause, now()
             FROM   touched t
+            LEFT   JOIN facts f ON f.cf = t.cf
+            LEFT   JOIN people o ON o.cf = t.cf
+            LEFT   JOIN successors x ON x.cf = t.cf
             LEFT   JOIN (
                 SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
                        bool_or(effective_end_on IS NULL) AS has_open_spell,
@@ -517,13 +536,20 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             ) s ON s.person_cf = t.cf
             LEFT   JOIN (
                 -- best Italian mobile: source priority (CPI, SAP, SIISL, CO), then the most recently seen
-                SELECT DISTINCT ON (COALESCE(q.successor_cf, q.cf)) COALESCE(q.successor_cf, q.cf) AS owner, c.phone_e164, c.source
+                SELECT DISTINCT ON (COALESCE(q.successor_cf, c.cf)) COALESCE(q.successor_cf, c.cf) AS owner, c.phone_e164, c.source
                 FROM   person_contacts c
-                JOIN   people q ON q.cf = c.cf
+                LEFT   JOIN successors q ON q.cf = c.cf
                 WHERE  c.cf IN (SELECT cf FROM touched) AND c.phone_kind = 'mobile'
-                ORDER  BY COALESCE(q.successor_cf, q.cf), c.priority, c.seen_on DESC, c.phone_e164
+                ORDER  BY COALESCE(q.successor_cf, c.cf), c.priority, c.seen_on DESC, c.phone_e164
             ) m ON m.owner = t.cf
-            WHERE  p.cf = t.cf;
+            ON CONFLICT (cf) DO UPDATE
+            SET    successor_cf = EXCLUDED.successor_cf, sex = EXCLUDED.sex, birth_on = EXCLUDED.birth_on,
+                   birth_place = EXCLUDED.birth_place, surname = EXCLUDED.surname, name = EXCLUDED.name,
+                   domicile_comune = EXCLUDED.domicile_comune, mobile_e164 = EXCLUDED.mobile_e164,
+                   mobile_source = EXCLUDED.mobile_source, last_start_on = EXCLUDED.last_start_on,
+                   last_end_on = EXCLUDED.last_end_on, has_open_spell = EXCLUDED.has_open_spell,
+                   last_contract_type = EXCLUDED.last_contract_type, last_cessation_cause = EXCLUDED.last_cessation_cause,
+                   updated_at = EXCLUDED.updated_at;
             """;
         await conn.ExecuteAsync(new CommandDefinition(spellsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM touched", transaction: tx, cancellationToken: ct));

@@ -76,19 +76,9 @@ public static class NoticeCsvReader
         // Unknown columns are ignored, so exports with extra columns still load.
         var setters = names.Select(n => Setters.GetValueOrDefault(n)).ToArray();
 
-        long line = 1;
-        var fields = new List<string?>(names.Length);
-        while (ReadRecord(reader, ref line, out var position) is { } text)
+        foreach (var (position, text, fields, malformed) in Rows(file, reader, names.Length, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            if (text.Length == 0) continue;
-            Split(text, fields);
-            if (fields.Count != names.Length)
-            {
-                yield return new SourceRecord(file, position, null, null, new Rejection(QuarantineReason.Malformed,
-                    $"{fields.Count} columns where the header has {names.Length}"), text);
-                continue;
-            }
+            if (malformed is { } m) { yield return m; continue; }
             var raw = new RawNotice();
             for (var i = 0; i < setters.Length; i++) setters[i]?.Invoke(raw, fields[i]);
             var rejection = NoticeRules.Validate(raw, out var notice);
@@ -105,25 +95,31 @@ public static class NoticeCsvReader
                 $"a contacts CSV needs the columns {string.Join(";", ContactColumns)}"), string.Join(";", names));
             yield break;
         }
-        long line = 1;
-        var fields = new List<string?>(names.Length);
-        while (ReadRecord(reader, ref line, out var position) is { } text)
+        foreach (var (position, text, fields, malformed) in Rows(file, reader, names.Length, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            if (text.Length == 0) continue;
-            Split(text, fields);
-            if (fields.Count != names.Length)
-            {
-                yield return new SourceRecord(file, position, null, null, new Rejection(QuarantineReason.Malformed,
-                    $"{fields.Count} columns where the header has {names.Length}"), text);
-                continue;
-            }
+            if (malformed is { } m) { yield return m; continue; }
             var rejection = NoticeRules.ValidateContact(fields[index[0]], fields[index[1]], fields[index[2]], fields[index[3]], out var contact);
             yield return new SourceRecord(file, position, null, contact, rejection, rejection is null ? null : text);
         }
     }
 
-    /// <summary>One record: a line, or several when a quoted field holds a line break. <paramref name="line"/> is its first line.</summary>
+    /// <summary>The data rows after the header, split; a row with the wrong number of columns comes back as its rejection.</summary>
+    static IEnumerable<(long Position, string Text, List<string?> Fields, SourceRecord? Malformed)> Rows(string file, StreamReader reader, int columns, CancellationToken ct)
+    {
+        long line = 1;
+        var fields = new List<string?>(columns);
+        while (ReadRecord(reader, ref line, out var position) is { } text)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (text.Length == 0) continue;
+            Split(text, fields);
+            var malformed = fields.Count == columns ? (SourceRecord?)null : new SourceRecord(file, position, null, null,
+                new Rejection(QuarantineReason.Malformed, $"{fields.Count} columns where the header has {columns}"), text);
+            yield return (position, text, fields, malformed);
+        }
+    }
+
+    /// <summary>One record: a line, or several when a quoted field holds a line break; <paramref name="first"/> is its first line.</summary>
     static string? ReadRecord(StreamReader reader, ref long line, out long first)
     {
         var text = reader.ReadLine();

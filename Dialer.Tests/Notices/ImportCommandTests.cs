@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -29,6 +30,19 @@ public sealed class ImportCommandTests : DatabaseTest
         {
             File.Delete(file);
         }
+    }
+
+    [TestCase(new string[0], "import", "generate")]
+    [TestCase(new[] { "bench" }, "ingest", "ingest")]
+    [TestCase(new[] { "import" }, "--json", "paths")]
+    [TestCase(new[] { "generate" }, "--people", "--as-of")]
+    public void Help_describes_the_notice_commands(string[] command, string first, string last)
+    {
+        var output = new StringWriter();
+
+        Dialer.Worker.CommandLine.DialerCommandLine.Build().Parse([.. command, "--help"]).Invoke(new InvocationConfiguration { Output = output });
+
+        Assert.That(output.ToString(), Does.Contain(first).And.Contain(last));
     }
 
     [Test]

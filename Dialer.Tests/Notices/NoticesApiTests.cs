@@ -2,6 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Dialer.Core.Notices;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.Notices;
 
@@ -37,5 +42,45 @@ public sealed class NoticesApiTests : DatabaseTest
         var response = await app.Client.PostAsync("/api/notices", form);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+}
+
+public sealed class NoticesApiOutsideDevelopmentTests
+{
+    /// <summary>The real API in Production: the notice endpoints are closed until sign-in with roles exists.</summary>
+    sealed class ProductionApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
+    {
+        public ProductionApp()
+        {
+            UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            StartServer();
+            Address = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+
+        public Uri Address { get; }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:Dialer", TestDatabase.ConnectionString);
+            builder.UseSetting("Logging:Level", "Warning");
+        }
+    }
+
+    [Test]
+    public async Task Notice_endpoints_are_forbidden_outside_development()
+    {
+        await using var app = new ProductionApp();
+        using var client = new HttpClient { BaseAddress = app.Address };
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(CsvNotice.File(new CsvNotice()))), "files", "a.csv" } };
+
+        var upload = await client.PostAsync("/api/notices", form);
+        var quarantine = await client.GetAsync("/api/notices/quarantine");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(upload.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(quarantine.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
     }
 }

@@ -464,12 +464,16 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             SELECT p.cf FROM people p WHERE p.successor_cf IN (SELECT cf FROM touched)
             ON CONFLICT DO NOTHING;
 
-            CREATE TEMP TABLE successors ON COMMIT DROP AS
-            SELECT t.cf, COALESCE(l.successor_cf, p.successor_cf) AS successor_cf
+            CREATE TEMP TABLE successors (cf text PRIMARY KEY, successor_cf text NOT NULL) ON COMMIT DROP;
+            INSERT INTO successors (cf, successor_cf)
+            SELECT t.cf, COALESCE(l.successor_cf, p.successor_cf)
             FROM   touched t
             LEFT   JOIN links l ON l.provisional_cf = t.cf
             LEFT   JOIN people p ON p.cf = t.cf
             WHERE  COALESCE(l.successor_cf, p.successor_cf) IS NOT NULL;
+            -- Unanalysed temporary tables look empty to the planner, which then loops over them per notice.
+            ANALYZE touched;
+            ANALYZE successors;
             """;
         await conn.ExecuteAsync(new CommandDefinition(touchedSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
 

@@ -213,6 +213,22 @@ public sealed class NoticeRulesTests
         });
     }
 
+    [Test]
+    public void Large_csv_is_read_in_file_order_across_parallel_chunks()
+    {
+        var lines = Enumerable.Range(1, 9000).Select(i => i % 2500 == 0 ? "bad;row" : (new CsvNotice() with { Code = $"03000240{i:00000000}" }).ToLine());
+        var content = CsvNotice.Header + "\n" + string.Join("\n", lines) + "\n";
+
+        var records = NoticeReader.Read(CsvNotice.Input("big.csv", content)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(records.Select(r => r.Position), Is.EqualTo(Enumerable.Range(2, 9000).Select(i => (long)i)));
+            Assert.That(records.Where(r => r.Rejection is not null).Select(r => r.Position), Is.EqualTo(new[] { 2501L, 5001L, 7501L }));
+            Assert.That(records[8999].Notice?.Code, Is.EqualTo("0300024000009000"));
+        });
+    }
+
     static Encoding CodePagesEncoding()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);

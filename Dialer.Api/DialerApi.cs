@@ -1,6 +1,7 @@
 using Dialer.Api.Database;
 using Dialer.Api.Telephony;
 using Dialer.Core.Telephony;
+using Dialer.Api.Notices;
 
 namespace Dialer.Api;
 
@@ -32,6 +33,7 @@ public static class DialerApi
 
         app.MapDialerHealth();
         app.MapTwilioWebhooks();
+        app.MapNoticesApi();
         app.MapOpenApi();
         app.MapRazorPages();
         return app;

@@ -1,4 +1,5 @@
 using Dialer.Core.Database;
+using Dialer.Core.Notices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,6 +13,7 @@ public static class CoreRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddDialerDatabase(configuration);
+        services.AddNotices();
         return services;
     }
 }

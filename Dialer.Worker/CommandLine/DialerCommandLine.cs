@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dialer.Worker.Notices;
 
 namespace Dialer.Worker.CommandLine;
 
@@ -20,11 +21,14 @@ public static class DialerCommandLine
         root.Subcommands.Add(HostCommands.Demo());
         root.Subcommands.Add(DatabaseCommands.Migrate());
         root.Subcommands.Add(DatabaseCommands.Db());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(Telephony.TwilioEmulatorCommand.Build());
 
         // Each capability adds its benchmark here: figures printed with ratios against a baseline measured in the same run.
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");
         bench.Subcommands.Add(Telephony.WebhookBench.Command());
+        bench.Subcommands.Add(IngestBenchmark.Create());
         root.Subcommands.Add(bench);
         return root;
     }

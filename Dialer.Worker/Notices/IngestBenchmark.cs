@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Dialer.Core.Database;
+using Dialer.Core.Notices;
+using Dialer.Worker.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dialer.Worker.Notices;
+
+/// <summary>
+/// `dialer bench ingest`: end-to-end import of N generated CSV notices, a 20,000-notice daily increment on top, and
+/// raw binary COPY of the same N rows into an unindexed table as the baseline, in a scratch database of the same server.
+/// </summary>
+static class IngestBenchmark
+{
+    const int Increment = 20_000;
+
+    public static Command Create()
+    {
+        var notices = new Option<int>("--notices") { Description = "How many notices the full import loads.", DefaultValueFactory = _ => 200_000 };
+        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards (dropped by default)." };
+        var command = new Command("ingest", "Notice ingest: full import of N notices, a 20,000-notice increment, and raw binary COPY of the same rows, " +
+            "with their ratios. Runs in a scratch database '<database>_bench_ingest' on the configured server.") { notices, keep };
+        command.SetAction(async (parse, ct) =>
+        {
+            var n = parse.GetValue(notices);
+            var builder = CommandHost.CreateBuilder();
+            await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);
+            var configured = builder.Configuration.GetConnectionString(DatabaseAttachment.ConnectionStringName)!;
+            var scratch = new NpgsqlConnectionStringBuilder(configured);
+            scratch.Database += "_bench_ingest";
+            await RecreateAsync(configured, scratch.Database!, drop: false, ct);
+            var folder = Directory.CreateTempSubdirectory("dialer-bench-ingest-").FullName;
+            try
+            {
+                await using var dataSource = NpgsqlDataSource.Create(scratch.ConnectionString);
+                await new Migrator(dataSource, NullLogger<Migrator>.Instance).RunAsync(ct: ct);
+                await RunAsync(dataSource, n, folder, ct);
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+                if (!parse.GetValue(keep)) await RecreateAsync(configured, scratch.Database!, drop: true, ct);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    static async Task RunAsync(NpgsqlDataSource db, int n, string folder, CancellationToken ct)
+    {
+        var asOf = new DateOnly(2026, 11, 1);
+        Console.Out.WriteLine($"Generating {n:N0} notices and a {Increment:N0}-notice increment…");
+        var full = Path.Combine(folder, "full");
+        var daily = Path.Combine(folder, "daily");
+        NoticeDatasetWriter.Write(new NoticeGenerator(new GeneratorOptions { People = n, Seed = 1, AsOf = asOf, MaxNotices = n }), full, DatasetFormat.Csv, ct);
+        NoticeDatasetWriter.Write(new NoticeGenerator(new GeneratorOptions { People = Increment, Seed = 2, AsOf = asOf, MaxNotices = Increment }), daily, DatasetFormat.Csv, ct);
+        var ingest = new NoticeIngest(db, NullLogger<NoticeIngest>.Instance);
+
+        var fullImport = await ingest.RunAsync([NoticeInput.FromFile(Path.Combine(full, "notices.csv"))], ct: ct);
+        var increment = await ingest.RunAsync([NoticeInput.FromFile(Path.Combine(daily, "notices.csv"))], ct: ct);
+        var (copySeconds, copied) = await RawCopyAsync(db, Path.Combine(full, "notices.csv"), ct);
+
+        var read = fullImport.Read;
+        var fullRate = read / fullImport.Elapsed.TotalSeconds;
+        var copyRate = copied / copySeconds;
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"Notice ingest on {Environment.ProcessorCount} cores, {read:N0} notices ({fullImport.Imported + fullImport.Corrected + fullImport.Cancelled:N0} stored, {fullImport.Quarantined:N0} quarantined, {fullImport.PeopleUpdated:N0} people)");
+        Console.Out.WriteLine($"  full import        {fullImport.Elapsed.TotalSeconds,8:0.00} s  {fullRate,10:N0} notices/s   goal: 1,000,000 in ≤ 15 s");
+        Console.Out.WriteLine($"    stages: {string.Join(", ", fullImport.StageSeconds.Select(s => $"{s.Key} {s.Value:0.00} s"))}");
+        Console.Out.WriteLine($"  daily increment    {increment.Elapsed.TotalSeconds,8:0.00} s  {increment.Read,10:N0} notices     goal: 20,000 in ≤ 2 s");
+        Console.Out.WriteLine($"    stages: {string.Join(", ", increment.StageSeconds.Select(s => $"{s.Key} {s.Value:0.00} s"))}");
+        Console.Out.WriteLine($"  raw binary COPY    {copySeconds,8:0.00} s  {copyRate,10:N0} rows/s      goal: ≥ 300,000 rows/s");
+        Console.Out.WriteLine("Ratios (same run):");
+        Console.Out.WriteLine($"  full import rate / raw COPY rate           {fullRate / copyRate,6:0.00}");
+        Console.Out.WriteLine($"  parse+stage rate / raw COPY rate           {read / fullImport.StageSeconds["parse_and_stage"] / copyRate,6:0.00}");
+        Console.Out.WriteLine($"  increment per notice / full per notice     {increment.Elapsed.TotalSeconds / increment.Read / (fullImport.Elapsed.TotalSeconds / read),6:0.00}");
+        Console.Out.WriteLine($"  full import, projected to 1,000,000        {fullImport.Elapsed.TotalSeconds * 1_000_000 / read,6:0.0} s");
+    }
+
+    /// <summary>The baseline: the parsed rows, already in memory, binary-COPYed into a table with no index.</summary>
+    static async Task<(double Seconds, long Rows)> RawCopyAsync(NpgsqlDataSource db, string file, CancellationToken ct)
+    {
+        var rows = NoticeReader.Read(NoticeInput.FromFile(file), ct).Where(r => r.Notice is not null).Select(r => r.Notice!).ToList();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("""
+            DROP TABLE IF EXISTS notice_staging;
+            CREATE TABLE notice_staging (
+                code text, previous_code text, comm_type text, event text, sent_at timestamptz,
+                worker_cf text, surname text, name text, sex char(1), birth_on date, birth_place text, domicile_comune text,
+                employer_cf text, employer_name text, workplace_comune text,
+                start_on date, planned_end_on date, extension_end_on date, transformation_on date, transformation_code text,
+                cessation_on date, cessation_cause text, contract_type text, permanent boolean, occupation_code text,
+                phone_e164 text, phone_kind text, email text)
+            """, cancellationToken: ct));
+        var clock = Stopwatch.StartNew();
+        await using (var copy = await conn.BeginBinaryImportAsync(NoticeIngest.NoticeCopySql, ct))
+        {
+            foreach (var row in rows) await NoticeIngest.WriteNoticeAsync(copy, row, ct);
+            await copy.CompleteAsync(ct);
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        await conn.ExecuteAsync(new CommandDefinition("DROP TABLE notice_staging", cancellationToken: ct));
+        return (seconds, rows.Count);
+    }
+
+    static async Task RecreateAsync(string connectionString, string name, bool drop, CancellationToken ct)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(admin.ConnectionString);
+        await conn.OpenAsync(ct);
+        // The name is ours (the configured database's plus a suffix), quoted as an identifier.
+        await conn.ExecuteAsync(new CommandDefinition($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", cancellationToken: ct));
+        if (!drop) await conn.ExecuteAsync(new CommandDefinition($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", cancellationToken: ct));
+    }
+}

@@ -1,4 +1,5 @@
 using Dialer.Api.Database;
+using Dialer.Api.Selection;
 
 namespace Dialer.Api;
 
@@ -15,6 +16,9 @@ public static class DialerApi
 
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
+        // Enums travel as snake_case strings, as in the documents supervisors write.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
+            new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddOpenApi();
         return builder;
     }
@@ -26,6 +30,7 @@ public static class DialerApi
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRoot });
 
         app.MapDialerHealth();
+        app.MapCampaignsApi();
         app.MapOpenApi();
         app.MapRazorPages();
         return app;

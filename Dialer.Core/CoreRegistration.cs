@@ -1,4 +1,5 @@
 using Dialer.Core.Database;
+using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,6 +13,9 @@ public static class CoreRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddDialerDatabase(configuration);
+
+        // Campaigns, eligibility and the nightly selection
+        services.AddDialerSelection();
         return services;
     }
 }

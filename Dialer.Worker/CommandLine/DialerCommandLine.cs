@@ -20,6 +20,9 @@ public static class DialerCommandLine
         root.Subcommands.Add(HostCommands.Demo());
         root.Subcommands.Add(DatabaseCommands.Migrate());
         root.Subcommands.Add(DatabaseCommands.Db());
+        root.Subcommands.Add(Selection.SelectionCommands.Campaign());
+        root.Subcommands.Add(Selection.SelectionCommands.Select());
+        root.Subcommands.Add(Selection.SelectionCommands.Territory());
 
         // Each capability adds its benchmark here: figures printed with ratios against a baseline measured in the same run.
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");

@@ -1,4 +1,5 @@
 using Dialer.Core.Database;
+using Dialer.Core.Notices;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,9 @@ public static class CoreRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddDialerDatabase(configuration);
+
+        // Comunicazioni obbligatorie: parsing, validation, quarantine, ingest, employment spells
+        services.AddNotices();
 
         // Campaigns, eligibility and the nightly selection
         services.AddDialerSelection();

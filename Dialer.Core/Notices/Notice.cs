@@ -1,0 +1,126 @@
+using Dialer.Core.PhoneNumbers;
+
+namespace Dialer.Core.Notices;
+
+/// <summary>The employment event a notice reports (domain-italy.md §1.4, "event type").</summary>
+public enum NoticeEvent
+{
+    /// <summary>ASS: InizioRapporto.</summary>
+    Hiring,
+    /// <summary>PRO: Proroga.</summary>
+    Extension,
+    /// <summary>TRS: Trasformazione.</summary>
+    Transformation,
+    /// <summary>CES: Cessazione.</summary>
+    Cessation,
+}
+
+/// <summary>
+/// One validated comunicazione obbligatoria. Extensions, transformations and cessations carry the start date of the
+/// relationship they refer to in <see cref="StartOn"/>: employer + worker + start date identify the job (§2.2).
+/// </summary>
+public sealed record Notice
+{
+    public required string Code { get; init; }
+    public string? PreviousCode { get; init; }
+    /// <summary>TipoComunicazione 01–09; 03 corrects and 04 cancels <see cref="PreviousCode"/>.</summary>
+    public required string CommunicationType { get; init; }
+    public required NoticeEvent Event { get; init; }
+    public DateTime? SentAt { get; init; }
+
+    public required string WorkerCf { get; init; }
+    public string? Surname { get; init; }
+    public string? Name { get; init; }
+    public char? Sex { get; init; }
+    public DateOnly? BirthDate { get; init; }
+    public string? BirthPlace { get; init; }
+    public string? DomicileComune { get; init; }
+
+    public required string EmployerCf { get; init; }
+    public string? EmployerName { get; init; }
+    public string? WorkplaceComune { get; init; }
+
+    public required DateOnly StartOn { get; init; }
+    public DateOnly? PlannedEndOn { get; init; }
+    public DateOnly? ExtensionEndOn { get; init; }
+    public DateOnly? TransformationOn { get; init; }
+    public string? TransformationCode { get; init; }
+    public DateOnly? CessationOn { get; init; }
+    public string? CessationCause { get; init; }
+    /// <summary>For a transformation, the contract type after it.</summary>
+    public required string ContractType { get; init; }
+    public bool PermanentContract { get; init; }
+    public string? OccupationCode { get; init; }
+
+    public PhoneNumber Phone { get; init; } = PhoneNumber.None;
+    public string? Email { get; init; }
+
+    public static string EventCode(NoticeEvent e) => e switch
+    {
+        NoticeEvent.Hiring => "ASS",
+        NoticeEvent.Extension => "PRO",
+        NoticeEvent.Transformation => "TRS",
+        _ => "CES",
+    };
+}
+
+/// <summary>Where the mobile of a contact-enrichment row comes from; the order is the source priority (first wins).</summary>
+public enum ContactSource
+{
+    /// <summary>Recorded by a Centro per l'Impiego operator with the person: the most verified.</summary>
+    CPI = 1,
+    /// <summary>The person's Scheda anagrafico-professionale.</summary>
+    SAP = 2,
+    /// <summary>Passed by INPS with a NASpI/DIS-COLL claim.</summary>
+    SIISL = 3,
+    /// <summary>A regional extension of the CO form, filled in by the employer: the least reliable.</summary>
+    CO = 4,
+}
+
+/// <summary>One row of a contact-enrichment file.</summary>
+public sealed record Contact(string Cf, PhoneNumber Phone, ContactSource Source, DateOnly SeenOn);
+
+/// <summary>Why a record was quarantined. The names are the codes stored in <c>notice_quarantine.reason</c>.</summary>
+public enum QuarantineReason
+{
+    /// <summary>Not readable as a record: wrong number of columns, broken XML, unknown file format.</summary>
+    Malformed,
+    InvalidCode,
+    InvalidCommunicationType,
+    MissingPreviousCode,
+    UnexpectedPreviousCode,
+    InvalidEvent,
+    InvalidWorkerCf,
+    InvalidEmployerCf,
+    InvalidDate,
+    MissingDate,
+    DatesOutOfOrder,
+    MissingPlannedEnd,
+    UnknownContractType,
+    ContractTypeNotValidOnDate,
+    InvalidComune,
+    InvalidCessationCause,
+    InvalidPhone,
+    InvalidSource,
+}
+
+/// <summary>A record that was not imported, with enough to find and fix it.</summary>
+public sealed record Rejection(QuarantineReason Reason, string Message);
+
+/// <summary>What one import did. Re-importing the same files gives duplicates and nothing else.</summary>
+public sealed record ImportSummary
+{
+    public int Files { get; init; }
+    public long Read { get; init; }
+    public long Imported { get; init; }
+    public long Corrected { get; init; }
+    public long Cancelled { get; init; }
+    public long Duplicates { get; init; }
+    public long Contacts { get; init; }
+    public long Quarantined { get; init; }
+    public IReadOnlyDictionary<string, long> QuarantinedByReason { get; init; } = new Dictionary<string, long>();
+    public long PeopleUpdated { get; init; }
+    public TimeSpan Elapsed { get; init; }
+    /// <summary>Seconds spent in each stage (parse+stage, merge, spells), for the benchmark and the logs.</summary>
+    public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
+}

@@ -1,0 +1,186 @@
+namespace Dialer.Core.Notices;
+
+/// <summary>
+/// The flat CSV exports: `;`-separated, a header row naming the columns (any order), UTF-8 or Windows-1252.
+/// A header starting with <c>codice_comunicazione</c> is a notices file, one with <c>codice_fiscale</c> a contacts file.
+/// Columns are documented in the README ("Notices").
+/// </summary>
+public static class NoticeCsvReader
+{
+    public static readonly string[] NoticeColumns =
+    [
+        "codice_comunicazione", "codice_comunicazione_precedente", "tipo_comunicazione", "evento", "data_invio",
+        "cf_lavoratore", "cognome", "nome", "sesso", "data_nascita", "comune_nascita", "domicilio_comune",
+        "cf_datore", "denominazione_datore", "sede_lavoro_comune",
+        "data_inizio", "data_fine", "data_fine_proroga", "data_trasformazione", "codice_trasformazione",
+        "data_cessazione", "causa_cessazione", "tipologia_contrattuale", "qualifica_istat", "cellulare", "email",
+    ];
+
+    public static readonly string[] ContactColumns = ["codice_fiscale", "cellulare", "fonte", "data"];
+
+    static readonly Dictionary<string, Action<RawNotice, string?>> Setters = new(StringComparer.Ordinal)
+    {
+        ["codice_comunicazione"] = (r, v) => r.Code = v,
+        ["codice_comunicazione_precedente"] = (r, v) => r.PreviousCode = v,
+        ["tipo_comunicazione"] = (r, v) => r.CommunicationType = v,
+        ["evento"] = (r, v) => r.Event = v,
+        ["data_invio"] = (r, v) => r.SentAt = v,
+        ["cf_lavoratore"] = (r, v) => r.WorkerCf = v,
+        ["cognome"] = (r, v) => r.Surname = v,
+        ["nome"] = (r, v) => r.Name = v,
+        ["sesso"] = (r, v) => r.Sex = v,
+        ["data_nascita"] = (r, v) => r.BirthDate = v,
+        ["comune_nascita"] = (r, v) => r.BirthPlace = v,
+        ["domicilio_comune"] = (r, v) => r.DomicileComune = v,
+        ["cf_datore"] = (r, v) => r.EmployerCf = v,
+        ["denominazione_datore"] = (r, v) => r.EmployerName = v,
+        ["sede_lavoro_comune"] = (r, v) => r.WorkplaceComune = v,
+        ["data_inizio"] = (r, v) => r.StartOn = v,
+        ["data_fine"] = (r, v) => r.PlannedEndOn = v,
+        ["data_fine_proroga"] = (r, v) => r.ExtensionEndOn = v,
+        ["data_trasformazione"] = (r, v) => r.TransformationOn = v,
+        ["codice_trasformazione"] = (r, v) => r.TransformationCode = v,
+        ["data_cessazione"] = (r, v) => r.CessationOn = v,
+        ["causa_cessazione"] = (r, v) => r.CessationCause = v,
+        ["tipologia_contrattuale"] = (r, v) => r.ContractType = v,
+        ["qualifica_istat"] = (r, v) => r.OccupationCode = v,
+        ["cellulare"] = (r, v) => r.Mobile = v,
+        ["email"] = (r, v) => r.Email = v,
+    };
+
+    static readonly string[] RequiredNoticeColumns =
+        ["codice_comunicazione", "tipo_comunicazione", "evento", "cf_lavoratore", "cf_datore", "data_inizio", "tipologia_contrattuale"];
+
+    public static IEnumerable<SourceRecord> Read(string file, Func<Stream> open, CancellationToken ct = default)
+    {
+        var encoding = NoticeReader.DetectEncoding(open);
+        using var reader = new StreamReader(open(), encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var header = reader.ReadLine();
+        if (header is null) yield break;
+        var columns = new List<string?>();
+        Split(header, columns);
+        var names = columns.Select(c => c?.Trim().ToLowerInvariant() ?? "").ToArray();
+
+        if (names.Length > 0 && names[0] == "codice_fiscale")
+        {
+            foreach (var r in ReadContacts(file, reader, names, ct)) yield return r;
+            yield break;
+        }
+        var missing = RequiredNoticeColumns.Where(c => !names.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            yield return new SourceRecord(file, 1, null, null, new Rejection(QuarantineReason.Malformed,
+                $"the header lacks {string.Join(", ", missing)}: neither a notices nor a contacts CSV"), header);
+            yield break;
+        }
+        // Unknown columns are ignored, so exports with extra columns still load.
+        var setters = names.Select(n => Setters.GetValueOrDefault(n)).ToArray();
+
+        long line = 1;
+        var fields = new List<string?>(names.Length);
+        while (ReadRecord(reader, ref line, out var position) is { } text)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (text.Length == 0) continue;
+            Split(text, fields);
+            if (fields.Count != names.Length)
+            {
+                yield return new SourceRecord(file, position, null, null, new Rejection(QuarantineReason.Malformed,
+                    $"{fields.Count} columns where the header has {names.Length}"), text);
+                continue;
+            }
+            var raw = new RawNotice();
+            for (var i = 0; i < setters.Length; i++) setters[i]?.Invoke(raw, fields[i]);
+            var rejection = NoticeRules.Validate(raw, out var notice);
+            yield return new SourceRecord(file, position, notice, null, rejection, rejection is null ? null : text);
+        }
+    }
+
+    static IEnumerable<SourceRecord> ReadContacts(string file, StreamReader reader, string[] names, CancellationToken ct)
+    {
+        var index = ContactColumns.Select(c => Array.IndexOf(names, c)).ToArray();
+        if (index.Any(i => i < 0))
+        {
+            yield return new SourceRecord(file, 1, null, null, new Rejection(QuarantineReason.Malformed,
+                $"a contacts CSV needs the columns {string.Join(";", ContactColumns)}"), string.Join(";", names));
+            yield break;
+        }
+        long line = 1;
+        var fields = new List<string?>(names.Length);
+        while (ReadRecord(reader, ref line, out var position) is { } text)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (text.Length == 0) continue;
+            Split(text, fields);
+            if (fields.Count != names.Length)
+            {
+                yield return new SourceRecord(file, position, null, null, new Rejection(QuarantineReason.Malformed,
+                    $"{fields.Count} columns where the header has {names.Length}"), text);
+                continue;
+            }
+            var rejection = NoticeRules.ValidateContact(fields[index[0]], fields[index[1]], fields[index[2]], fields[index[3]], out var contact);
+            yield return new SourceRecord(file, position, null, contact, rejection, rejection is null ? null : text);
+        }
+    }
+
+    /// <summary>One record: a line, or several when a quoted field holds a line break. <paramref name="line"/> is its first line.</summary>
+    static string? ReadRecord(StreamReader reader, ref long line, out long first)
+    {
+        var text = reader.ReadLine();
+        first = ++line;
+        if (text is null || !text.Contains('"')) return text;
+        while (CountQuotes(text) % 2 == 1 && reader.ReadLine() is { } next)
+        {
+            text += "\n" + next;
+            line++;
+        }
+        return text;
+    }
+
+    static int CountQuotes(string s)
+    {
+        var n = 0;
+        foreach (var c in s) if (c == '"') n++;
+        return n;
+    }
+
+    /// <summary>Splits on ';', honouring "quoted; fields" with "" for a quote. Empty fields become null.</summary>
+    public static void Split(string line, List<string?> fields)
+    {
+        fields.Clear();
+        var i = 0;
+        while (true)
+        {
+            if (i < line.Length && line[i] == '"')
+            {
+                var sb = new System.Text.StringBuilder();
+                i++;
+                while (i < line.Length)
+                {
+                    if (line[i] == '"')
+                    {
+                        if (i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i += 2; continue; }
+                        i++;
+                        break;
+                    }
+                    sb.Append(line[i++]);
+                }
+                // Anything between the closing quote and the separator is kept, as spreadsheets do.
+                var end = line.IndexOf(';', i);
+                if (end < 0) end = line.Length;
+                sb.Append(line, i, end - i);
+                fields.Add(sb.Length == 0 ? null : sb.ToString());
+                if (end == line.Length) return;
+                i = end + 1;
+            }
+            else
+            {
+                var end = line.IndexOf(';', i);
+                if (end < 0) end = line.Length;
+                fields.Add(end == i ? null : line.Substring(i, end - i));
+                if (end == line.Length) return;
+                i = end + 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,506 @@
+using System.Diagnostics;
+using Dialer.Core.PhoneNumbers;
+using Microsoft.Extensions.Logging;
+using NpgsqlTypes;
+
+namespace Dialer.Core.Notices;
+
+/// <summary>Progress of an import: files started and records read so far.</summary>
+public readonly record struct ImportProgress(int Files, long Records, string? CurrentFile);
+
+/// <summary>
+/// Imports notice and contact files: stream-parses them, binary-COPYs the records into session staging tables,
+/// then merges set-based in one transaction: new notices by codice comunicazione, chains of corrections and
+/// cancellations resolved, and spells and per-person state recomputed only for the people the batch touched.
+/// </summary>
+public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger)
+{
+    // Imports run one at a time: two merges touching the same person must not interleave.
+    const long LockKey = 0x4469616C6572_03;
+    // A batch this large is a reload: refresh planner statistics afterwards.
+    const long AnalyzeThreshold = 100_000;
+
+    public async Task<ImportSummary> RunAsync(IEnumerable<NoticeInput> inputs, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var stages = new Dictionary<string, double>();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@LockKey)", new { LockKey }, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(CreateStagingSql, transaction: tx, cancellationToken: ct));
+
+        var staged = await StageAsync(conn, inputs, progress, ct);
+        stages["parse_and_stage"] = clock.Elapsed.TotalSeconds;
+
+        var mark = clock.Elapsed;
+        var merge = await MergeAsync(conn, tx, ct);
+        stages["merge_notices"] = (clock.Elapsed - mark).TotalSeconds;
+
+        mark = clock.Elapsed;
+        var people = await RecomputePeopleAsync(conn, tx, ct);
+        stages["spells_and_people"] = (clock.Elapsed - mark).TotalSeconds;
+
+        var quarantined = await conn.QueryAsync<(string Reason, long Count)>(new CommandDefinition(
+            "SELECT reason, count(*) FROM quarantine_staging GROUP BY reason ORDER BY reason", transaction: tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+
+        if (staged.Notices >= AnalyzeThreshold)
+        {
+            mark = clock.Elapsed;
+            await conn.ExecuteAsync(new CommandDefinition("ANALYZE notices; ANALYZE notice_revisions; ANALYZE people; ANALYZE employment_spells",
+                cancellationToken: ct, commandTimeout: 0));
+            stages["analyze"] = (clock.Elapsed - mark).TotalSeconds;
+        }
+
+        var byReason = quarantined.ToDictionary(q => q.Reason, q => q.Count);
+        var summary = new ImportSummary
+        {
+            Files = staged.Files,
+            Read = staged.Notices + staged.Contacts + staged.Rejections,
+            Imported = merge.Imported,
+            Corrected = merge.Corrected,
+            Cancelled = merge.Cancelled,
+            Duplicates = staged.Notices - merge.Imported - merge.Corrected - merge.Cancelled,
+            Contacts = staged.Contacts,
+            Quarantined = staged.Rejections,
+            QuarantinedByReason = byReason,
+            PeopleUpdated = people,
+            Elapsed = clock.Elapsed,
+            StageSeconds = stages,
+        };
+        logger.LogInformation(
+            "Imported {Files} file(s): {Imported} new, {Corrected} corrections, {Cancelled} cancellations, {Duplicates} duplicates, " +
+            "{Contacts} contacts, {Quarantined} quarantined, {People} people updated in {Elapsed} s",
+            summary.Files, summary.Imported, summary.Corrected, summary.Cancelled, summary.Duplicates, summary.Contacts,
+            summary.Quarantined, summary.PeopleUpdated, Math.Round(summary.Elapsed.TotalSeconds, 2));
+        return summary;
+    }
+
+    // Temporary tables live for this connection's transaction only: concurrent imports never see each other's rows.
+    const string CreateStagingSql = """
+        CREATE TEMP TABLE notice_staging (
+            code text, previous_code text, comm_type text, event text, sent_at timestamptz,
+            worker_cf text, surname text, name text, sex char(1), birth_on date, birth_place text, domicile_comune text,
+            employer_cf text, employer_name text, workplace_comune text,
+            start_on date, planned_end_on date, extension_end_on date, transformation_on date, transformation_code text,
+            cessation_on date, cessation_cause text, contract_type text, permanent boolean, occupation_code text,
+            phone_e164 text, phone_kind text, email text
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE contact_staging (
+            cf text, source text, phone_e164 text, phone_kind text, priority smallint, seen_on date,
+            provisional boolean, sex char(1), birth_on date, birth_place text
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE quarantine_staging (
+            file_name text, position bigint, reason text, message text, raw text
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE batch_new (code text, comm_type text, worker_cf text) ON COMMIT DROP;
+        CREATE TEMP TABLE affected_roots (root_code text PRIMARY KEY) ON COMMIT DROP;
+        CREATE TEMP TABLE touched (cf text PRIMARY KEY) ON COMMIT DROP;
+        """;
+
+    public const string NoticeCopySql = """
+        COPY notice_staging (code, previous_code, comm_type, event, sent_at, worker_cf, surname, name, sex, birth_on,
+            birth_place, domicile_comune, employer_cf, employer_name, workplace_comune, start_on, planned_end_on,
+            extension_end_on, transformation_on, transformation_code, cessation_on, cessation_cause, contract_type,
+            permanent, occupation_code, phone_e164, phone_kind, email) FROM STDIN (FORMAT BINARY)
+        """;
+
+    readonly record struct Staged(int Files, long Notices, long Contacts, long Rejections);
+
+    /// <summary>
+    /// Parses on a second thread while this one COPYs: on two cores parsing and PostgreSQL's COPY overlap.
+    /// One COPY is open at a time; rejections (few) are kept and written at the end.
+    /// </summary>
+    async Task<Staged> StageAsync(NpgsqlConnection conn, IEnumerable<NoticeInput> inputs, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var channel = System.Threading.Channels.Channel.CreateBounded<SourceRecord[]>(new System.Threading.Channels.BoundedChannelOptions(8)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var files = 0;
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var chunk = new List<SourceRecord>(4096);
+                long records = 0;
+                foreach (var input in inputs)
+                {
+                    files++;
+                    progress?.Report(new ImportProgress(files, records, input.Name));
+                    foreach (var record in NoticeReader.Read(input, ct))
+                    {
+                        chunk.Add(record);
+                        if (chunk.Count == 4096)
+                        {
+                            records += chunk.Count;
+                            await channel.Writer.WriteAsync([.. chunk], ct);
+                            chunk.Clear();
+                            if (records % 65536 == 0) progress?.Report(new ImportProgress(files, records, input.Name));
+                        }
+                    }
+                }
+                records += chunk.Count;
+                if (chunk.Count > 0) await channel.Writer.WriteAsync([.. chunk], ct);
+                progress?.Report(new ImportProgress(files, records, null));
+                channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.Complete(ex);
+            }
+        }, ct);
+
+        long notices = 0, contacts = 0;
+        var rejections = new List<SourceRecord>();
+        NpgsqlBinaryImporter? noticeCopy = null, contactCopy = null;
+        try
+        {
+            await foreach (var chunk in channel.Reader.ReadAllAsync(ct))
+            {
+                foreach (var record in chunk)
+                {
+                    if (record.Rejection is not null) { rejections.Add(record); continue; }
+                    if (record.Notice is { } n)
+                    {
+                        if (contactCopy is not null) { await contactCopy.CompleteAsync(ct); await contactCopy.DisposeAsync(); contactCopy = null; }
+                        noticeCopy ??= await conn.BeginBinaryImportAsync(NoticeCopySql, ct);
+                        await WriteNoticeAsync(noticeCopy, n, ct);
+                        notices++;
+                    }
+                    else if (record.Contact is { } c)
+                    {
+                        if (noticeCopy is not null) { await noticeCopy.CompleteAsync(ct); await noticeCopy.DisposeAsync(); noticeCopy = null; }
+                        contactCopy ??= await conn.BeginBinaryImportAsync(ContactCopySql, ct);
+                        await WriteContactAsync(contactCopy, c, ct);
+                        contacts++;
+                    }
+                }
+            }
+            if (noticeCopy is not null) await noticeCopy.CompleteAsync(ct);
+            if (contactCopy is not null) await contactCopy.CompleteAsync(ct);
+        }
+        finally
+        {
+            if (noticeCopy is not null) await noticeCopy.DisposeAsync();
+            if (contactCopy is not null) await contactCopy.DisposeAsync();
+        }
+        await producer;
+
+        await using (var copy = await conn.BeginBinaryImportAsync(
+            "COPY quarantine_staging (file_name, position, reason, message, raw) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var r in rejections)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.File, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Position, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.Rejection!.Reason.ToString(), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Rejection.Message, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Raw ?? "", NpgsqlDbType.Text, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        return new Staged(files, notices, contacts, rejections.Count);
+    }
+
+    const string ContactCopySql = """
+        COPY contact_staging (cf, source, phone_e164, phone_kind, priority, seen_on, provisional, sex, birth_on, birth_place)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    public static async Task WriteNoticeAsync(NpgsqlBinaryImporter copy, Notice n, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(n.Code, NpgsqlDbType.Text, ct);
+        await WriteAsync(copy, n.PreviousCode, ct);
+        await copy.WriteAsync(n.CommunicationType, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(Notice.EventCode(n.Event), NpgsqlDbType.Text, ct);
+        if (n.SentAt is { } sent) await copy.WriteAsync(DateTime.SpecifyKind(sent, DateTimeKind.Utc), NpgsqlDbType.TimestampTz, ct);
+        else await copy.WriteNullAsync(ct);
+        await copy.WriteAsync(n.WorkerCf, NpgsqlDbType.Text, ct);
+        await WriteAsync(copy, n.Surname, ct);
+        await WriteAsync(copy, n.Name, ct);
+        await WriteAsync(copy, n.Sex?.ToString(), ct);
+        await WriteAsync(copy, n.BirthDate, ct);
+        await WriteAsync(copy, n.BirthPlace, ct);
+        await WriteAsync(copy, n.DomicileComune, ct);
+        await copy.WriteAsync(n.EmployerCf, NpgsqlDbType.Text, ct);
+        await WriteAsync(copy, n.EmployerName, ct);
+        await WriteAsync(copy, n.WorkplaceComune, ct);
+        await copy.WriteAsync(n.StartOn, NpgsqlDbType.Date, ct);
+        await WriteAsync(copy, n.PlannedEndOn, ct);
+        await WriteAsync(copy, n.ExtensionEndOn, ct);
+        await WriteAsync(copy, n.TransformationOn, ct);
+        await WriteAsync(copy, n.TransformationCode, ct);
+        await WriteAsync(copy, n.CessationOn, ct);
+        await WriteAsync(copy, n.CessationCause, ct);
+        await copy.WriteAsync(n.ContractType, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(n.PermanentContract, NpgsqlDbType.Boolean, ct);
+        await WriteAsync(copy, n.OccupationCode, ct);
+        await WriteAsync(copy, n.Phone.E164, ct);
+        await WriteAsync(copy, KindName(n.Phone.Kind), ct);
+        await WriteAsync(copy, n.Email, ct);
+    }
+
+    static async Task WriteContactAsync(NpgsqlBinaryImporter copy, Contact c, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(c.Cf, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(c.Source.ToString(), NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(c.Phone.E164!, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(KindName(c.Phone.Kind)!, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync((short)c.Source, NpgsqlDbType.Smallint, ct);
+        await copy.WriteAsync(c.SeenOn, NpgsqlDbType.Date, ct);
+        var provisional = CodiceFiscale.IsProvisional(c.Cf);
+        await copy.WriteAsync(provisional, NpgsqlDbType.Boolean, ct);
+        if (provisional)
+        {
+            await copy.WriteNullAsync(ct);
+            await copy.WriteNullAsync(ct);
+            await copy.WriteNullAsync(ct);
+        }
+        else
+        {
+            var (sex, birth, place) = CodiceFiscale.Decode(c.Cf, c.SeenOn);
+            await copy.WriteAsync(sex.ToString(), NpgsqlDbType.Char, ct);
+            await WriteAsync(copy, birth, ct);
+            await copy.WriteAsync(place, NpgsqlDbType.Text, ct);
+        }
+    }
+
+    static string? KindName(PhoneKind kind) => kind switch
+    {
+        PhoneKind.ItalianMobile => "mobile",
+        PhoneKind.Landline => "landline",
+        PhoneKind.Foreign => "foreign",
+        _ => null,
+    };
+
+    static Task WriteAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct) =>
+        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, NpgsqlDbType.Text, ct);
+
+    static Task WriteAsync(NpgsqlBinaryImporter copy, DateOnly? value, CancellationToken ct) =>
+        value is { } d ? copy.WriteAsync(d, NpgsqlDbType.Date, ct) : copy.WriteNullAsync(ct);
+
+    readonly record struct Merged(long Imported, long Corrected, long Cancelled);
+
+    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        // New notices only: a codice comunicazione already stored (or repeated in the batch) is a duplicate.
+        const string insertSql = """
+            WITH inserted AS (
+                INSERT INTO notices (code, previous_code, root_code, comm_type, event, sent_at, worker_cf, surname, name, sex,
+                    birth_on, birth_place, domicile_comune, employer_cf, employer_name, workplace_comune, start_on,
+                    planned_end_on, extension_end_on, transformation_on, transformation_code, cessation_on, cessation_cause,
+                    contract_type, permanent, occupation_code, phone_e164, phone_kind, email)
+                SELECT s.code, s.previous_code,
+                       -- a correction or cancellation joins its target's chain; if the target has not arrived yet,
+                       -- the target is assumed to be an original (fixed below when it turns out to be a correction)
+                       CASE WHEN s.comm_type IN ('03', '04') THEN COALESCE(p.root_code, s.previous_code) ELSE s.code END,
+                       s.comm_type, s.event, s.sent_at, s.worker_cf, s.surname, s.name, s.sex,
+                       s.birth_on, s.birth_place, s.domicile_comune, s.employer_cf, s.employer_name, s.workplace_comune, s.start_on,
+                       s.planned_end_on, s.extension_end_on, s.transformation_on, s.transformation_code, s.cessation_on, s.cessation_cause,
+                       s.contract_type, s.permanent, s.occupation_code, s.phone_e164, s.phone_kind, s.email
+                FROM   notice_staging s
+                LEFT   JOIN notices p ON s.comm_type IN ('03', '04') AND p.code = s.previous_code
+                ON CONFLICT (code) DO NOTHING
+                RETURNING code, comm_type, worker_cf)
+            INSERT INTO batch_new (code, comm_type, worker_cf)
+            SELECT code, comm_type, worker_cf FROM inserted
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(insertSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new", transaction: tx, cancellationToken: ct));
+
+        // Corrections of corrections: point every chain member at the original, however the chain arrived.
+        const string rerootSql = """
+            UPDATE notices c
+            SET    root_code = p.root_code
+            FROM   notices p
+            WHERE  c.code <> c.root_code AND c.root_code = p.code AND p.root_code <> p.code
+            """;
+        for (var pass = 0; pass < 16; pass++)
+        {
+            if (await conn.ExecuteAsync(new CommandDefinition(rerootSql, transaction: tx, cancellationToken: ct)) == 0) break;
+        }
+
+        const string revisionsSql = """
+            -- revisions keyed on a code that turned out to be a correction are stale
+            DELETE FROM notice_revisions r USING notices n WHERE n.code = r.root_code AND n.code <> n.root_code;
+
+            INSERT INTO notice_quarantine (file_name, position, reason, message, raw)
+            SELECT file_name, position, reason, message, raw FROM quarantine_staging
+            ON CONFLICT DO NOTHING;
+
+            INSERT INTO affected_roots (root_code)
+            SELECT DISTINCT c.root_code
+            FROM   notices c
+            WHERE  c.code <> c.root_code
+              AND  (c.code IN (SELECT code FROM batch_new) OR c.root_code IN (SELECT code FROM batch_new));
+
+            -- Which version of each affected chain counts: any cancellation retracts it; otherwise the latest
+            -- correction by dataInvio (then code), else the original.
+            INSERT INTO notice_revisions (root_code, chosen_code, cancelled, has_root)
+            SELECT n.root_code,
+                   (array_agg(n.code ORDER BY n.code = n.root_code, n.sent_at DESC NULLS LAST, n.code DESC)
+                        FILTER (WHERE n.comm_type <> '04'))[1],
+                   bool_or(n.comm_type = '04'),
+                   bool_or(n.code = n.root_code)
+            FROM   notices n
+            WHERE  n.code IN (SELECT root_code FROM affected_roots)
+               OR  (n.code <> n.root_code AND n.root_code IN (SELECT root_code FROM affected_roots))
+            GROUP  BY n.root_code
+            ON CONFLICT (root_code) DO UPDATE
+            SET    chosen_code = EXCLUDED.chosen_code, cancelled = EXCLUDED.cancelled, has_root = EXCLUDED.has_root;
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(revisionsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+
+        var counts = await conn.QuerySingleAsync<(long Imported, long Corrected, long Cancelled)>(new CommandDefinition("""
+            SELECT count(*) FILTER (WHERE comm_type NOT IN ('03', '04')),
+                   count(*) FILTER (WHERE comm_type = '03'),
+                   count(*) FILTER (WHERE comm_type = '04')
+            FROM   batch_new
+            """, transaction: tx, cancellationToken: ct));
+        return new Merged(counts.Imported, counts.Corrected, counts.Cancelled);
+    }
+
+    /// <summary>Spells and per-person state for everyone the batch touched; returns how many people that was.</summary>
+    static async Task<long> RecomputePeopleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        const string touchedSql = """
+            INSERT INTO touched (cf)
+            SELECT worker_cf FROM batch_new
+            UNION
+            SELECT n.worker_cf
+            FROM   notices n
+            WHERE  n.code IN (SELECT root_code FROM affected_roots)
+               OR  (n.code <> n.root_code AND n.root_code IN (SELECT root_code FROM affected_roots))
+            UNION
+            SELECT cf FROM contact_staging;
+            ANALYZE touched;
+
+            INSERT INTO person_contacts (cf, source, phone_e164, phone_kind, priority, seen_on)
+            SELECT cf, source, phone_e164, max(phone_kind), min(priority), max(seen_on)
+            FROM (
+                SELECT n.worker_cf AS cf, 'CO' AS source, n.phone_e164, n.phone_kind, 4::smallint AS priority,
+                       COALESCE((n.sent_at AT TIME ZONE 'Europe/Rome')::date, n.start_on) AS seen_on
+                FROM   batch_new b JOIN notices n ON n.code = b.code
+                WHERE  n.phone_e164 IS NOT NULL
+                UNION ALL
+                SELECT cf, source, phone_e164, phone_kind, priority, seen_on FROM contact_staging
+            ) c
+            GROUP  BY cf, source, phone_e164
+            ON CONFLICT (cf, source, phone_e164) DO UPDATE SET seen_on = GREATEST(person_contacts.seen_on, EXCLUDED.seen_on);
+
+            -- Who the person is: the latest notice about them (by dataInvio, then code) says.
+            INSERT INTO people AS p (cf, provisional, sex, birth_on, birth_place, surname, name, domicile_comune)
+            SELECT DISTINCT ON (n.worker_cf) n.worker_cf, length(n.worker_cf) = 11, n.sex, n.birth_on, n.birth_place,
+                   n.surname, n.name, n.domicile_comune
+            FROM   notices n
+            WHERE  n.worker_cf IN (SELECT cf FROM touched)
+            ORDER  BY n.worker_cf, n.sent_at DESC NULLS LAST, n.code DESC
+            ON CONFLICT (cf) DO UPDATE
+            SET    sex = EXCLUDED.sex, birth_on = EXCLUDED.birth_on, birth_place = EXCLUDED.birth_place,
+                   surname = EXCLUDED.surname, name = EXCLUDED.name, domicile_comune = EXCLUDED.domicile_comune;
+
+            -- Someone known only from a contact list: what the codice fiscale says.
+            INSERT INTO people (cf, provisional, sex, birth_on, birth_place)
+            SELECT DISTINCT ON (cf) cf, provisional, sex, birth_on, birth_place FROM contact_staging
+            ON CONFLICT (cf) DO NOTHING;
+
+            -- A provisional code and a 16-character code with the same surname, name, birth date (and birth place,
+            -- when the provisional notices give one) are the same person, when exactly one such code exists.
+            WITH candidates AS (
+                SELECT p.cf AS provisional_cf, min(s.cf) AS successor_cf, count(*) AS matches
+                FROM   people p
+                JOIN   people s ON s.surname = p.surname AND s.name = p.name AND s.birth_on = p.birth_on
+                                AND NOT s.provisional AND (p.birth_place IS NULL OR s.birth_place = p.birth_place)
+                WHERE  p.provisional AND p.successor_cf IS NULL
+                  AND  (p.cf IN (SELECT cf FROM touched) OR s.cf IN (SELECT cf FROM touched))
+                GROUP  BY p.cf),
+            linked AS (
+                UPDATE people p SET successor_cf = c.successor_cf
+                FROM   candidates c
+                WHERE  p.cf = c.provisional_cf AND c.matches = 1
+                RETURNING p.cf, p.successor_cf)
+            INSERT INTO touched (cf)
+            SELECT cf FROM linked UNION SELECT successor_cf FROM linked
+            ON CONFLICT DO NOTHING;
+
+            -- A successor's spells include its provisional code's notices, so recompute those together.
+            INSERT INTO touched (cf)
+            SELECT p.cf FROM people p WHERE p.successor_cf IN (SELECT cf FROM touched)
+            ON CONFLICT DO NOTHING;
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(touchedSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+
+        // Effective end (domain-italy.md §2.4): the cessation date; else open if transformed to (or hired as)
+        // permanent; else the last extension's end; else the planned end, which a fixed-term job reaches with
+        // no cessation notice.
+        const string spellsSql = """
+            DELETE FROM employment_spells WHERE person_cf IN (SELECT cf FROM touched);
+
+            INSERT INTO employment_spells (person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
+                hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason)
+            SELECT person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
+                   hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause,
+                   CASE WHEN cessation_on IS NOT NULL THEN cessation_on
+                        WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
+                        ELSE COALESCE(extension_end_on, planned_end_on) END,
+                   CASE WHEN cessation_on IS NOT NULL THEN 'cessation'
+                        WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
+                        WHEN COALESCE(extension_end_on, planned_end_on) IS NOT NULL THEN 'term' END
+            FROM (
+                SELECT COALESCE(p.successor_cf, e.worker_cf) AS person_cf, e.employer_cf, e.start_on,
+                       (array_agg(e.employer_name ORDER BY e.sent_at DESC NULLS LAST, e.code DESC))[1] AS employer_name,
+                       COALESCE((array_agg(e.contract_type ORDER BY e.transformation_on DESC, e.code DESC) FILTER (WHERE e.event = 'TRS'))[1],
+                                (array_agg(e.contract_type ORDER BY e.event <> 'ASS', e.sent_at DESC NULLS LAST, e.code DESC))[1]) AS contract_type,
+                       (array_agg(e.occupation_code ORDER BY e.event <> 'ASS', e.sent_at DESC NULLS LAST, e.code DESC))[1] AS occupation_code,
+                       bool_or(e.event = 'ASS') AS hired,
+                       COALESCE(max(e.planned_end_on) FILTER (WHERE e.event = 'ASS'), max(e.planned_end_on)) AS planned_end_on,
+                       max(e.extension_end_on) FILTER (WHERE e.event = 'PRO') AS extension_end_on,
+                       min(e.transformation_on) FILTER (WHERE e.event = 'TRS' AND (e.permanent OR e.transformation_code = 'DI')) AS permanent_on,
+                       bool_or(e.event = 'ASS' AND e.permanent) AS permanent_hire,
+                       max(e.cessation_on) FILTER (WHERE e.event = 'CES') AS cessation_on,
+                       (array_agg(e.cessation_cause ORDER BY e.cessation_on DESC, e.code DESC) FILTER (WHERE e.event = 'CES'))[1] AS cessation_cause
+                FROM   effective_notices e
+                JOIN   people p ON p.cf = e.worker_cf
+                WHERE  e.worker_cf IN (SELECT cf FROM touched)
+                GROUP  BY 1, 2, 3
+            ) g;
+
+            -- The state the nightly selection reads, so that it never scans notices or spells.
+            UPDATE people p
+            SET    last_start_on = s.last_start_on,
+                   last_end_on = s.last_end_on,
+                   has_open_spell = COALESCE(s.has_open_spell, false),
+                   last_contract_type = s.last_contract_type,
+                   last_cessation_cause = s.last_cessation_cause,
+                   mobile_e164 = m.phone_e164,
+                   mobile_source = m.source,
+                   updated_at = now()
+            FROM   touched t
+            LEFT   JOIN (
+                SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
+                       bool_or(effective_end_on IS NULL) AS has_open_spell,
+                       (array_agg(contract_type ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1] AS last_contract_type,
+                       (array_agg(cessation_cause ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1] AS last_cessation_cause
+                FROM   employment_spells
+                WHERE  person_cf IN (SELECT cf FROM touched)
+                GROUP  BY person_cf
+            ) s ON s.person_cf = t.cf
+            LEFT   JOIN (
+                -- best Italian mobile: source priority (CPI, SAP, SIISL, CO), then the most recently seen
+                SELECT DISTINCT ON (COALESCE(q.successor_cf, q.cf)) COALESCE(q.successor_cf, q.cf) AS owner, c.phone_e164, c.source
+                FROM   person_contacts c
+                JOIN   people q ON q.cf = c.cf
+                WHERE  c.cf IN (SELECT cf FROM touched) AND c.phone_kind = 'mobile'
+                ORDER  BY COALESCE(q.successor_cf, q.cf), c.priority, c.seen_on DESC, c.phone_e164
+            ) m ON m.owner = t.cf
+            WHERE  p.cf = t.cf;
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(spellsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        return await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM touched", transaction: tx, cancellationToken: ct));
+    }
+}

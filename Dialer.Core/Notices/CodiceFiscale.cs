@@ -103,8 +103,8 @@ public static class CodiceFiscale
     /// <summary>Builds a valid code (used by the synthetic data generator and tests).</summary>
     public static string Compose(string surname, string name, char sex, DateOnly birth, string birthPlace)
     {
-        var head = string.Concat(SurnamePart(surname), NamePart(name), (birth.Year % 100).ToString("00"),
-            MonthLetters[birth.Month - 1].ToString(), (birth.Day + (sex == 'F' ? 40 : 0)).ToString("00"), birthPlace);
+        var head = string.Concat(SurnamePart(surname), NamePart(name), (birth.Year % 100).ToString("00", System.Globalization.CultureInfo.InvariantCulture),
+            MonthLetters[birth.Month - 1].ToString(), (birth.Day + (sex == 'F' ? 40 : 0)).ToString("00", System.Globalization.CultureInfo.InvariantCulture), birthPlace);
         return head + CheckCharacter(head);
     }
 

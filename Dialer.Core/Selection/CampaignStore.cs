@@ -25,7 +25,7 @@ public sealed class CampaignStore(NpgsqlDataSource db)
 
     public async Task<IReadOnlyList<Campaign>> ListAsync(CancellationToken ct)
     {
-        const string sql = "SELECT id, slug, name, active, definition::text AS definition, updated_at FROM campaigns ORDER BY slug";
+        const string sql = "SELECT id AS Id, slug AS Slug, name AS Name, active AS Active, definition::text AS Definition, updated_at AS UpdatedAt FROM campaigns ORDER BY slug";
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<Row>(new CommandDefinition(sql, cancellationToken: ct));
         return rows.Select(r => r.ToCampaign()).ToList();
@@ -33,12 +33,13 @@ public sealed class CampaignStore(NpgsqlDataSource db)
 
     public async Task<Campaign?> FindAsync(string slug, CancellationToken ct)
     {
-        const string sql = "SELECT id, slug, name, active, definition::text AS definition, updated_at FROM campaigns WHERE slug = @slug";
+        const string sql = "SELECT id AS Id, slug AS Slug, name AS Name, active AS Active, definition::text AS Definition, updated_at AS UpdatedAt FROM campaigns WHERE slug = @slug";
         await using var conn = await db.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { slug }, cancellationToken: ct));
         return row?.ToCampaign();
     }
 
+    // Columns are aliased to the parameter names: positional records do not rely on Dapper's global underscore setting.
     sealed record Row(long Id, string Slug, string Name, bool Active, string Definition, DateTime UpdatedAt)
     {
         public Campaign ToCampaign() => new(Id, Slug, Name, Active,

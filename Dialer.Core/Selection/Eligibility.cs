@@ -111,7 +111,7 @@ public sealed class Eligibility(NpgsqlDataSource db)
         var where = EligibleWhere;
         var count = Parameters + $"SELECT count(*) FROM people p CROSS JOIN params q WHERE {where}";
         var first = Parameters + $"""
-            SELECT p.cf, p.mobile_e164 AS mobile FROM people p CROSS JOIN params q WHERE {where}
+            SELECT p.cf AS Cf, p.mobile_e164 AS Mobile FROM people p CROSS JOIN params q WHERE {where}
             ORDER BY {PriorityOrder}
             LIMIT @Limit
             """;

@@ -90,7 +90,7 @@ public sealed class NightlySelection(NpgsqlDataSource db, CampaignStore campaign
     public async Task<IReadOnlyList<SelectionRunSummary>> HistoryAsync(string slug, int limit, CancellationToken ct)
     {
         const string sql = """
-            SELECT r.run_on, r.considered, r.selected, r.trigger, r.finished_at
+            SELECT r.run_on AS RunOn, r.considered AS Considered, r.selected AS Selected, r.trigger AS Trigger, r.finished_at AS FinishedAt
             FROM   selection_runs r JOIN campaigns c ON c.id = r.campaign_id
             WHERE  c.slug = @slug
             ORDER  BY r.run_on DESC

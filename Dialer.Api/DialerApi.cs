@@ -1,4 +1,5 @@
 using Dialer.Api.Database;
+using Dialer.Api.Notices;
 using Dialer.Api.Selection;
 
 namespace Dialer.Api;
@@ -31,6 +32,7 @@ public static class DialerApi
 
         app.MapDialerHealth();
         app.MapCampaignsApi();
+        app.MapNoticesApi();
         app.MapOpenApi();
         app.MapRazorPages();
         return app;

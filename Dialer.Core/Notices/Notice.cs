@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dialer.Core.PhoneNumbers;
 
 namespace Dialer.Core.Notices;
@@ -120,7 +121,9 @@ public sealed record ImportSummary
     public long Quarantined { get; init; }
     public IReadOnlyDictionary<string, long> QuarantinedByReason { get; init; } = new Dictionary<string, long>();
     public long PeopleUpdated { get; init; }
+    [JsonIgnore]
     public TimeSpan Elapsed { get; init; }
+    public double ElapsedSeconds => Math.Round(Elapsed.TotalSeconds, 3);
     /// <summary>Seconds spent in each stage (parse+stage, merge, spells), for the benchmark and the logs.</summary>
     public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
 }

@@ -32,4 +32,6 @@ public sealed class RawNotice
     public string? OccupationCode { get; set; }
     public string? Mobile { get; set; }
     public string? Email { get; set; }
+
+    public RawNotice Clone() => (RawNotice)MemberwiseClone();
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dialer.Worker.Notices;
 
 namespace Dialer.Worker.CommandLine;
 
@@ -23,6 +24,8 @@ public static class DialerCommandLine
         root.Subcommands.Add(Selection.SelectionCommands.Campaign());
         root.Subcommands.Add(Selection.SelectionCommands.Select());
         root.Subcommands.Add(Selection.SelectionCommands.Territory());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
 
         // Each capability adds its benchmark here: figures printed with ratios against a baseline measured in the same run.
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");

@@ -73,7 +73,7 @@ static class HostCommands
         return command;
     }
 
-    static async Task PrepareSchemaAsync(IServiceProvider services, bool migrate, CancellationToken ct)
+    internal static async Task PrepareSchemaAsync(IServiceProvider services, bool migrate, CancellationToken ct)
     {
         var migrator = services.GetRequiredService<Migrator>();
         if (migrate)

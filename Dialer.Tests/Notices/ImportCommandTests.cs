@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Dialer.Tests.Notices;
+
+public sealed class ImportCommandTests : DatabaseTest
+{
+    [Test]
+    public async Task Import_command_prints_the_summary_as_json_and_a_second_run_finds_only_duplicates()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"dialer-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, CsvNotice.File(new CsvNotice(), new CsvNotice() with { Code = "0300024000000002", Cf = "BAD" }));
+        try
+        {
+            var first = await RunAsync("import", file, "--json");
+            var second = await RunAsync("import", file, "--json");
+
+            using var a = JsonDocument.Parse(first);
+            using var b = JsonDocument.Parse(second);
+            Assert.Multiple(() =>
+            {
+                Assert.That(a.RootElement.GetProperty("imported").GetInt64(), Is.EqualTo(1));
+                Assert.That(a.RootElement.GetProperty("quarantinedByReason").GetProperty("InvalidWorkerCf").GetInt64(), Is.EqualTo(1));
+                Assert.That(b.RootElement.GetProperty("imported").GetInt64(), Is.Zero);
+                Assert.That(b.RootElement.GetProperty("duplicates").GetInt64(), Is.EqualTo(1));
+            });
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public async Task Import_of_a_missing_path_says_so_with_exit_code_2()
+    {
+        var (exit, _, stderr) = await RunProcessAsync("import", "/nonexistent/notices.csv");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain("/nonexistent/notices.csv"));
+        });
+    }
+
+    static async Task<string> RunAsync(params string[] args)
+    {
+        var (exit, stdout, stderr) = await RunProcessAsync(args);
+        Assert.That(exit, Is.Zero, stderr);
+        // Log lines go to the console too; the JSON object is the last thing printed.
+        return stdout[stdout.IndexOf("\n{", StringComparison.Ordinal)..];
+    }
+
+    static async Task<(int Exit, string Stdout, string Stderr)> RunProcessAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, "\n" + await stdout, await stderr);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Dialer.Core.Notices;
+
+namespace Dialer.Tests.Notices;
+
+public sealed class NoticesApiTests : DatabaseTest
+{
+    [Test]
+    public async Task Upload_returns_the_import_summary_and_quarantine_lists_the_rejected_record()
+    {
+        using var app = new DialerApp();
+        using var form = new MultipartFormDataContent();
+        var csv = CsvNotice.File(new CsvNotice(), new CsvNotice() with { Code = "0300024000000002", Contract = "X.00.00" });
+        form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "files", "upload.csv");
+
+        var response = await app.Client.PostAsync("/api/notices", form);
+        var summary = await response.Content.ReadFromJsonAsync<ImportSummary>();
+        var quarantine = await app.Client.GetFromJsonAsync<List<QuarantinedRecord>>("/api/notices/quarantine");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((summary!.Files, summary.Imported, summary.Quarantined), Is.EqualTo((1, 1L, 1L)));
+            Assert.That(summary.QuarantinedByReason, Is.EqualTo(new Dictionary<string, long> { ["UnknownContractType"] = 1 }));
+            Assert.That(quarantine!.Select(q => (q.FileName, q.Position, q.Reason)), Is.EqualTo(new[] { ("upload.csv", 3L, "UnknownContractType") }));
+        });
+    }
+
+    [Test]
+    public async Task Upload_without_files_is_a_bad_request()
+    {
+        using var app = new DialerApp();
+        using var form = new MultipartFormDataContent { { new StringContent("x"), "note" } };
+
+        var response = await app.Client.PostAsync("/api/notices", form);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+}

@@ -35,7 +35,9 @@ public sealed class Eligibility(NpgsqlDataSource db)
         (SelectionRule.ContactedRecently, "EXISTS (SELECT 1 FROM contact_list_entries e WHERE e.person_cf = p.cf AND e.last_contacted_at >= @CoolOffSince)"),
         (SelectionRule.InAnotherCampaign, "EXISTS (SELECT 1 FROM contact_list_entries e WHERE e.person_cf = p.cf " +
             "AND e.campaign_id <> @CampaignId AND e.state IN ('pending', 'in_progress'))"),
-        (SelectionRule.AlreadyListed, "EXISTS (SELECT 1 FROM contact_list_entries e WHERE e.person_cf = p.cf AND e.campaign_id = @CampaignId)"),
+        // Listed on an earlier day: the day's own additions do not count, so a day's cascade reads the same before and after its run.
+        (SelectionRule.AlreadyListed, "EXISTS (SELECT 1 FROM contact_list_entries e WHERE e.person_cf = p.cf AND e.campaign_id = @CampaignId " +
+            "AND e.selected_on < @AsOf)"),
     ];
 
     /// <summary>Typed parameters, so that a null filter still has a type for PostgreSQL.</summary>

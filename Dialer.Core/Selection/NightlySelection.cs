@@ -114,7 +114,7 @@ public sealed class NightlySelection(NpgsqlDataSource db, CampaignStore campaign
     static DateTime ToDate(DateOnly d) => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
 }
 
-public sealed record SelectionRunSummary(DateTime RunOn, int Considered, int Selected, string Trigger, DateTime FinishedAt);
+public sealed record SelectionRunSummary(DateOnly RunOn, int Considered, int Selected, string Trigger, DateTime FinishedAt);
 
 public sealed class CampaignNotFoundException(string slug) : Exception($"No campaign with slug \"{slug}\".")
 {

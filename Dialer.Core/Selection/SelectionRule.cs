@@ -28,7 +28,7 @@ public enum SelectionRule
     ContactedRecently,
     /// <summary>On another campaign's live contact list.</summary>
     InAnotherCampaign,
-    /// <summary>Already on this campaign's contact list (from an earlier night).</summary>
+    /// <summary>Already on this campaign's contact list from an earlier day.</summary>
     AlreadyListed,
 }
 

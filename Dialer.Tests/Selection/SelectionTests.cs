@@ -123,6 +123,23 @@ public sealed class SelectionTests : DatabaseTest
     }
 
     [Test]
+    public async Task A_day_reads_the_same_before_and_after_its_run()
+    {
+        await PopulateAsync();
+        var (campaign, _) = await Campaigns.ApplyAsync(Population.Campaign(), default);
+        var before = await Eligibility.PreviewAsync(campaign, Population.AsOf, default);
+
+        var run = await Selection.RunAsync("donne-milano", Population.AsOf, SelectionTrigger.Manual, default);
+        var after = await Eligibility.PreviewAsync(campaign, Population.AsOf, default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after, Is.EqualTo(before).Using<Cascade>(SameCounts));
+            Assert.That(run.Cascade with { Added = null }, Is.EqualTo(before).Using<Cascade>(SameCounts));
+        });
+    }
+
+    [Test]
     public async Task A_nightly_cap_adds_the_highest_priority_first_and_the_rest_on_later_nights()
     {
         var people = await PopulateAsync();

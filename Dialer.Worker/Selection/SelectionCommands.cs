@@ -122,18 +122,19 @@ static class SelectionCommands
 
     public static void PrintCascade(string heading, Cascade cascade)
     {
-        var width = Math.Max(10, cascade.Considered.ToString(CultureInfo.InvariantCulture).Length + 2);
+        static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        var steps = cascade.Steps.Where(s => s.Excluded > 0).ToList();
+        var codeWidth = steps.Select(s => s.Rule.Length).DefaultIfEmpty(0).Max();
+        var labelWidth = Math.Max(steps.Select(s => s.Label.Length).DefaultIfEmpty(0).Max(), 40);
+        var numberWidth = N(cascade.Considered).Length + 1;
+        var first = codeWidth + labelWidth + 3;
         Console.Out.WriteLine(heading);
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"Considered (everyone with employment notices)",-58} {cascade.Considered.ToString("N0", CultureInfo.InvariantCulture).PadLeft(width)}"));
-        foreach (var step in cascade.Steps)
-        {
-            if (step.Excluded == 0) continue;
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  − {step.Rule,-22} {step.Label,-33} {("-" + step.Excluded.ToString("N0", CultureInfo.InvariantCulture)).PadLeft(width)}  → {step.Remaining.ToString("N0", CultureInfo.InvariantCulture)}"));
-        }
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"Eligible",-58} {cascade.Eligible.ToString("N0", CultureInfo.InvariantCulture).PadLeft(width)}"));
+        Console.Out.WriteLine($"  {"Considerate (persone con comunicazioni)".PadRight(first)} {N(cascade.Considered).PadLeft(numberWidth)}");
+        foreach (var step in steps)
+            Console.Out.WriteLine($"  − {step.Rule.PadRight(codeWidth)} {step.Label.PadRight(labelWidth)} {("-" + N(step.Excluded)).PadLeft(numberWidth)}  → {N(step.Remaining)}");
+        Console.Out.WriteLine($"  {"Idonee".PadRight(first)} {N(cascade.Eligible).PadLeft(numberWidth)}");
         if (cascade.Added is { } added)
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"Added to the contact list",-58} {added.ToString("N0", CultureInfo.InvariantCulture).PadLeft(width)}"));
+            Console.Out.WriteLine($"  {"Aggiunte alla lista contatti".PadRight(first)} {N(added).PadLeft(numberWidth)}");
     }
 
     static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken ct)

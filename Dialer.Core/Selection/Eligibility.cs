@@ -16,27 +16,30 @@ namespace Dialer.Core.Selection;
 /// </remarks>
 public sealed class Eligibility(NpgsqlDataSource db)
 {
-    static readonly (SelectionRule Rule, string FailsWhen)[] Rules =
+    static readonly (SelectionRule Rule, string Passes)[] Rules =
     [
-        (SelectionRule.StillEmployed, "p.has_open_spell OR p.last_end_on IS NULL OR p.last_end_on > @AsOf OR p.last_start_on > p.last_end_on"),
-        (SelectionRule.EndedTooRecently, "p.last_end_on > @MinEndOn"),
-        (SelectionRule.EndedTooLongAgo, "p.last_end_on < @MaxEndOn"),
-        (SelectionRule.NoItalianMobile, "p.mobile_e164 IS NULL"),
-        (SelectionRule.OutsideTerritory, "p.domicile_comune IS NULL OR NOT (p.domicile_comune = ANY (@Territory))"),
-        (SelectionRule.CohortSex, "@Sex IS NOT NULL AND p.sex IS DISTINCT FROM @Sex"),
-        (SelectionRule.CohortAge, "(@AgeMin IS NOT NULL OR @AgeMax IS NOT NULL) AND (p.birth_on IS NULL " +
-            "OR date_part('year', age(@AsOf, p.birth_on)) NOT BETWEEN coalesce(@AgeMin, 0) AND coalesce(@AgeMax, 999))"),
-        (SelectionRule.CohortEndPeriod, "p.last_end_on < @EndedFrom OR p.last_end_on > @EndedTo"),
-        (SelectionRule.CohortContractType, "@ContractTypes IS NOT NULL AND NOT coalesce(p.last_contract_type = ANY (@ContractTypes), false)"),
-        (SelectionRule.CohortCessationCause, "@CessationCauses IS NOT NULL AND NOT coalesce(p.last_cessation_cause = ANY (@CessationCauses), false)"),
-        (SelectionRule.Objected, "EXISTS (SELECT 1 FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= @AsOf " +
-            "AND (o.person_cf = p.cf OR o.phone_e164 = p.mobile_e164))"),
-        (SelectionRule.TakenInCharge, "EXISTS (SELECT 1 FROM intakes i WHERE i.person_cf = p.cf AND i.taken_on <= @AsOf)"),
-        (SelectionRule.ContactedRecently, "EXISTS (SELECT 1 FROM contact_list_entries e WHERE e.person_cf = p.cf AND e.last_contacted_at >= @CoolOffSince)"),
-        (SelectionRule.InAnotherCampaign, "EXISTS (SELECT 1 FROM contact_list_entries e WHERE e.person_cf = p.cf " +
-            "AND e.campaign_id <> @CampaignId AND e.state IN ('pending', 'in_progress'))"),
+        (SelectionRule.StillEmployed, "NOT p.has_open_spell AND p.last_end_on <= @AsOf AND coalesce(p.last_start_on <= p.last_end_on, true)"),
+        (SelectionRule.EndedTooRecently, "p.last_end_on <= @MinEndOn"),
+        (SelectionRule.EndedTooLongAgo, "(@MaxEndOn IS NULL OR p.last_end_on >= @MaxEndOn)"),
+        (SelectionRule.NoItalianMobile, "p.mobile_e164 IS NOT NULL"),
+        (SelectionRule.OutsideTerritory, "p.domicile_comune = ANY (@Territory)"),
+        (SelectionRule.CohortSex, "(@Sex IS NULL OR p.sex = @Sex)"),
+        (SelectionRule.CohortAge, "((@AgeMin IS NULL AND @AgeMax IS NULL) " +
+            "OR date_part('year', age(@AsOf, p.birth_on)) BETWEEN coalesce(@AgeMin, 0) AND coalesce(@AgeMax, 999))"),
+        (SelectionRule.CohortEndPeriod, "p.last_end_on BETWEEN @EndedFrom AND @EndedTo"),
+        (SelectionRule.CohortContractType, "(@ContractTypes IS NULL OR p.last_contract_type = ANY (@ContractTypes))"),
+        (SelectionRule.CohortCessationCause, "(@CessationCauses IS NULL OR p.last_cessation_cause = ANY (@CessationCauses))"),
+        // The exclusion lists are small next to `people` and uncorrelated: PostgreSQL hashes each once per
+        // statement ("hashed SubPlan") instead of probing per person. Their columns are NOT NULL (or filtered
+        // so), which NOT IN needs to mean what it says.
+        (SelectionRule.Objected, "p.cf NOT IN (SELECT o.person_cf FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= @AsOf) " +
+            "AND p.mobile_e164 NOT IN (SELECT o.phone_e164 FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= @AsOf AND o.phone_e164 IS NOT NULL)"),
+        (SelectionRule.TakenInCharge, "p.cf NOT IN (SELECT i.person_cf FROM intakes i WHERE i.taken_on <= @AsOf)"),
+        (SelectionRule.ContactedRecently, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.last_contacted_at >= @CoolOffSince)"),
+        (SelectionRule.InAnotherCampaign, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e " +
+            "WHERE e.campaign_id <> @CampaignId AND e.state IN ('pending', 'in_progress'))"),
         // Listed on an earlier day: the day's own additions do not count, so a day's cascade reads the same before and after its run.
-        (SelectionRule.AlreadyListed, "EXISTS (SELECT 1 FROM contact_list_entries e WHERE e.person_cf = p.cf AND e.campaign_id = @CampaignId " +
+        (SelectionRule.AlreadyListed, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.campaign_id = @CampaignId " +
             "AND e.selected_on < @AsOf)"),
     ];
 
@@ -68,7 +71,7 @@ public sealed class Eligibility(NpgsqlDataSource db)
         , evaluated AS (
             SELECT p.cf, p.last_end_on, p.birth_on, p.mobile_e164,
                    CASE
-        """ + string.Concat(Rules.Select(r => $"\n            WHEN {Typed(r.FailsWhen)} THEN '{r.Rule.Code()}'")) + """
+        """ + string.Concat(Rules.Select(r => $"\n            WHEN ({Typed(r.Passes)}) IS NOT TRUE THEN '{r.Rule.Code()}'")) + """
 
                        ELSE 'selected'
                    END AS outcome
@@ -80,22 +83,35 @@ public sealed class Eligibility(NpgsqlDataSource db)
 
     /// <summary>The eligible set as one WHERE clause, for the fast path.</summary>
     internal static readonly string EligibleWhere =
-        // Spelled out so the planner matches the partial index people_selectable (WHERE mobile_e164 IS NOT NULL
-        // AND NOT has_open_spell AND successor_cf IS NULL) and walks it by last_end_on.
-        "p.mobile_e164 IS NOT NULL AND NOT p.has_open_spell AND p.successor_cf IS NULL AND p.last_end_on <= q.min_end_on" +
-        string.Concat(Rules.Select(r => $"\n  AND ({Typed(r.FailsWhen)}) IS NOT TRUE"));
+        // successor_cf is spelled out so that, with the rules' own conditions, the planner matches the partial
+        // index people_selectable (mobile_e164 IS NOT NULL AND NOT has_open_spell AND successor_cf IS NULL).
+        "p.successor_cf IS NULL" + string.Concat(Rules.Select(r => $"\n  AND {Typed(r.Passes)}"));
 
     /// <summary>
-    /// Orders selected people by the campaign's priority; ties by codice fiscale, so the order is stable.
-    /// Unqualified names: it is used over `evaluated` and over `people p CROSS JOIN params q` alike.
+    /// The ORDER BY of a campaign's priority; ties by codice fiscale, so the order is stable from night to night.
+    /// A plain column order (not a CASE) lets the planner walk people_selectable in order and stop at the batch size.
+    /// Unqualified names: it is used over `evaluated` and over `people p` alike.
     /// </summary>
-    internal const string PriorityOrder = """
-        CASE WHEN @Priority = 'longest_without_work_first' THEN last_end_on END ASC,
-        CASE WHEN @Priority = 'most_recent_end_first' THEN last_end_on END DESC,
-        CASE WHEN @Priority = 'oldest_first' THEN birth_on END ASC,
-        CASE WHEN @Priority = 'youngest_first' THEN birth_on END DESC,
-        cf
-        """;
+    internal static string OrderBy(SelectionPriority priority) => priority switch
+    {
+        SelectionPriority.LongestWithoutWorkFirst => "last_end_on ASC, cf",
+        SelectionPriority.MostRecentEndFirst => "last_end_on DESC, cf",
+        SelectionPriority.OldestFirst => "birth_on ASC NULLS LAST, cf",
+        SelectionPriority.YoungestFirst => "birth_on DESC NULLS LAST, cf",
+        _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, null),
+    };
+
+    // Static fields initialise in textual order: these come after Parameters and EligibleWhere.
+    static readonly string CountSql = Parameters + $"SELECT count(*) FROM people p CROSS JOIN params q WHERE {EligibleWhere}";
+
+    static readonly Dictionary<SelectionPriority, string> FirstSql = Enum.GetValues<SelectionPriority>().ToDictionary(p => p, p =>
+        Parameters + $"""
+        SELECT p.cf AS Cf, p.mobile_e164 AS Mobile
+        FROM   people p CROSS JOIN params q
+        WHERE  {EligibleWhere}
+        ORDER  BY {OrderBy(p)}
+        LIMIT  @Limit
+        """);
 
     /// <summary>The cascade for a campaign on a date, without changing anything.</summary>
     public async Task<Cascade> PreviewAsync(Campaign campaign, DateOnly asOf, CancellationToken ct)
@@ -109,19 +125,26 @@ public sealed class Eligibility(NpgsqlDataSource db)
     /// <summary>How many are eligible now and the first <paramref name="limit"/> of them in priority order: what the dialer asks for.</summary>
     public async Task<EligibleBatch> FirstBatchAsync(Campaign campaign, DateOnly asOf, int limit, CancellationToken ct)
     {
-        var parameters = await ParametersAsync(null, campaign, asOf, ct);
-        var where = EligibleWhere;
-        var count = Parameters + $"SELECT count(*) FROM people p CROSS JOIN params q WHERE {where}";
-        var first = Parameters + $"""
-            SELECT p.cf AS Cf, p.mobile_e164 AS Mobile FROM people p CROSS JOIN params q WHERE {where}
-            ORDER BY {PriorityOrder}
-            LIMIT @Limit
-            """;
-        parameters.Add("Limit", limit);
         await using var conn = await db.OpenConnectionAsync(ct);
-        var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition(count, parameters, cancellationToken: ct));
-        var people = (await conn.QueryAsync<EligiblePerson>(new CommandDefinition(first, parameters, cancellationToken: ct))).ToList();
-        return new EligibleBatch(total, people);
+        var parameters = await ParametersAsync(conn, campaign, asOf, ct);
+        parameters.Add("Limit", limit);
+        // Two statements, each cheap on people_selectable: an index-only count, and an ordered walk that stops at the limit.
+        var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, parameters, cancellationToken: ct));
+        var first = (await conn.QueryAsync<EligiblePerson>(new CommandDefinition(FirstSql[campaign.Definition.Priority], parameters, cancellationToken: ct))).ToList();
+        return new EligibleBatch(total, first);
+    }
+
+    /// <summary>PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of both fast-path statements, for the benchmark and for tuning.</summary>
+    public async Task<IReadOnlyList<string>> ExplainFastPathAsync(Campaign campaign, DateOnly asOf, int limit, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var parameters = await ParametersAsync(conn, campaign, asOf, ct);
+        parameters.Add("Limit", limit);
+        var lines = new List<string> { "-- count" };
+        lines.AddRange(await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + CountSql, parameters, cancellationToken: ct)));
+        lines.Add($"-- first {limit}");
+        lines.AddRange(await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + FirstSql[campaign.Definition.Priority], parameters, cancellationToken: ct)));
+        return lines;
     }
 
     /// <summary>One row per person considered, with the outcome: for `dialer select --output`.</summary>
@@ -148,24 +171,15 @@ public sealed class Eligibility(NpgsqlDataSource db)
         p.Add("SexValue", d.Cohort.Sex);
         p.Add("AgeMinValue", d.Cohort.AgeMin);
         p.Add("AgeMaxValue", d.Cohort.AgeMax);
-        p.Add("EndedFromValue", d.Cohort.EndedFrom is { } from ? ToDate(from) : (DateTime?)DateTime.MinValue.Date);
-        p.Add("EndedToValue", d.Cohort.EndedTo is { } to ? ToDate(to) : (DateTime?)DateTime.MaxValue.Date);
+        // An open period bound is the widest date PostgreSQL and .NET share, so the BETWEEN needs no NULL case.
+        p.Add("EndedFromValue", d.Cohort.EndedFrom is { } from ? ToDate(from) : DateTime.MinValue.Date);
+        p.Add("EndedToValue", d.Cohort.EndedTo is { } to ? ToDate(to) : DateTime.MaxValue.Date);
         p.Add("ContractTypesValue", d.Cohort.ContractTypes?.ToArray());
         p.Add("CessationCausesValue", d.Cohort.CessationCauses?.ToArray());
         p.Add("CoolOffSinceValue", new DateTimeOffset(ToDate(asOf).AddDays(-d.CoolOffDays), TimeSpan.Zero));
         p.Add("CampaignIdValue", campaign.Id);
-        p.Add("Priority", PriorityCode(d.Priority));
         return p;
     }
-
-    static string PriorityCode(SelectionPriority priority) => priority switch
-    {
-        SelectionPriority.LongestWithoutWorkFirst => "longest_without_work_first",
-        SelectionPriority.MostRecentEndFirst => "most_recent_end_first",
-        SelectionPriority.OldestFirst => "oldest_first",
-        SelectionPriority.YoungestFirst => "youngest_first",
-        _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, null),
-    };
 
     async Task<string[]> CpiComuniAsync(NpgsqlConnection? conn, string cpi, CancellationToken ct)
     {

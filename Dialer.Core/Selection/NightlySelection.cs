@@ -48,7 +48,7 @@ public sealed class NightlySelection(NpgsqlDataSource db, CampaignStore campaign
         parameters.Add("MaxPerNight", campaign.Definition.MaxPerNight);
         var sql = Eligibility.Evaluated + $"""
             , ranked AS (
-                SELECT cf, row_number() OVER (ORDER BY {Eligibility.PriorityOrder}) AS priority
+                SELECT cf, row_number() OVER (ORDER BY {Eligibility.OrderBy(campaign.Definition.Priority)}) AS priority
                 FROM   evaluated
                 WHERE  outcome = 'selected'
             ), added AS (

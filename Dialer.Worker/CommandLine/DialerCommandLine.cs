@@ -29,6 +29,7 @@ public static class DialerCommandLine
 
         // Each capability adds its benchmark here: figures printed with ratios against a baseline measured in the same run.
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");
+        bench.Subcommands.Add(Selection.SelectBenchmark.Create());
         root.Subcommands.Add(bench);
         return root;
     }

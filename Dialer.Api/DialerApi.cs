@@ -2,6 +2,7 @@ using Dialer.Api.Database;
 using Dialer.Api.Telephony;
 using Dialer.Core.Telephony;
 using Dialer.Api.Notices;
+using Dialer.Api.Selection;
 
 namespace Dialer.Api;
 
@@ -21,6 +22,9 @@ public static class DialerApi
 
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
+        // Enums travel as snake_case strings, as in the documents supervisors write.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
+            new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddOpenApi();
         return builder;
     }
@@ -33,6 +37,7 @@ public static class DialerApi
 
         app.MapDialerHealth();
         app.MapTwilioWebhooks();
+        app.MapCampaignsApi();
         app.MapNoticesApi();
         app.MapOpenApi();
         app.MapRazorPages();

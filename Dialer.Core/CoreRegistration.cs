@@ -1,5 +1,6 @@
 using Dialer.Core.Database;
 using Dialer.Core.Notices;
+using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,12 @@ public static class CoreRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddDialerDatabase(configuration);
+
+        // Comunicazioni obbligatorie: parsing, validation, quarantine, ingest, employment spells
         services.AddNotices();
+
+        // Campaigns, eligibility and the nightly selection
+        services.AddDialerSelection();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Dialer.Core.Telephony;
 using Dialer.Worker.Scheduling;
+using Dialer.Worker.Selection;
 using Quartz;
 
 namespace Dialer.Worker;
@@ -13,7 +14,12 @@ public static class DialerWorker
     public static IHostApplicationBuilder AddDialerWorker(this IHostApplicationBuilder builder, Action<IQuartzBuilder>? jobs = null)
     {
         // Recurring, calendar-driven jobs on the clustered Quartz store (one run per trigger across replicas)
-        builder.Services.AddDialerScheduler(builder.Configuration, jobs);
+        builder.Services.AddDialerScheduler(builder.Configuration, q =>
+        {
+            // Nightly selection per active campaign, cron in the campaign's time zone
+            SelectionJobs.Configure(q);
+            jobs?.Invoke(q);
+        });
 
         // Outgoing calls to Twilio (or the emulator): typed client, never re-sends a create
         builder.Services.AddTelephony(builder.Configuration);

@@ -18,3 +18,9 @@ catch (DatabaseNotReadyException ex)
     await Console.Error.WriteLineAsync($"error: {ex.Message}");
     return 3;
 }
+catch (Exception ex) when (ex is not OperationCanceledException)
+{
+    // Anything else is a bug: report it in full, and exit with a failure code rather than aborting the runtime.
+    await Console.Error.WriteLineAsync($"error: unexpected {ex}");
+    return 1;
+}

@@ -1,3 +1,4 @@
+using Dialer.Api.Security;
 using Dialer.Core.Notices;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,7 +9,7 @@ static class NoticesApi
     public static RouteGroupBuilder MapNoticesApi(this IEndpointRouteBuilder app)
     {
         // These need the IT/supervisor role; until sign-in exists they only answer in Development.
-        var group = app.MapGroup("/api/notices").WithTags("Notices").AddEndpointFilter(DevelopmentOnly);
+        var group = app.MapGroup("/api/notices").WithTags("Notices").DevelopmentOnly();
 
         group.MapPost("/", UploadAsync).DisableAntiforgery();
 
@@ -25,15 +26,5 @@ static class NoticesApi
                 detail: "Send the files as multipart/form-data: UniLav XML, zip, notices CSV or contacts CSV.");
         var inputs = files.Select(f => new NoticeInput(f.FileName, f.OpenReadStream)).ToList();
         return TypedResults.Ok(await ingest.RunAsync(inputs, ct: ct));
-    }
-
-    static async ValueTask<object?> DevelopmentOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var environment = context.HttpContext.RequestServices.GetRequiredService<IHostEnvironment>();
-        if (!environment.IsDevelopment())
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
-                title: "Funzione non disponibile",
-                detail: "Notice import and quarantine need the IT/supervisor role; until sign-in exists they are enabled only in Development.");
-        return await next(context);
     }
 }

@@ -21,6 +21,9 @@ public static class DialerCommandLine
         root.Subcommands.Add(HostCommands.Demo());
         root.Subcommands.Add(DatabaseCommands.Migrate());
         root.Subcommands.Add(DatabaseCommands.Db());
+        root.Subcommands.Add(Selection.SelectionCommands.Campaign());
+        root.Subcommands.Add(Selection.SelectionCommands.Select());
+        root.Subcommands.Add(Selection.SelectionCommands.Territory());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(Telephony.TwilioEmulatorCommand.Build());
@@ -29,6 +32,7 @@ public static class DialerCommandLine
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");
         bench.Subcommands.Add(Telephony.WebhookBench.Command());
         bench.Subcommands.Add(IngestBenchmark.Create());
+        bench.Subcommands.Add(Selection.SelectBenchmark.Create());
         root.Subcommands.Add(bench);
         return root;
     }

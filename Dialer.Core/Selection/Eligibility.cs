@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace Dialer.Core.Selection;
+
+/// <summary>
+/// Who is eligible for a campaign on a date, and why everyone else is not, from the per-person state
+/// that ingest maintains (<c>people</c>): selection never reads notices.
+/// </summary>
+/// <remarks>
+/// Each rule is written once, as the SQL condition under which a person FAILS it. The cascade is
+/// <c>CASE WHEN fail₁ THEN rule₁ WHEN fail₂ … ELSE 'selected'</c>; the fast path (count and first batch)
+/// is the conjunction <c>(failₙ) IS NOT TRUE</c> of the same conditions plus the predicate of the partial
+/// index <c>people_selectable</c>, which the planner needs to see spelled out. The SQL is assembled from
+/// these constant fragments only: every value is a parameter.
+/// </remarks>
+public sealed class Eligibility(NpgsqlDataSource db)
+{
+    static readonly (SelectionRule Rule, string Passes)[] Rules =
+    [
+        (SelectionRule.StillEmployed, "NOT p.has_open_spell AND p.last_end_on <= @AsOf AND coalesce(p.last_start_on <= p.last_end_on, true)"),
+        (SelectionRule.EndedTooRecently, "p.last_end_on <= @MinEndOn"),
+        (SelectionRule.EndedTooLongAgo, "(@MaxEndOn IS NULL OR p.last_end_on >= @MaxEndOn)"),
+        (SelectionRule.NoItalianMobile, "p.mobile_e164 IS NOT NULL"),
+        (SelectionRule.OutsideTerritory, "p.domicile_comune = ANY (@Territory)"),
+        (SelectionRule.CohortSex, "(@Sex IS NULL OR p.sex = @Sex)"),
+        (SelectionRule.CohortAge, "((@AgeMin IS NULL AND @AgeMax IS NULL) " +
+            "OR date_part('year', age(@AsOf, p.birth_on)) BETWEEN coalesce(@AgeMin, 0) AND coalesce(@AgeMax, 999))"),
+        (SelectionRule.CohortEndPeriod, "p.last_end_on BETWEEN @EndedFrom AND @EndedTo"),
+        (SelectionRule.CohortContractType, "(@ContractTypes IS NULL OR p.last_contract_type = ANY (@ContractTypes))"),
+        (SelectionRule.CohortCessationCause, "(@CessationCauses IS NULL OR p.last_cessation_cause = ANY (@CessationCauses))"),
+        // The exclusion lists are small next to `people` and uncorrelated: PostgreSQL hashes each once per
+        // statement ("hashed SubPlan") instead of probing per person. Their columns are NOT NULL (or filtered
+        // so), which NOT IN needs to mean what it says.
+        (SelectionRule.Objected, "p.cf NOT IN (SELECT o.person_cf FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= @AsOf) " +
+            "AND p.mobile_e164 NOT IN (SELECT o.phone_e164 FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= @AsOf AND o.phone_e164 IS NOT NULL)"),
+        (SelectionRule.TakenInCharge, "p.cf NOT IN (SELECT i.person_cf FROM intakes i WHERE i.taken_on <= @AsOf)"),
+        (SelectionRule.ContactedRecently, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.last_contacted_at >= @CoolOffSince)"),
+        (SelectionRule.InAnotherCampaign, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e " +
+            "WHERE e.campaign_id <> @CampaignId AND e.state IN ('pending', 'in_progress'))"),
+        // Listed on an earlier day: the day's own additions do not count, so a day's cascade reads the same before and after its run.
+        (SelectionRule.AlreadyListed, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.campaign_id = @CampaignId " +
+            "AND e.selected_on < @AsOf)"),
+    ];
+
+    /// <summary>Typed parameters, so that a null filter still has a type for PostgreSQL.</summary>
+    const string Parameters = """
+        WITH params AS (
+            SELECT CAST(@AsOfValue AS date) AS as_of, CAST(@MinEndOnValue AS date) AS min_end_on,
+                   CAST(@MaxEndOnValue AS date) AS max_end_on, CAST(@TerritoryValue AS text[]) AS territory,
+                   CAST(@SexValue AS text) AS sex, CAST(@AgeMinValue AS integer) AS age_min, CAST(@AgeMaxValue AS integer) AS age_max,
+                   CAST(@EndedFromValue AS date) AS ended_from, CAST(@EndedToValue AS date) AS ended_to,
+                   CAST(@ContractTypesValue AS text[]) AS contract_types, CAST(@CessationCausesValue AS text[]) AS cessation_causes,
+                   CAST(@CoolOffSinceValue AS timestamptz) AS cool_off_since, CAST(@CampaignIdValue AS bigint) AS campaign_id
+        )
+        """;
+
+    // The rule fragments name parameters as @X; they read the typed column of `params` instead.
+    static string Typed(string fragment) => fragment
+        .Replace("@AsOf", "q.as_of", StringComparison.Ordinal).Replace("@MinEndOn", "q.min_end_on", StringComparison.Ordinal)
+        .Replace("@MaxEndOn", "q.max_end_on", StringComparison.Ordinal).Replace("@Territory", "q.territory", StringComparison.Ordinal)
+        .Replace("@Sex", "q.sex", StringComparison.Ordinal).Replace("@AgeMin", "q.age_min", StringComparison.Ordinal)
+        .Replace("@AgeMax", "q.age_max", StringComparison.Ordinal).Replace("@EndedFrom", "q.ended_from", StringComparison.Ordinal)
+        .Replace("@EndedTo", "q.ended_to", StringComparison.Ordinal).Replace("@ContractTypes", "q.contract_types", StringComparison.Ordinal)
+        .Replace("@CessationCauses", "q.cessation_causes", StringComparison.Ordinal).Replace("@CoolOffSince", "q.cool_off_since", StringComparison.Ordinal)
+        .Replace("@CampaignId", "q.campaign_id", StringComparison.Ordinal);
+
+    /// <summary>people p × params q → (cf, last_end_on, birth_on, mobile_e164, outcome): the first failing rule, or 'selected'.</summary>
+    internal static readonly string Evaluated =
+        Parameters + """
+        , evaluated AS (
+            SELECT p.cf, p.last_end_on, p.birth_on, p.mobile_e164,
+                   CASE
+        """ + string.Concat(Rules.Select(r => $"\n            WHEN ({Typed(r.Passes)}) IS NOT TRUE THEN '{r.Rule.Code()}'")) + """
+
+                       ELSE 'selected'
+                   END AS outcome
+            FROM   people p CROSS JOIN params q
+            -- A provisional code linked to its successor is the same person: only the successor counts.
+            WHERE  p.successor_cf IS NULL
+        )
+        """;
+
+    /// <summary>The eligible set as one WHERE clause, for the fast path.</summary>
+    internal static readonly string EligibleWhere =
+        // successor_cf is spelled out so that, with the rules' own conditions, the planner matches the partial
+        // index people_selectable (mobile_e164 IS NOT NULL AND NOT has_open_spell AND successor_cf IS NULL).
+        "p.successor_cf IS NULL" + string.Concat(Rules.Select(r => $"\n  AND {Typed(r.Passes)}"));
+
+    /// <summary>
+    /// The ORDER BY of a campaign's priority; ties by codice fiscale, so the order is stable from night to night.
+    /// A plain column order (not a CASE) lets the planner walk people_selectable in order and stop at the batch size.
+    /// Unqualified names: it is used over `evaluated` and over `people p` alike.
+    /// </summary>
+    internal static string OrderBy(SelectionPriority priority) => priority switch
+    {
+        SelectionPriority.LongestWithoutWorkFirst => "last_end_on ASC, cf",
+        SelectionPriority.MostRecentEndFirst => "last_end_on DESC, cf",
+        SelectionPriority.OldestFirst => "birth_on ASC NULLS LAST, cf",
+        SelectionPriority.YoungestFirst => "birth_on DESC NULLS LAST, cf",
+        _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, null),
+    };
+
+    // Static fields initialise in textual order: these come after Parameters and EligibleWhere.
+    static readonly string CountSql = Parameters + $"SELECT count(*) FROM people p CROSS JOIN params q WHERE {EligibleWhere}";
+
+    static readonly Dictionary<SelectionPriority, string> FirstSql = Enum.GetValues<SelectionPriority>().ToDictionary(p => p, p =>
+        Parameters + $"""
+        SELECT p.cf AS Cf, p.mobile_e164 AS Mobile
+        FROM   people p CROSS JOIN params q
+        WHERE  {EligibleWhere}
+        ORDER  BY {OrderBy(p)}
+        LIMIT  @Limit
+        """);
+
+    /// <summary>The cascade for a campaign on a date, without changing anything.</summary>
+    public async Task<Cascade> PreviewAsync(Campaign campaign, DateOnly asOf, CancellationToken ct)
+    {
+        var sql = Evaluated + "SELECT outcome, count(*) AS people FROM evaluated GROUP BY outcome";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var counts = await conn.QueryAsync<(string Outcome, long People)>(new CommandDefinition(sql, await ParametersAsync(conn, campaign, asOf, ct), cancellationToken: ct));
+        return Cascade.From(counts, added: null);
+    }
+
+    /// <summary>How many are eligible now and the first <paramref name="limit"/> of them in priority order: what the dialer asks for.</summary>
+    public async Task<EligibleBatch> FirstBatchAsync(Campaign campaign, DateOnly asOf, int limit, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var parameters = await ParametersAsync(conn, campaign, asOf, ct);
+        parameters.Add("Limit", limit);
+        // Two statements, each cheap on people_selectable: an index-only count, and an ordered walk that stops at the limit.
+        var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, parameters, cancellationToken: ct));
+        var first = (await conn.QueryAsync<EligiblePerson>(new CommandDefinition(FirstSql[campaign.Definition.Priority], parameters, cancellationToken: ct))).ToList();
+        return new EligibleBatch(total, first);
+    }
+
+    /// <summary>PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of both fast-path statements, for the benchmark and for tuning.</summary>
+    public async Task<IReadOnlyList<string>> ExplainFastPathAsync(Campaign campaign, DateOnly asOf, int limit, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var parameters = await ParametersAsync(conn, campaign, asOf, ct);
+        parameters.Add("Limit", limit);
+        var lines = new List<string> { "-- count" };
+        lines.AddRange(await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + CountSql, parameters, cancellationToken: ct)));
+        lines.Add($"-- first {limit}");
+        lines.AddRange(await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + FirstSql[campaign.Definition.Priority], parameters, cancellationToken: ct)));
+        return lines;
+    }
+
+    /// <summary>One row per person considered, with the outcome: for `dialer select --output`.</summary>
+    public async IAsyncEnumerable<PersonOutcome> EachPersonAsync(Campaign campaign, DateOnly asOf, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var sql = Evaluated + "SELECT cf, outcome FROM evaluated ORDER BY cf";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var parameters = await ParametersAsync(conn, campaign, asOf, ct);
+        await using var reader = await conn.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: ct, flags: CommandFlags.None));
+        while (await reader.ReadAsync(ct))
+            yield return new PersonOutcome(reader.GetString(0), reader.GetString(1));
+    }
+
+    /// <summary>The parameters every statement above takes, resolving a CPI territory to its comuni.</summary>
+    internal async Task<DynamicParameters> ParametersAsync(NpgsqlConnection? conn, Campaign campaign, DateOnly asOf, CancellationToken ct)
+    {
+        var d = campaign.Definition;
+        var territory = d.Territory.Comuni?.ToArray() ?? await CpiComuniAsync(conn, d.Territory.Cpi!, ct);
+        var p = new DynamicParameters();
+        p.Add("AsOfValue", ToDate(asOf));
+        p.Add("MinEndOnValue", ToDate(asOf.AddMonths(-d.MinMonthsSinceEnd)));
+        p.Add("MaxEndOnValue", d.MaxMonthsSinceEnd is { } max ? ToDate(asOf.AddMonths(-max)) : null);
+        p.Add("TerritoryValue", territory);
+        p.Add("SexValue", d.Cohort.Sex);
+        p.Add("AgeMinValue", d.Cohort.AgeMin);
+        p.Add("AgeMaxValue", d.Cohort.AgeMax);
+        // An open period bound is the widest date PostgreSQL and .NET share, so the BETWEEN needs no NULL case.
+        p.Add("EndedFromValue", d.Cohort.EndedFrom is { } from ? ToDate(from) : DateTime.MinValue.Date);
+        p.Add("EndedToValue", d.Cohort.EndedTo is { } to ? ToDate(to) : DateTime.MaxValue.Date);
+        p.Add("ContractTypesValue", d.Cohort.ContractTypes?.ToArray());
+        p.Add("CessationCausesValue", d.Cohort.CessationCauses?.ToArray());
+        p.Add("CoolOffSinceValue", new DateTimeOffset(ToDate(asOf).AddDays(-d.CoolOffDays), TimeSpan.Zero));
+        p.Add("CampaignIdValue", campaign.Id);
+        return p;
+    }
+
+    async Task<string[]> CpiComuniAsync(NpgsqlConnection? conn, string cpi, CancellationToken ct)
+    {
+        const string sql = "SELECT comune_code FROM cpi_comuni WHERE cpi_code = @cpi ORDER BY comune_code";
+        var own = conn is null ? await db.OpenConnectionAsync(ct) : null;
+        try
+        {
+            var comuni = (await (conn ?? own!).QueryAsync<string>(new CommandDefinition(sql, new { cpi }, cancellationToken: ct))).ToArray();
+            return comuni.Length > 0 ? comuni : throw new CampaignValidationException(
+                [$"territory.cpi: no comuni are loaded for CPI \"{cpi}\" (load them with `dialer territory apply FILE`)."]);
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
+    }
+
+    static DateTime ToDate(DateOnly d) => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+
+    internal static string FormatDate(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+public sealed record EligiblePerson(string Cf, string Mobile);
+
+public sealed record EligibleBatch(long Eligible, IReadOnlyList<EligiblePerson> First);
+
+public sealed record PersonOutcome(string Cf, string Outcome);

@@ -1,0 +1,52 @@
+namespace Dialer.Core.Selection;
+
+public enum ObjectionChannel { Phone, Email, Pec, Letter, CpiDesk, Web }
+
+/// <summary>
+/// The "do not call" register (GDPR art. 21): an objection stops every campaign from selecting or
+/// dialing the person, and the number objected to, from the day it was made until it is withdrawn.
+/// </summary>
+public sealed class ObjectionRegister(NpgsqlDataSource db)
+{
+    public async Task<long> AddAsync(string personCf, string? phoneE164, DateOnly objectedOn, ObjectionChannel channel, string note, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO objections (person_cf, phone_e164, objected_on, channel, note)
+            VALUES (@personCf, @phoneE164, @objectedOn, @channel, @note)
+            RETURNING id
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
+        {
+            personCf,
+            phoneE164,
+            objectedOn = objectedOn.ToDateTime(TimeOnly.MinValue),
+            channel = ChannelCode(channel),
+            note,
+        }, cancellationToken: ct));
+    }
+
+    public async Task<bool> IsObjectedAsync(string personCf, string? phoneE164, DateOnly on, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT EXISTS (
+                SELECT 1 FROM objections
+                WHERE  withdrawn_on IS NULL AND objected_on <= @on
+                  AND  (person_cf = @personCf OR phone_e164 = @phoneE164))
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(sql,
+            new { personCf, phoneE164, on = on.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
+    }
+
+    public static string ChannelCode(ObjectionChannel channel) => channel switch
+    {
+        ObjectionChannel.Phone => "phone",
+        ObjectionChannel.Email => "email",
+        ObjectionChannel.Pec => "pec",
+        ObjectionChannel.Letter => "letter",
+        ObjectionChannel.CpiDesk => "cpi_desk",
+        ObjectionChannel.Web => "web",
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
+    };
+}

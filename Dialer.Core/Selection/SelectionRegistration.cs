@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dialer.Core.Selection;
+
+public static class SelectionRegistration
+{
+    /// <summary>Campaigns, eligibility, the nightly selection, the objection register, territories.</summary>
+    public static IServiceCollection AddDialerSelection(this IServiceCollection services)
+    {
+        services.AddSingleton<CampaignStore>();
+        services.AddSingleton<Eligibility>();
+        services.AddSingleton<NightlySelection>();
+        services.AddSingleton<ObjectionRegister>();
+        services.AddSingleton<Territories>();
+        return services;
+    }
+}

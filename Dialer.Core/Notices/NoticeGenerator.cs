@@ -14,7 +14,18 @@ public sealed record GeneratorOptions
     public double InvalidShare { get; init; } = 0.005;
     /// <summary>Stop after this many notices (the benchmark's N; the manifest is then not exact); null for all of <see cref="People"/>.</summary>
     public long? MaxNotices { get; init; }
+
+    /// <summary>Keep <see cref="NoticeGenerator.Truth"/>, one record per person (tests; off for large datasets).</summary>
+    public bool RecordTruth { get; init; }
 }
+
+/// <summary>
+/// What the generator made of one person, independently of the notices that describe it: the ground truth a test
+/// compares the ingest and the selection with. <see cref="LastEndOn"/> is the last job's effective end, when it ended
+/// on or before the as-of day; <see cref="EmployedOnAsOf"/> is true when a job is open or ends after it.
+/// </summary>
+public sealed record GeneratedPerson(string Cf, char Sex, DateOnly Birth, string Domicile, bool ItalianMobile,
+    bool EmployedOnAsOf, DateOnly? LastEndOn, string? LastCessationCause);
 
 /// <summary>What a generated dataset holds; an import of it must report the same counts.</summary>
 public sealed class GeneratedManifest
@@ -73,6 +84,16 @@ public sealed class NoticeGenerator(GeneratorOptions options)
 
     public GeneratedManifest Manifest { get; } = new();
 
+    readonly List<GeneratedPerson> truth = [];
+
+    /// <summary>One record per generated person, when <see cref="GeneratorOptions.RecordTruth"/> is set.</summary>
+    public IReadOnlyList<GeneratedPerson> Truth => truth;
+
+    // What the last call of Relationship did: whether its hire was sent, whether it was cancelled, how it ended.
+    bool lastHired;
+    bool lastCancelled;
+    string? lastCause;
+
     public IEnumerable<GeneratedRecord> Generate()
     {
         Manifest.Seed = options.Seed;
@@ -126,16 +147,28 @@ public sealed class NoticeGenerator(GeneratorOptions options)
 
         var relationships = who.ProvisionalCf is null ? 1 + Geometric(0.45, 4) : 2 + Geometric(0.5, 3);
         var start = options.AsOf.AddDays(-random.Next(40, 3 * 365));
+        bool employed = false, mobileSent = noticeMobile is null;
+        DateOnly? lastEnd = null;
+        string? lastEndCause = null;
         for (var r = 0; r < relationships && start < options.AsOf; r++)
         {
             // A provisional code is used until the definitive one arrives, i.e. for the first relationship.
             var cf = r == 0 && who.ProvisionalCf is not null ? who.ProvisionalCf : who.Cf;
             var end = Relationship(who, cf, start, r == 0 ? noticeMobile : null, records);
+            if (r == 0 && lastHired) mobileSent = true;
+            if (lastHired && !lastCancelled)
+            {
+                employed = end is null || end.Value > options.AsOf;
+                if (!employed) (lastEnd, lastEndCause) = (end, lastCause);
+            }
             if (end is null) break;                                            // still employed (permanent, open)
             start = end.Value.AddDays(random.Next(1, 150));                    // a gap, then a rehire
         }
         // Until a notice under the definitive code exists, the person is known only by the provisional one.
         var known = records.Any(r => r.Notice?.WorkerCf == who.Cf) ? who.Cf : who.ProvisionalCf ?? who.Cf;
+        if (options.RecordTruth && records.Any(r => r.Notice is not null))
+            truth.Add(new GeneratedPerson(known, who.Sex, who.Birth, who.Domicile, hasMobile && (mobileSent || contactPhones.Count > 0 && noticeMobile is null),
+                employed, employed ? null : lastEnd, employed ? null : lastEndCause));
         foreach (var phone in contactPhones) records.Add(Contact(known, phone));
         if (invalidContact) records.Add(Invalid(QuarantineReason.InvalidPhone, contact: [known, "chiamare ore pasti", "SAP", Day(options.AsOf.AddDays(-30))]));
         if (random.NextDouble() < options.InvalidShare * 2.5) records.Add(InvalidNotice(who));
@@ -162,7 +195,9 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         hire.Event = "ASS";
         hire.SentAt = SentAt(start.AddDays(-1));
         hire.Mobile = mobile;
+        (lastHired, lastCancelled, lastCause) = (false, false, null);
         if (!Emit(hire, records)) return null;
+        lastHired = true;
 
         if (random.NextDouble() < 0.01)
         {
@@ -172,7 +207,7 @@ public sealed class NoticeGenerator(GeneratorOptions options)
             cancel.CommunicationType = "04";
             cancel.PreviousCode = hire.Code;
             cancel.SentAt = SentAt(start.AddDays(-1), hour: 19);
-            Emit(cancel, records);
+            lastCancelled = Emit(cancel, records);
             return start;
         }
         if (random.NextDouble() < 0.02)
@@ -253,7 +288,9 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         // LI is a confirmed code (dismissal); DV for resignations is this generator's own label (domain-italy.md §1.4).
         cessation.CessationCause = random.NextDouble() < 0.4 ? "LI" : "DV";
         cessation.SentAt = SentAt(on.AddDays(random.Next(1, 6)));
-        return Emit(cessation, records);
+        var sent = Emit(cessation, records);
+        if (sent) lastCause = cessation.CessationCause;
+        return sent;
     }
 
     /// <summary>Adds a valid notice unless it would be sent after the as-of day.</summary>

@@ -58,6 +58,21 @@ public sealed class CampaignDefinitionTests
     }
 
     [Test]
+    public void The_example_campaigns_shipped_in_deploy_are_valid()
+    {
+        var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Dialer.sln"))) folder = folder.Parent;
+        var files = Directory.GetFiles(Path.Combine(folder!.FullName, "deploy", "campaigns"), "*.json");
+
+        Assert.That(files, Is.Not.Empty);
+        Assert.Multiple(() =>
+        {
+            foreach (var file in files)
+                Assert.That(() => CampaignDefinition.Parse(File.ReadAllText(file)), Throws.Nothing, Path.GetFileName(file));
+        });
+    }
+
+    [Test]
     public void Every_problem_is_reported_at_once()
     {
         var json = Valid.Replace("\"sex\": \"F\"", "\"sex\": \"W\"", StringComparison.Ordinal)

@@ -1,8 +1,8 @@
 using Dialer.Api.Database;
-using Dialer.Api.Telephony;
-using Dialer.Core.Telephony;
 using Dialer.Api.Notices;
 using Dialer.Api.Selection;
+using Dialer.Api.Telephony;
+using Dialer.Core.Telephony;
 
 namespace Dialer.Api;
 

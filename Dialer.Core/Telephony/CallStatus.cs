@@ -27,6 +27,10 @@ public static class CallStatus
     };
 
     public static bool IsFinal(string status) => Rank(status) == FinalRank;
+
+    /// <summary>The statuses the REST API can show ("initiated" appears only in callbacks).</summary>
+    public static readonly IReadOnlySet<string> RestStatuses = new HashSet<string>(StringComparer.Ordinal)
+        { Queued, Ringing, InProgress, Completed, Busy, Failed, NoAnswer, Canceled };
 }
 
 /// <summary>One status callback as received (personal fields already removed from <see cref="PayloadJson"/>).</summary>

@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using System.IO.Compression;
 using System.Text;
+using System.Text.RegularExpressions;
 using Dialer.Core.Notices;
 
 namespace Dialer.Tests.Notices;

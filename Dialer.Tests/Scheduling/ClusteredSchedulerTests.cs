@@ -1,9 +1,5 @@
-using Dialer.Core;
-using Dialer.Worker;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace Dialer.Tests.Scheduling;
@@ -42,21 +38,9 @@ public sealed class ClusteredSchedulerTests : DatabaseTest
 
     static readonly JobKey Job = new("counting", "tests");
 
-    static IHost WorkerHost(string instanceId)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Dialer"] = TestDatabase.ConnectionString,
-            ["Scheduler:InstanceId"] = instanceId,
-            ["Scheduler:CheckinInterval"] = "00:00:02",
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddDialerCore(builder.Configuration);
-        // Every node knows the job, as replicas with one configuration do.
-        builder.AddDialerWorker(q => q.AddJob<CountingJob>(j => j.WithIdentity(Job).StoreDurably()));
-        return builder.Build();
-    }
+    // Every node knows the job, as replicas with one configuration do.
+    static IHost WorkerHost(string instanceId) =>
+        TestWorkerHost.Create(instanceId, q => q.AddJob<CountingJob>(j => j.WithIdentity(Job).StoreDurably()));
 
     static async Task<List<Run>> WaitForRunsAsync(int count, TimeSpan timeout)
     {

@@ -1,9 +1,5 @@
-using Dialer.Core;
 using Dialer.Core.Selection;
-using Dialer.Worker;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Dialer.Tests.Selection;
 
@@ -74,20 +70,7 @@ public sealed class NightlyScheduleTests : DatabaseTest
         });
     }
 
-    static IHost WorkerHost(string instanceId)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Dialer"] = TestDatabase.ConnectionString,
-            ["Scheduler:InstanceId"] = instanceId,
-            ["Scheduler:CheckinInterval"] = "00:00:02",
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddDialerCore(builder.Configuration);
-        builder.AddDialerWorker(q => q.AddJobListener(new NightlyRuns()));
-        return builder.Build();
-    }
+    static IHost WorkerHost(string instanceId) => TestWorkerHost.Create(instanceId, q => q.AddJobListener(new NightlyRuns()));
 
     /// <summary>Counts executions of the nightly selection job on every node of the test.</summary>
     sealed class NightlyRuns : Quartz.IJobListener

@@ -22,7 +22,7 @@ public static class CallList
         var page = One("Page") is { } pg
             ? int.TryParse(pg, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : throw TwilioApiException.BadRequest(20001, $"Invalid Page {pg}")
             : 0;
-        if (One("Status") is { } st && !CallStatus.All.Contains(st)) throw TwilioApiException.BadRequest(20001, $"Invalid Status {st}");
+        if (One("Status") is { } st && !CallStatus.RestStatuses.Contains(st)) throw TwilioApiException.BadRequest(20001, $"Invalid Status {st}");
 
         var filtered = all.Select(c => (Call: c, View: c.Snapshot())).Where(x => x.View.AccountSid == accountSid).Where(x =>
             (One("To") is not { } to || x.View.To == to) &&

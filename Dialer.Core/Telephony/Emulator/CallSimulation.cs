@@ -112,7 +112,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
             return;   // the call ended before AMD decided
         }
         lock (call.Gate)
-            if (CallStatus.IsTerminal(call.Status)) return;
+            if (CallStatus.IsFinal(call.Status)) return;
         var ms = ((long)took.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         lock (call.Gate) call.AnsweredBy = verdict;
         call.Record(time.GetUtcNow(), "amd", $"{verdict} after {ms} ms");
@@ -328,7 +328,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
     {
         lock (call.Gate)
         {
-            if (CallStatus.IsTerminal(call.Status)) return;
+            if (CallStatus.IsFinal(call.Status)) return;
             call.StopRequestedAs ??= how;
         }
         call.Hangup.Cancel();
@@ -339,7 +339,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
         var now = time.GetUtcNow();
         lock (call.Gate)
         {
-            if (CallStatus.IsTerminal(call.Status)) return;
+            if (CallStatus.IsFinal(call.Status)) return;
             call.Status = status;
             call.Ended = call.Updated = now;
             if (call.Answered is { } answered) call.Duration = (int)Math.Round((now - answered).TotalSeconds);

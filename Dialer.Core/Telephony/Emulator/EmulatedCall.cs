@@ -3,25 +3,6 @@ namespace Dialer.Core.Telephony.Emulator;
 /// <summary>One step in a call's life as the emulator saw it (state changes, TwiML verbs, webhooks).</summary>
 public sealed record CallEvent(DateTimeOffset At, string Kind, string? Detail = null);
 
-/// <summary>Call statuses as the REST API shows them (twilio.md §2.1); "initiated" is callback-only.</summary>
-public static class CallStatus
-{
-    public const string Queued = "queued";
-    public const string Initiated = "initiated";
-    public const string Ringing = "ringing";
-    public const string InProgress = "in-progress";
-    public const string Completed = "completed";
-    public const string Busy = "busy";
-    public const string Failed = "failed";
-    public const string NoAnswer = "no-answer";
-    public const string Canceled = "canceled";
-
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-        { Queued, Ringing, InProgress, Completed, Busy, Failed, NoAnswer, Canceled };
-
-    public static bool IsTerminal(string status) => status is Completed or Busy or Failed or NoAnswer or Canceled;
-}
-
 /// <summary>
 /// A call (or a &lt;Dial&gt; child leg) and everything that happened to it. Mutable state is guarded by
 /// <see cref="Gate"/>; readers take a <see cref="Snapshot"/>.

@@ -172,7 +172,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
         var now = time.GetUtcNow();
         lock (call.Gate)
         {
-            if (CallStatus.IsTerminal(call.Status))
+            if (CallStatus.IsFinal(call.Status))
                 throw TwilioApiException.InvalidCallState(status is null ? "Call is not in-progress. Cannot redirect." : "Call is not in-progress. Cannot update.");
             if (status is not null)
             {
@@ -202,7 +202,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
     {
         var call = Fetch(sid, path);
         lock (call.Gate)
-            if (!CallStatus.IsTerminal(call.Status)) throw TwilioApiException.BadRequest(21220, "Cannot delete a call that is still in progress.");
+            if (!CallStatus.IsFinal(call.Status)) throw TwilioApiException.BadRequest(21220, "Cannot delete a call that is still in progress.");
         calls.TryRemove(sid, out _);
     }
 
@@ -229,7 +229,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
             {
                 // Ended first, so that the simulation stops without sending anything more for it.
                 lock (call.Gate)
-                    if (!CallStatus.IsTerminal(call.Status)) call.Status = CallStatus.Canceled;
+                    if (!CallStatus.IsFinal(call.Status)) call.Status = CallStatus.Canceled;
                 call.Hangup.Cancel();
             }
             calls.Clear();

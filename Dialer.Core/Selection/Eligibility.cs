@@ -24,8 +24,10 @@ public sealed class Eligibility(NpgsqlDataSource db)
         (SelectionRule.NoItalianMobile, "p.mobile_e164 IS NOT NULL"),
         (SelectionRule.OutsideTerritory, "p.domicile_comune = ANY (@Territory)"),
         (SelectionRule.CohortSex, "(@Sex IS NULL OR p.sex = @Sex)"),
-        (SelectionRule.CohortAge, "((@AgeMin IS NULL AND @AgeMax IS NULL) " +
-            "OR date_part('year', age(@AsOf, p.birth_on)) BETWEEN coalesce(@AgeMin, 0) AND coalesce(@AgeMax, 999))"),
+        // Age in whole years on the date, as a birth-date range computed once per statement: a date comparison
+        // per person instead of an age() computation.
+        // A missing birth date fails an age filter and passes when there is none.
+        (SelectionRule.CohortAge, "coalesce(p.birth_on BETWEEN @BornFrom AND @BornTo, NOT @AgeFilter)"),
         (SelectionRule.CohortEndPeriod, "p.last_end_on BETWEEN @EndedFrom AND @EndedTo"),
         (SelectionRule.CohortContractType, "(@ContractTypes IS NULL OR p.last_contract_type = ANY (@ContractTypes))"),
         (SelectionRule.CohortCessationCause, "(@CessationCauses IS NULL OR p.last_cessation_cause = ANY (@CessationCauses))"),
@@ -48,7 +50,8 @@ public sealed class Eligibility(NpgsqlDataSource db)
         WITH params AS (
             SELECT CAST(@AsOfValue AS date) AS as_of, CAST(@MinEndOnValue AS date) AS min_end_on,
                    CAST(@MaxEndOnValue AS date) AS max_end_on, CAST(@TerritoryValue AS text[]) AS territory,
-                   CAST(@SexValue AS text) AS sex, CAST(@AgeMinValue AS integer) AS age_min, CAST(@AgeMaxValue AS integer) AS age_max,
+                   CAST(@SexValue AS text) AS sex, CAST(@BornFromValue AS date) AS born_from, CAST(@BornToValue AS date) AS born_to,
+                   CAST(@AgeFilterValue AS boolean) AS age_filter,
                    CAST(@EndedFromValue AS date) AS ended_from, CAST(@EndedToValue AS date) AS ended_to,
                    CAST(@ContractTypesValue AS text[]) AS contract_types, CAST(@CessationCausesValue AS text[]) AS cessation_causes,
                    CAST(@CoolOffSinceValue AS timestamptz) AS cool_off_since, CAST(@CampaignIdValue AS bigint) AS campaign_id
@@ -59,8 +62,9 @@ public sealed class Eligibility(NpgsqlDataSource db)
     static string Typed(string fragment) => fragment
         .Replace("@AsOf", "q.as_of", StringComparison.Ordinal).Replace("@MinEndOn", "q.min_end_on", StringComparison.Ordinal)
         .Replace("@MaxEndOn", "q.max_end_on", StringComparison.Ordinal).Replace("@Territory", "q.territory", StringComparison.Ordinal)
-        .Replace("@Sex", "q.sex", StringComparison.Ordinal).Replace("@AgeMin", "q.age_min", StringComparison.Ordinal)
-        .Replace("@AgeMax", "q.age_max", StringComparison.Ordinal).Replace("@EndedFrom", "q.ended_from", StringComparison.Ordinal)
+        .Replace("@Sex", "q.sex", StringComparison.Ordinal).Replace("@BornFrom", "q.born_from", StringComparison.Ordinal)
+        .Replace("@BornTo", "q.born_to", StringComparison.Ordinal)
+        .Replace("@AgeFilter", "q.age_filter", StringComparison.Ordinal).Replace("@EndedFrom", "q.ended_from", StringComparison.Ordinal)
         .Replace("@EndedTo", "q.ended_to", StringComparison.Ordinal).Replace("@ContractTypes", "q.contract_types", StringComparison.Ordinal)
         .Replace("@CessationCauses", "q.cessation_causes", StringComparison.Ordinal).Replace("@CoolOffSince", "q.cool_off_since", StringComparison.Ordinal)
         .Replace("@CampaignId", "q.campaign_id", StringComparison.Ordinal);
@@ -169,8 +173,11 @@ public sealed class Eligibility(NpgsqlDataSource db)
         p.Add("MaxEndOnValue", d.MaxMonthsSinceEnd is { } max ? ToDate(asOf.AddMonths(-max)) : null);
         p.Add("TerritoryValue", territory);
         p.Add("SexValue", d.Cohort.Sex);
-        p.Add("AgeMinValue", d.Cohort.AgeMin);
-        p.Add("AgeMaxValue", d.Cohort.AgeMax);
+        // Aged ageMin..ageMax in whole years on asOf ⇔ born after asOf − (ageMax + 1) years and on or before asOf − ageMin years.
+        var hasAge = d.Cohort.AgeMin is not null || d.Cohort.AgeMax is not null;
+        p.Add("BornFromValue", d.Cohort.AgeMax is { } oldest ? ToDate(asOf.AddYears(-(oldest + 1)).AddDays(1)) : DateTime.MinValue.Date);
+        p.Add("BornToValue", d.Cohort.AgeMin is { } youngest ? ToDate(asOf.AddYears(-youngest)) : DateTime.MaxValue.Date);
+        p.Add("AgeFilterValue", hasAge);
         // An open period bound is the widest date PostgreSQL and .NET share, so the BETWEEN needs no NULL case.
         p.Add("EndedFromValue", d.Cohort.EndedFrom is { } from ? ToDate(from) : DateTime.MinValue.Date);
         p.Add("EndedToValue", d.Cohort.EndedTo is { } to ? ToDate(to) : DateTime.MaxValue.Date);

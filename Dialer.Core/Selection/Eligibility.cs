@@ -16,33 +16,34 @@ namespace Dialer.Core.Selection;
 /// </remarks>
 public sealed class Eligibility(NpgsqlDataSource db)
 {
+    // Fragments read the typed parameters as columns of `params q` (see Parameters below).
     static readonly (SelectionRule Rule, string Passes)[] Rules =
     [
-        (SelectionRule.StillEmployed, "NOT p.has_open_spell AND p.last_end_on <= @AsOf AND coalesce(p.last_start_on <= p.last_end_on, true)"),
-        (SelectionRule.EndedTooRecently, "p.last_end_on <= @MinEndOn"),
-        (SelectionRule.EndedTooLongAgo, "(@MaxEndOn IS NULL OR p.last_end_on >= @MaxEndOn)"),
+        (SelectionRule.StillEmployed, "NOT p.has_open_spell AND p.last_end_on <= q.as_of AND coalesce(p.last_start_on <= p.last_end_on, true)"),
+        (SelectionRule.EndedTooRecently, "p.last_end_on <= q.min_end_on"),
+        (SelectionRule.EndedTooLongAgo, "(q.max_end_on IS NULL OR p.last_end_on >= q.max_end_on)"),
         (SelectionRule.NoItalianMobile, "p.mobile_e164 IS NOT NULL"),
-        (SelectionRule.OutsideTerritory, "p.domicile_comune = ANY (@Territory)"),
-        (SelectionRule.CohortSex, "(@Sex IS NULL OR p.sex = @Sex)"),
+        (SelectionRule.OutsideTerritory, "p.domicile_comune = ANY (q.territory)"),
+        (SelectionRule.CohortSex, "(q.sex IS NULL OR p.sex = q.sex)"),
         // Age in whole years on the date, as a birth-date range computed once per statement: a date comparison
         // per person instead of an age() computation.
         // A missing birth date fails an age filter and passes when there is none.
-        (SelectionRule.CohortAge, "coalesce(p.birth_on BETWEEN @BornFrom AND @BornTo, NOT @AgeFilter)"),
-        (SelectionRule.CohortEndPeriod, "p.last_end_on BETWEEN @EndedFrom AND @EndedTo"),
-        (SelectionRule.CohortContractType, "(@ContractTypes IS NULL OR p.last_contract_type = ANY (@ContractTypes))"),
-        (SelectionRule.CohortCessationCause, "(@CessationCauses IS NULL OR p.last_cessation_cause = ANY (@CessationCauses))"),
+        (SelectionRule.CohortAge, "coalesce(p.birth_on BETWEEN q.born_from AND q.born_to, NOT q.age_filter)"),
+        (SelectionRule.CohortEndPeriod, "p.last_end_on BETWEEN q.ended_from AND q.ended_to"),
+        (SelectionRule.CohortContractType, "(q.contract_types IS NULL OR p.last_contract_type = ANY (q.contract_types))"),
+        (SelectionRule.CohortCessationCause, "(q.cessation_causes IS NULL OR p.last_cessation_cause = ANY (q.cessation_causes))"),
         // The exclusion lists are small next to `people` and uncorrelated: PostgreSQL hashes each once per
         // statement ("hashed SubPlan") instead of probing per person. Their columns are NOT NULL (or filtered
         // so), which NOT IN needs to mean what it says.
-        (SelectionRule.Objected, "p.cf NOT IN (SELECT o.person_cf FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= @AsOf) " +
-            "AND p.mobile_e164 NOT IN (SELECT o.phone_e164 FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= @AsOf AND o.phone_e164 IS NOT NULL)"),
-        (SelectionRule.TakenInCharge, "p.cf NOT IN (SELECT i.person_cf FROM intakes i WHERE i.taken_on <= @AsOf)"),
-        (SelectionRule.ContactedRecently, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.last_contacted_at >= @CoolOffSince)"),
+        (SelectionRule.Objected, "p.cf NOT IN (SELECT o.person_cf FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= q.as_of) " +
+            "AND p.mobile_e164 NOT IN (SELECT o.phone_e164 FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= q.as_of AND o.phone_e164 IS NOT NULL)"),
+        (SelectionRule.TakenInCharge, "p.cf NOT IN (SELECT i.person_cf FROM intakes i WHERE i.taken_on <= q.as_of)"),
+        (SelectionRule.ContactedRecently, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.last_contacted_at >= q.cool_off_since)"),
         (SelectionRule.InAnotherCampaign, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e " +
-            "WHERE e.campaign_id <> @CampaignId AND e.state IN ('pending', 'in_progress'))"),
+            "WHERE e.campaign_id <> q.campaign_id AND e.state IN ('pending', 'in_progress'))"),
         // Listed on an earlier day: the day's own additions do not count, so a day's cascade reads the same before and after its run.
-        (SelectionRule.AlreadyListed, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.campaign_id = @CampaignId " +
-            "AND e.selected_on < @AsOf)"),
+        (SelectionRule.AlreadyListed, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.campaign_id = q.campaign_id " +
+            "AND e.selected_on < q.as_of)"),
     ];
 
     /// <summary>Typed parameters, so that a null filter still has a type for PostgreSQL.</summary>
@@ -58,24 +59,13 @@ public sealed class Eligibility(NpgsqlDataSource db)
         )
         """;
 
-    // The rule fragments name parameters as @X; they read the typed column of `params` instead.
-    static string Typed(string fragment) => fragment
-        .Replace("@AsOf", "q.as_of", StringComparison.Ordinal).Replace("@MinEndOn", "q.min_end_on", StringComparison.Ordinal)
-        .Replace("@MaxEndOn", "q.max_end_on", StringComparison.Ordinal).Replace("@Territory", "q.territory", StringComparison.Ordinal)
-        .Replace("@Sex", "q.sex", StringComparison.Ordinal).Replace("@BornFrom", "q.born_from", StringComparison.Ordinal)
-        .Replace("@BornTo", "q.born_to", StringComparison.Ordinal)
-        .Replace("@AgeFilter", "q.age_filter", StringComparison.Ordinal).Replace("@EndedFrom", "q.ended_from", StringComparison.Ordinal)
-        .Replace("@EndedTo", "q.ended_to", StringComparison.Ordinal).Replace("@ContractTypes", "q.contract_types", StringComparison.Ordinal)
-        .Replace("@CessationCauses", "q.cessation_causes", StringComparison.Ordinal).Replace("@CoolOffSince", "q.cool_off_since", StringComparison.Ordinal)
-        .Replace("@CampaignId", "q.campaign_id", StringComparison.Ordinal);
-
     /// <summary>people p × params q → (cf, last_end_on, birth_on, mobile_e164, outcome): the first failing rule, or 'selected'.</summary>
     internal static readonly string Evaluated =
         Parameters + """
         , evaluated AS (
             SELECT p.cf, p.last_end_on, p.birth_on, p.mobile_e164,
                    CASE
-        """ + string.Concat(Rules.Select(r => $"\n            WHEN ({Typed(r.Passes)}) IS NOT TRUE THEN '{r.Rule.Code()}'")) + """
+        """ + string.Concat(Rules.Select(r => $"\n            WHEN ({r.Passes}) IS NOT TRUE THEN '{r.Rule.Code()}'")) + """
 
                        ELSE 'selected'
                    END AS outcome
@@ -89,7 +79,7 @@ public sealed class Eligibility(NpgsqlDataSource db)
     internal static readonly string EligibleWhere =
         // successor_cf is spelled out so that, with the rules' own conditions, the planner matches the partial
         // index people_selectable (mobile_e164 IS NOT NULL AND NOT has_open_spell AND successor_cf IS NULL).
-        "p.successor_cf IS NULL" + string.Concat(Rules.Select(r => $"\n  AND {Typed(r.Passes)}"));
+        "p.successor_cf IS NULL" + string.Concat(Rules.Select(r => $"\n  AND {r.Passes}"));
 
     /// <summary>
     /// The ORDER BY of a campaign's priority; ties by codice fiscale, so the order is stable from night to night.

@@ -51,7 +51,7 @@ public sealed class Eligibility(NpgsqlDataSource db)
         WITH params AS (
             SELECT CAST(@AsOfValue AS date) AS as_of, CAST(@MinEndOnValue AS date) AS min_end_on,
                    CAST(@MaxEndOnValue AS date) AS max_end_on, CAST(@TerritoryValue AS text[]) AS territory,
-                   CAST(@SexValue AS text) AS sex, CAST(@BornFromValue AS date) AS born_from, CAST(@BornToValue AS date) AS born_to,
+                   CAST(@SexValue AS char(1)) AS sex, CAST(@BornFromValue AS date) AS born_from, CAST(@BornToValue AS date) AS born_to,
                    CAST(@AgeFilterValue AS boolean) AS age_filter,
                    CAST(@EndedFromValue AS date) AS ended_from, CAST(@EndedToValue AS date) AS ended_to,
                    CAST(@ContractTypesValue AS text[]) AS contract_types, CAST(@CessationCausesValue AS text[]) AS cessation_causes,

@@ -539,7 +539,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                    CASE WHEN f.cf IS NULL OR f.name IS NULL THEN o.name ELSE f.name END AS name,
                    CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.domicile_comune ELSE f.domicile_comune END AS domicile_comune,
                    m.phone_e164 AS mobile_e164, m.source AS mobile_source, s.last_start_on, s.last_end_on,
-                   COALESCE(s.has_open_spell, false) AS has_open_spell, s.last_contract_type, s.last_cessation_cause,
+                   COALESCE(s.has_open_spell, false) AS has_open_spell, s.last_spell[1][1] AS last_contract_type,
+                   s.last_spell[1][2] AS last_cessation_cause,
                    o.cf IS NOT NULL AS known
             FROM   touched t
             LEFT   JOIN facts f ON f.cf = t.cf
@@ -548,8 +549,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             LEFT   JOIN (
                 SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
                        bool_or(effective_end_on IS NULL) AS has_open_spell,
-                       (array_agg(contract_type ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1] AS last_contract_type,
-                       (array_agg(cessation_cause ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1] AS last_cessation_cause
+                       -- one per-group sort for both, and both from the same (latest) spell
+                       (array_agg(ARRAY[contract_type, cessation_cause] ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1:1] AS last_spell
                 FROM   employment_spells
                 WHERE  person_cf IN (SELECT cf FROM touched)
                 GROUP  BY person_cf

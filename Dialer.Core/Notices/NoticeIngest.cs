@@ -41,12 +41,17 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
         var deferIndexes = reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
+        // The very first load: the primary key too is built once, after the insert, which deduplicates by itself.
+        var firstLoad = deferIndexes && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM notices)", transaction: tx, cancellationToken: ct));
+        if (firstLoad)
+            await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices DROP CONSTRAINT notices_pkey", transaction: tx, cancellationToken: ct));
         if (deferIndexes)
             await conn.ExecuteAsync(new CommandDefinition(
                 "DROP INDEX notices_worker_cf; DROP INDEX notices_revisions_by_root; " +
                 "DROP INDEX people_identity; DROP INDEX people_successor; DROP INDEX people_selectable; SET LOCAL enable_nestloop = off",
                 transaction: tx, cancellationToken: ct));
-        var merge = await MergeAsync(conn, tx, deferIndexes, ct);
+        var merge = await MergeAsync(conn, tx, deferIndexes, firstLoad, ct);
         if (reload)
         {
             // A reload changes the tables' sizes by orders of magnitude: plan the spell rebuild on fresh statistics.
@@ -320,7 +325,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     readonly record struct Merged(long Imported, long Corrected, long Cancelled);
 
-    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, bool deferredIndexes, CancellationToken ct)
+    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, bool deferredIndexes, bool deferredKey, CancellationToken ct)
     {
         // New notices only: a codice comunicazione already stored (or repeated in the batch) is a duplicate.
         const string insertSql = """
@@ -348,6 +353,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             SELECT code, comm_type, worker_cf FROM inserted
             """;
         await conn.ExecuteAsync(new CommandDefinition(insertSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        if (deferredKey)
+            await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices ADD CONSTRAINT notices_pkey PRIMARY KEY (code)",
+                transaction: tx, cancellationToken: ct, commandTimeout: 0));
         if (deferredIndexes)
             await conn.ExecuteAsync(new CommandDefinition(DeferredIndexesSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
         await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new", transaction: tx, cancellationToken: ct));

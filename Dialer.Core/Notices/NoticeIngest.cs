@@ -41,11 +41,16 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
         var deferIndexes = reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
-        // The very first load: the primary key too is built once, after the insert, which deduplicates by itself.
-        var firstLoad = deferIndexes && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM notices)", transaction: tx, cancellationToken: ct));
+        // The very first load (nothing stored yet): the primary keys too are built once, after the writes; the
+        // notice insert deduplicates by itself, and people and spells are written once per person and spell.
+        var firstLoad = deferIndexes && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT NOT EXISTS (SELECT 1 FROM notices) AND NOT EXISTS (SELECT 1 FROM people) AND NOT EXISTS (SELECT 1 FROM employment_spells)",
+            transaction: tx, cancellationToken: ct));
         if (firstLoad)
-            await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices DROP CONSTRAINT notices_pkey", transaction: tx, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(
+                "ALTER TABLE notices DROP CONSTRAINT notices_pkey; ALTER TABLE people DROP CONSTRAINT people_pkey; " +
+                "ALTER TABLE employment_spells DROP CONSTRAINT employment_spells_pkey",
+                transaction: tx, cancellationToken: ct));
         if (deferIndexes)
             await conn.ExecuteAsync(new CommandDefinition(
                 "DROP INDEX notices_worker_cf; DROP INDEX notices_revisions_by_root; " +
@@ -61,6 +66,11 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
         mark = clock.Elapsed;
         var people = await RecomputePeopleAsync(conn, tx, ct);
+        if (firstLoad)
+            await conn.ExecuteAsync(new CommandDefinition(
+                "ALTER TABLE people ADD CONSTRAINT people_pkey PRIMARY KEY (cf); " +
+                "ALTER TABLE employment_spells ADD CONSTRAINT employment_spells_pkey PRIMARY KEY (person_cf, employer_cf, start_on)",
+                transaction: tx, cancellationToken: ct, commandTimeout: 0));
         if (deferIndexes)
             await conn.ExecuteAsync(new CommandDefinition(DeferredPeopleIndexesSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
         stages["spells_and_people"] = (clock.Elapsed - mark).TotalSeconds;

@@ -41,11 +41,22 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
         var deferIndexes = reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
+        // The very first load (nothing stored yet): the primary keys too are built once, after the writes; the
+        // notice insert deduplicates by itself, and people and spells are written once per person and spell.
+        var firstLoad = deferIndexes && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT NOT EXISTS (SELECT 1 FROM notices) AND NOT EXISTS (SELECT 1 FROM people) AND NOT EXISTS (SELECT 1 FROM employment_spells)",
+            transaction: tx, cancellationToken: ct));
+        if (firstLoad)
+            await conn.ExecuteAsync(new CommandDefinition(
+                "ALTER TABLE notices DROP CONSTRAINT notices_pkey; ALTER TABLE people DROP CONSTRAINT people_pkey; " +
+                "ALTER TABLE employment_spells DROP CONSTRAINT employment_spells_pkey",
+                transaction: tx, cancellationToken: ct));
         if (deferIndexes)
             await conn.ExecuteAsync(new CommandDefinition(
-                "DROP INDEX notices_worker_cf; DROP INDEX notices_revisions_by_root; SET LOCAL enable_nestloop = off",
+                "DROP INDEX notices_worker_cf; DROP INDEX notices_revisions_by_root; " +
+                "DROP INDEX people_identity; DROP INDEX people_successor; DROP INDEX people_selectable; SET LOCAL enable_nestloop = off",
                 transaction: tx, cancellationToken: ct));
-        var merge = await MergeAsync(conn, tx, deferIndexes, ct);
+        var merge = await MergeAsync(conn, tx, deferIndexes, firstLoad, ct);
         if (reload)
         {
             // A reload changes the tables' sizes by orders of magnitude: plan the spell rebuild on fresh statistics.
@@ -55,6 +66,13 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
         mark = clock.Elapsed;
         var people = await RecomputePeopleAsync(conn, tx, ct);
+        if (firstLoad)
+            await conn.ExecuteAsync(new CommandDefinition(
+                "ALTER TABLE people ADD CONSTRAINT people_pkey PRIMARY KEY (cf); " +
+                "ALTER TABLE employment_spells ADD CONSTRAINT employment_spells_pkey PRIMARY KEY (person_cf, employer_cf, start_on)",
+                transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        if (deferIndexes)
+            await conn.ExecuteAsync(new CommandDefinition(DeferredPeopleIndexesSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
         stages["spells_and_people"] = (clock.Elapsed - mark).TotalSeconds;
 
         var quarantined = await conn.QueryAsync<(string Reason, long Count)>(new CommandDefinition(
@@ -97,6 +115,14 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
     const string DeferredIndexesSql = """
         CREATE INDEX notices_worker_cf ON notices (worker_cf);
         CREATE INDEX notices_revisions_by_root ON notices (root_code) WHERE code <> root_code;
+        """;
+
+    // Must stay identical to the definitions in 0101_people.sql.
+    const string DeferredPeopleIndexesSql = """
+        CREATE INDEX people_identity ON people (surname, name, birth_on);
+        CREATE INDEX people_successor ON people (successor_cf) WHERE successor_cf IS NOT NULL;
+        CREATE INDEX people_selectable ON people (last_end_on)
+            WHERE mobile_e164 IS NOT NULL AND NOT has_open_spell AND successor_cf IS NULL;
         """;
 
     // Temporary tables live for this connection's transaction only: concurrent imports never see each other's rows.
@@ -309,7 +335,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     readonly record struct Merged(long Imported, long Corrected, long Cancelled);
 
-    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, bool deferredIndexes, CancellationToken ct)
+    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, bool deferredIndexes, bool deferredKey, CancellationToken ct)
     {
         // New notices only: a codice comunicazione already stored (or repeated in the batch) is a duplicate.
         const string insertSql = """
@@ -328,12 +354,18 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                        s.contract_type, s.permanent, s.occupation_code, s.phone_e164, s.phone_kind, s.email
                 FROM   notice_staging s
                 LEFT   JOIN notices p ON s.comm_type IN ('03', '04') AND p.code = s.previous_code
-                ON CONFLICT (code) DO NOTHING
+                -- Imports hold the advisory lock, so an anti-join is enough and costs a third less than
+                -- ON CONFLICT's speculative insertion; within the batch the first copy (in file order) wins.
+                WHERE  s.ctid IN (SELECT min(ctid) FROM notice_staging GROUP BY code)
+                  AND  NOT EXISTS (SELECT 1 FROM notices o WHERE o.code = s.code)
                 RETURNING code, comm_type, worker_cf)
             INSERT INTO batch_new (code, comm_type, worker_cf)
             SELECT code, comm_type, worker_cf FROM inserted
             """;
         await conn.ExecuteAsync(new CommandDefinition(insertSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        if (deferredKey)
+            await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices ADD CONSTRAINT notices_pkey PRIMARY KEY (code)",
+                transaction: tx, cancellationToken: ct, commandTimeout: 0));
         if (deferredIndexes)
             await conn.ExecuteAsync(new CommandDefinition(DeferredIndexesSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
         await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new", transaction: tx, cancellationToken: ct));
@@ -485,7 +517,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
             INSERT INTO employment_spells (person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
                 hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason)
-            SELECT person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
+            SELECT person_cf, employer_cf, start_on, employer_name, COALESCE(transformed_to, by_hiring[1][1]), by_hiring[1][2],
                    hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause,
                    CASE WHEN cessation_on IS NOT NULL THEN cessation_on
                         WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
@@ -496,9 +528,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             FROM (
                 SELECT COALESCE(s.successor_cf, e.worker_cf) AS person_cf, e.employer_cf, e.start_on,
                        (array_agg(e.employer_name ORDER BY e.sent_at DESC NULLS LAST, e.code DESC))[1] AS employer_name,
-                       COALESCE((array_agg(e.contract_type ORDER BY e.transformation_on DESC, e.code DESC) FILTER (WHERE e.event = 'TRS'))[1],
-                                (array_agg(e.contract_type ORDER BY e.event <> 'ASS', e.sent_at DESC NULLS LAST, e.code DESC))[1]) AS contract_type,
-                       (array_agg(e.occupation_code ORDER BY e.event <> 'ASS', e.sent_at DESC NULLS LAST, e.code DESC))[1] AS occupation_code,
+                       (array_agg(e.contract_type ORDER BY e.transformation_on DESC, e.code DESC) FILTER (WHERE e.event = 'TRS'))[1] AS transformed_to,
+                       -- one per-group sort for both: [1][1] contract type, [1][2] occupation of the hiring (else latest)
+                       array_agg(ARRAY[e.contract_type, e.occupation_code] ORDER BY e.event <> 'ASS', e.sent_at DESC NULLS LAST, e.code DESC) AS by_hiring,
                        bool_or(e.event = 'ASS') AS hired,
                        COALESCE(max(e.planned_end_on) FILTER (WHERE e.event = 'ASS'), max(e.planned_end_on)) AS planned_end_on,
                        max(e.extension_end_on) FILTER (WHERE e.event = 'PRO') AS extension_end_on,
@@ -514,17 +546,20 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
             -- The state the nightly selection reads, so that it never scans notices or spells. A person without
             -- new facts keeps what was known; a linked provisional code keeps no state of its own.
-            INSERT INTO people AS p (cf, provisional, successor_cf, sex, birth_on, birth_place, surname, name, domicile_comune,
-                mobile_e164, mobile_source, last_start_on, last_end_on, has_open_spell, last_contract_type, last_cessation_cause, updated_at)
-            SELECT t.cf, length(t.cf) = 11, x.successor_cf,
-                   CASE WHEN f.cf IS NULL THEN o.sex ELSE f.sex END,
-                   CASE WHEN f.cf IS NULL THEN o.birth_on ELSE f.birth_on END,
-                   CASE WHEN f.cf IS NULL THEN o.birth_place ELSE f.birth_place END,
-                   CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.surname ELSE f.surname END,
-                   CASE WHEN f.cf IS NULL OR f.name IS NULL THEN o.name ELSE f.name END,
-                   CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.domicile_comune ELSE f.domicile_comune END,
-                   m.phone_e164, m.source, s.last_start_on, s.last_end_on, COALESCE(s.has_open_spell, false),
-                   s.last_contract_type, s.last_cessation_cause, now()
+            -- Worked out once into a temporary table (no WAL), then an UPDATE of the known and a plain INSERT of the
+            -- new: cheaper than ON CONFLICT's speculative insertion, and the advisory lock keeps imports apart.
+            CREATE TEMP TABLE person_rows ON COMMIT DROP AS
+            SELECT t.cf, length(t.cf) = 11 AS provisional, x.successor_cf,
+                   CASE WHEN f.cf IS NULL THEN o.sex ELSE f.sex END AS sex,
+                   CASE WHEN f.cf IS NULL THEN o.birth_on ELSE f.birth_on END AS birth_on,
+                   CASE WHEN f.cf IS NULL THEN o.birth_place ELSE f.birth_place END AS birth_place,
+                   CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.surname ELSE f.surname END AS surname,
+                   CASE WHEN f.cf IS NULL OR f.name IS NULL THEN o.name ELSE f.name END AS name,
+                   CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.domicile_comune ELSE f.domicile_comune END AS domicile_comune,
+                   m.phone_e164 AS mobile_e164, m.source AS mobile_source, s.last_start_on, s.last_end_on,
+                   COALESCE(s.has_open_spell, false) AS has_open_spell, s.last_spell[1][1] AS last_contract_type,
+                   s.last_spell[1][2] AS last_cessation_cause,
+                   o.cf IS NOT NULL AS known
             FROM   touched t
             LEFT   JOIN facts f ON f.cf = t.cf
             LEFT   JOIN people o ON o.cf = t.cf
@@ -532,8 +567,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             LEFT   JOIN (
                 SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
                        bool_or(effective_end_on IS NULL) AS has_open_spell,
-                       (array_agg(contract_type ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1] AS last_contract_type,
-                       (array_agg(cessation_cause ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1] AS last_cessation_cause
+                       -- one per-group sort for both, and both from the same (latest) spell
+                       (array_agg(ARRAY[contract_type, cessation_cause] ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1:1] AS last_spell
                 FROM   employment_spells
                 WHERE  person_cf IN (SELECT cf FROM touched)
                 GROUP  BY person_cf
@@ -545,15 +580,23 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 LEFT   JOIN successors q ON q.cf = c.cf
                 WHERE  c.cf IN (SELECT cf FROM touched) AND c.phone_kind = 'mobile'
                 ORDER  BY COALESCE(q.successor_cf, c.cf), c.priority, c.seen_on DESC, c.phone_e164
-            ) m ON m.owner = t.cf
-            ON CONFLICT (cf) DO UPDATE
-            SET    successor_cf = EXCLUDED.successor_cf, sex = EXCLUDED.sex, birth_on = EXCLUDED.birth_on,
-                   birth_place = EXCLUDED.birth_place, surname = EXCLUDED.surname, name = EXCLUDED.name,
-                   domicile_comune = EXCLUDED.domicile_comune, mobile_e164 = EXCLUDED.mobile_e164,
-                   mobile_source = EXCLUDED.mobile_source, last_start_on = EXCLUDED.last_start_on,
-                   last_end_on = EXCLUDED.last_end_on, has_open_spell = EXCLUDED.has_open_spell,
-                   last_contract_type = EXCLUDED.last_contract_type, last_cessation_cause = EXCLUDED.last_cessation_cause,
-                   updated_at = EXCLUDED.updated_at;
+            ) m ON m.owner = t.cf;
+
+            UPDATE people p
+            SET    successor_cf = r.successor_cf, sex = r.sex, birth_on = r.birth_on, birth_place = r.birth_place,
+                   surname = r.surname, name = r.name, domicile_comune = r.domicile_comune, mobile_e164 = r.mobile_e164,
+                   mobile_source = r.mobile_source, last_start_on = r.last_start_on, last_end_on = r.last_end_on,
+                   has_open_spell = r.has_open_spell, last_contract_type = r.last_contract_type,
+                   last_cessation_cause = r.last_cessation_cause, updated_at = now()
+            FROM   person_rows r
+            WHERE  r.known AND p.cf = r.cf;
+
+            INSERT INTO people (cf, provisional, successor_cf, sex, birth_on, birth_place, surname, name, domicile_comune,
+                mobile_e164, mobile_source, last_start_on, last_end_on, has_open_spell, last_contract_type, last_cessation_cause, updated_at)
+            SELECT cf, provisional, successor_cf, sex, birth_on, birth_place, surname, name, domicile_comune,
+                   mobile_e164, mobile_source, last_start_on, last_end_on, has_open_spell, last_contract_type, last_cessation_cause, now()
+            FROM   person_rows
+            WHERE  NOT known;
             """;
         await conn.ExecuteAsync(new CommandDefinition(spellsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM touched", transaction: tx, cancellationToken: ct));

@@ -13,12 +13,14 @@ public readonly record struct ImportProgress(int Files, long Records, string? Cu
 /// then merges set-based in one transaction: new notices by codice comunicazione, chains of corrections and
 /// cancellations resolved, and spells and per-person state recomputed only for the people the batch touched.
 /// </summary>
-public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger)
+// reloadThreshold: a batch of at least this many notices is a reload (statistics refreshed, index maintenance deferred
+// when it outgrows the store). The container uses the default; tests lower it to exercise that path on small data.
+public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger, long reloadThreshold = NoticeIngest.DefaultReloadThreshold)
 {
     // Imports run one at a time: two merges touching the same person must not interleave.
     const long LockKey = 0x4469616C6572_03;
     // A batch this large is a reload: refresh planner statistics afterwards.
-    const long AnalyzeThreshold = 100_000;
+    public const long DefaultReloadThreshold = 100_000;
 
     public async Task<ImportSummary> RunAsync(IEnumerable<NoticeInput> inputs, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -36,7 +38,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         stages["parse_and_stage"] = clock.Elapsed.TotalSeconds;
 
         var mark = clock.Elapsed;
-        var reload = staged.Notices >= AnalyzeThreshold;
+        var reload = staged.Notices >= reloadThreshold;
         // A batch larger than what is stored: maintaining the secondary indexes row by row costs 2.5× building
         // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
         var deferIndexes = reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
@@ -51,12 +53,14 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 "ALTER TABLE notices DROP CONSTRAINT notices_pkey; ALTER TABLE people DROP CONSTRAINT people_pkey; " +
                 "ALTER TABLE employment_spells DROP CONSTRAINT employment_spells_pkey",
                 transaction: tx, cancellationToken: ct));
+        IReadOnlyList<string> noticeIndexes = [], peopleIndexes = [];
         if (deferIndexes)
-            await conn.ExecuteAsync(new CommandDefinition(
-                "DROP INDEX notices_worker_cf; DROP INDEX notices_revisions_by_root; " +
-                "DROP INDEX people_identity; DROP INDEX people_successor; DROP INDEX people_selectable; SET LOCAL enable_nestloop = off",
-                transaction: tx, cancellationToken: ct));
-        var merge = await MergeAsync(conn, tx, deferIndexes, firstLoad, ct);
+        {
+            noticeIndexes = await DropSecondaryIndexesAsync(conn, tx, "notices", ct);
+            peopleIndexes = await DropSecondaryIndexesAsync(conn, tx, "people", ct);
+            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_nestloop = off", transaction: tx, cancellationToken: ct));
+        }
+        var merge = await MergeAsync(conn, tx, noticeIndexes, firstLoad, ct);
         if (reload)
         {
             // A reload changes the tables' sizes by orders of magnitude: plan the spell rebuild on fresh statistics.
@@ -71,15 +75,14 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 "ALTER TABLE people ADD CONSTRAINT people_pkey PRIMARY KEY (cf); " +
                 "ALTER TABLE employment_spells ADD CONSTRAINT employment_spells_pkey PRIMARY KEY (person_cf, employer_cf, start_on)",
                 transaction: tx, cancellationToken: ct, commandTimeout: 0));
-        if (deferIndexes)
-            await conn.ExecuteAsync(new CommandDefinition(DeferredPeopleIndexesSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        await CreateIndexesAsync(conn, tx, peopleIndexes, ct);
         stages["spells_and_people"] = (clock.Elapsed - mark).TotalSeconds;
 
         var quarantined = await conn.QueryAsync<(string Reason, long Count)>(new CommandDefinition(
             "SELECT reason, count(*) FROM quarantine_staging GROUP BY reason ORDER BY reason", transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
 
-        if (staged.Notices >= AnalyzeThreshold)
+        if (reload)
         {
             mark = clock.Elapsed;
             await conn.ExecuteAsync(new CommandDefinition("ANALYZE people; ANALYZE employment_spells",
@@ -111,19 +114,30 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         return summary;
     }
 
-    // Must stay identical to the definitions in 0100_notices.sql.
-    const string DeferredIndexesSql = """
-        CREATE INDEX notices_worker_cf ON notices (worker_cf);
-        CREATE INDEX notices_revisions_by_root ON notices (root_code) WHERE code <> root_code;
-        """;
+    /// <summary>
+    /// Drops a table's non-unique secondary indexes and returns their definitions, as the catalogue has them: whatever
+    /// the migrations made of them is exactly what <see cref="CreateIndexesAsync"/> builds again. Unique indexes stay,
+    /// since they guard the data.
+    /// </summary>
+    static async Task<IReadOnlyList<string>> DropSecondaryIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string table, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT quote_ident(c.relname) AS name, pg_get_indexdef(x.indexrelid) AS definition
+            FROM   pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+            WHERE  x.indrelid = CAST(@table AS regclass) AND NOT x.indisunique
+            ORDER  BY c.relname
+            """;
+        var indexes = (await conn.QueryAsync<(string Name, string Definition)>(new CommandDefinition(sql, new { table }, tx, cancellationToken: ct))).ToList();
+        foreach (var index in indexes)
+            await conn.ExecuteAsync(new CommandDefinition($"DROP INDEX {index.Name}", transaction: tx, cancellationToken: ct));
+        return indexes.Select(i => i.Definition).ToList();
+    }
 
-    // Must stay identical to the definitions in 0101_people.sql.
-    const string DeferredPeopleIndexesSql = """
-        CREATE INDEX people_identity ON people (surname, name, birth_on);
-        CREATE INDEX people_successor ON people (successor_cf) WHERE successor_cf IS NOT NULL;
-        CREATE INDEX people_selectable ON people (last_end_on)
-            WHERE mobile_e164 IS NOT NULL AND NOT has_open_spell AND successor_cf IS NULL;
-        """;
+    static async Task CreateIndexesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> definitions, CancellationToken ct)
+    {
+        foreach (var definition in definitions)
+            await conn.ExecuteAsync(new CommandDefinition(definition, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+    }
 
     // Temporary tables live for this connection's transaction only: concurrent imports never see each other's rows.
     const string CreateStagingSql = """
@@ -335,7 +349,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     readonly record struct Merged(long Imported, long Corrected, long Cancelled);
 
-    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, bool deferredIndexes, bool deferredKey, CancellationToken ct)
+    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> deferredIndexes, bool deferredKey, CancellationToken ct)
     {
         // New notices only: a codice comunicazione already stored (or repeated in the batch) is a duplicate.
         const string insertSql = """
@@ -366,8 +380,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         if (deferredKey)
             await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices ADD CONSTRAINT notices_pkey PRIMARY KEY (code)",
                 transaction: tx, cancellationToken: ct, commandTimeout: 0));
-        if (deferredIndexes)
-            await conn.ExecuteAsync(new CommandDefinition(DeferredIndexesSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        await CreateIndexesAsync(conn, tx, deferredIndexes, ct);
         await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new", transaction: tx, cancellationToken: ct));
 
         // Corrections of corrections: point every chain member at the original, however the chain arrived.

@@ -98,12 +98,15 @@ public sealed class Eligibility(NpgsqlDataSource db)
     // Static fields initialise in textual order: these come after Parameters and EligibleWhere.
     static readonly string CountSql = Parameters + $"SELECT count(*) FROM people p CROSS JOIN params q WHERE {EligibleWhere}";
 
-    static readonly Dictionary<SelectionPriority, string> FirstSql = Enum.GetValues<SelectionPriority>().ToDictionary(p => p, p =>
-        Parameters + $"""
+    // With one comune the territory is also spelled as an equality: PostgreSQL 15 returns no order from `= ANY`, but
+    // from `=` it walks people_selectable_territory in end-date order and stops at the batch size.
+    static readonly Dictionary<(SelectionPriority, bool), string> FirstSql = Enum.GetValues<SelectionPriority>()
+        .SelectMany(p => new[] { (p, false), (p, true) })
+        .ToDictionary(k => k, k => Parameters + $"""
         SELECT p.cf AS Cf, p.mobile_e164 AS Mobile
         FROM   people p CROSS JOIN params q
-        WHERE  {EligibleWhere}
-        ORDER  BY {OrderBy(p)}
+        WHERE  {EligibleWhere}{(k.Item2 ? "\n  AND p.domicile_comune = q.territory[1]" : "")}
+        ORDER  BY {OrderBy(k.Item1)}
         LIMIT  @Limit
         """);
 
@@ -124,7 +127,7 @@ public sealed class Eligibility(NpgsqlDataSource db)
         parameters.Add("Limit", limit);
         // Two statements, each cheap on people_selectable: an index-only count, and an ordered walk that stops at the limit.
         var total = await conn.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, parameters, cancellationToken: ct));
-        var first = (await conn.QueryAsync<EligiblePerson>(new CommandDefinition(FirstSql[campaign.Definition.Priority], parameters, cancellationToken: ct))).ToList();
+        var first = (await conn.QueryAsync<EligiblePerson>(new CommandDefinition(FirstSql[(campaign.Definition.Priority, parameters.Get<string[]>("TerritoryValue").Length == 1)], parameters, cancellationToken: ct))).ToList();
         return new EligibleBatch(total, first);
     }
 
@@ -137,7 +140,7 @@ public sealed class Eligibility(NpgsqlDataSource db)
         var lines = new List<string> { "-- count" };
         lines.AddRange(await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + CountSql, parameters, cancellationToken: ct)));
         lines.Add($"-- first {limit}");
-        lines.AddRange(await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + FirstSql[campaign.Definition.Priority], parameters, cancellationToken: ct)));
+        lines.AddRange(await conn.QueryAsync<string>(new CommandDefinition("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + FirstSql[(campaign.Definition.Priority, parameters.Get<string[]>("TerritoryValue").Length == 1)], parameters, cancellationToken: ct)));
         return lines;
     }
 

@@ -213,8 +213,14 @@ public sealed class SelectionTests : DatabaseTest
         var (campaign, _) = await Campaigns.ApplyAsync(Population.Campaign() with { Territory = new Territory { Cpi = "CINISELLO" } }, default);
 
         var cascade = await Eligibility.PreviewAsync(campaign, Population.AsOf, default);
+        var batch = await Eligibility.FirstBatchAsync(campaign, Population.AsOf, 10, default);
 
-        Assert.That(cascade.Eligible, Is.EqualTo(2));
+        Assert.Multiple(() =>
+        {
+            Assert.That(cascade.Eligible, Is.EqualTo(2));
+            Assert.That(batch.Eligible, Is.EqualTo(2), "the fast path over a territory of several comuni");
+            Assert.That(batch.First, Has.Count.EqualTo(2));
+        });
     }
 
     [Test]

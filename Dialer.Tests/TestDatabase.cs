@@ -34,7 +34,7 @@ public sealed class TestDatabase
             else
             {
                 connectionString = configured;
-                await CreateDatabaseIfMissingAsync(configured);
+                await DatabaseServer.EnsureDatabaseAsync(configured, new NpgsqlConnectionStringBuilder(configured).Database!, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or EmbeddedPostgresException)
@@ -68,36 +68,12 @@ public sealed class TestDatabase
     /// </summary>
     public static async Task<string> CreateScratchDatabaseAsync(string suffix)
     {
-        var name = ScratchName(suffix);
-        var csb = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
-        await using (var conn = new NpgsqlConnection(csb.ConnectionString))
-        {
-            await conn.OpenAsync();
-            await conn.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-            await conn.ExecuteAsync($"CREATE DATABASE \"{name}\"");
-        }
-        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+        await DatabaseServer.RecreateDatabaseAsync(ConnectionString, ScratchName(suffix), CancellationToken.None);
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = ScratchName(suffix) }.ConnectionString;
     }
 
-    public static async Task DropScratchDatabaseAsync(string suffix)
-    {
-        var name = ScratchName(suffix);
-        NpgsqlConnection.ClearAllPools();
-        var csb = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
-        await using var conn = new NpgsqlConnection(csb.ConnectionString);
-        await conn.OpenAsync();
-        await conn.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-    }
+    public static Task DropScratchDatabaseAsync(string suffix) =>
+        DatabaseServer.DropDatabaseAsync(ConnectionString, ScratchName(suffix), CancellationToken.None);
 
     static string ScratchName(string suffix) => $"{new NpgsqlConnectionStringBuilder(ConnectionString).Database}_{suffix}";
-
-    static async Task CreateDatabaseIfMissingAsync(string cs)
-    {
-        var target = new NpgsqlConnectionStringBuilder(cs);
-        var admin = new NpgsqlConnectionStringBuilder(cs) { Database = "postgres", Pooling = false };
-        await using var conn = new NpgsqlConnection(admin.ConnectionString);
-        await conn.OpenAsync();
-        var exists = await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name = target.Database });
-        if (!exists) await conn.ExecuteAsync($"CREATE DATABASE \"{target.Database}\"");
-    }
 }

@@ -91,23 +91,8 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger<Em
     }
 
     /// <summary>Creates a database in the cluster if it does not exist yet.</summary>
-    public async Task EnsureDatabaseAsync(string database, CancellationToken ct)
-    {
-        await using var conn = new NpgsqlConnection(ConnectionString("postgres"));
-        await conn.OpenAsync(ct);
-        var exists = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @database)", new { database }, cancellationToken: ct));
-        if (exists) return;
-        try
-        {
-            // CREATE DATABASE takes no parameters; the name is quoted as an identifier.
-            await conn.ExecuteAsync(new CommandDefinition($"CREATE DATABASE {QuoteIdentifier(database)}", cancellationToken: ct));
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
-        {
-            // Another process created it between our check and our CREATE.
-        }
-    }
+    public Task EnsureDatabaseAsync(string database, CancellationToken ct) =>
+        DatabaseServer.EnsureDatabaseAsync(ConnectionString("postgres"), database, ct);
 
     public async Task<EmbeddedPostgresStatus> StatusAsync(CancellationToken ct)
     {
@@ -326,8 +311,6 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger<Em
             "    sudo apt-get install -y postgresql\n" +
             "or set ConnectionStrings:Dialer (environment variable ConnectionStrings__Dialer) to an existing server.");
     }
-
-    static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
 public sealed record EmbeddedPostgresStatus(bool Initialised, bool Running, int? Pid, int? Port, string DataDirectory);

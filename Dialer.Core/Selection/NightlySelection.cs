@@ -27,7 +27,7 @@ public sealed class NightlySelection(NpgsqlDataSource db, CampaignStore campaign
 
         var existing = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             "SELECT cascade::text FROM selection_runs WHERE campaign_id = @Id AND run_on = @runOn",
-            new { campaign.Id, runOn = ToDate(runOn) }, tx, cancellationToken: ct));
+            new { campaign.Id, runOn = Eligibility.ToDate(runOn) }, tx, cancellationToken: ct));
         if (existing is not null)
         {
             await tx.CommitAsync(ct);
@@ -40,11 +40,11 @@ public sealed class NightlySelection(NpgsqlDataSource db, CampaignStore campaign
             UPDATE contact_list_entries
             SET    state = 'expired'
             WHERE  state = 'pending' AND expires_on < @runOn
-            """, new { runOn = ToDate(runOn) }, tx, cancellationToken: ct));
+            """, new { runOn = Eligibility.ToDate(runOn) }, tx, cancellationToken: ct));
 
         var parameters = await eligibility.ParametersAsync(conn, campaign, runOn, ct);
-        parameters.Add("RunOn", ToDate(runOn));
-        parameters.Add("ExpiresOn", ToDate(runOn.AddDays(campaign.Definition.ContactListDays)));
+        parameters.Add("RunOn", Eligibility.ToDate(runOn));
+        parameters.Add("ExpiresOn", Eligibility.ToDate(runOn.AddDays(campaign.Definition.ContactListDays)));
         parameters.Add("MaxPerNight", campaign.Definition.MaxPerNight);
         var sql = Eligibility.Evaluated + $"""
             , ranked AS (
@@ -72,7 +72,7 @@ public sealed class NightlySelection(NpgsqlDataSource db, CampaignStore campaign
             """, new
         {
             campaign.Id,
-            runOn = ToDate(runOn),
+            runOn = Eligibility.ToDate(runOn),
             Considered = (int)cascade.Considered,
             Added = (int)cascade.Added!.Value,
             Cascade = JsonSerializer.Serialize(cascade, CampaignDefinition.Json),
@@ -111,7 +111,6 @@ public sealed class NightlySelection(NpgsqlDataSource db, CampaignStore campaign
     // High 32 bits say "selection", low 32 the campaign: no clash with the migrator's lock or other runs.
     static long AdvisoryKey(long campaignId) => (0x53454C45L << 32) | (campaignId & 0xFFFFFFFFL);
 
-    static DateTime ToDate(DateOnly d) => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
 }
 
 public sealed record SelectionRunSummary(DateOnly RunOn, int Considered, int Selected, string Trigger, DateTime FinishedAt);

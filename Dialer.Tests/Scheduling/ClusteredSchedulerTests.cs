@@ -22,9 +22,9 @@ public sealed class ClusteredSchedulerTests : DatabaseTest
         await scheduler.ScheduleJob(TriggerBuilder.Create().ForJob(Job).WithIdentity("counting-every-second", "tests")
             .StartAt(DateTimeOffset.UtcNow.AddSeconds(2))
             .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).WithRepeatCount(Fires - 1)).Build(), default);
-        var runs = await WaitForRunsAsync(Fires, TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(async () => (await RunsAsync()).Count >= Fires, TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        runs = await RunsAsync();
+        var runs = await RunsAsync();
         await first.StopAsync();
         await second.StopAsync();
 
@@ -41,15 +41,6 @@ public sealed class ClusteredSchedulerTests : DatabaseTest
     // Every node knows the job, as replicas with one configuration do.
     static IHost WorkerHost(string instanceId) =>
         TestWorkerHost.Create(instanceId, q => q.AddJob<CountingJob>(j => j.WithIdentity(Job).StoreDurably()));
-
-    static async Task<List<Run>> WaitForRunsAsync(int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        List<Run> runs;
-        while ((runs = await RunsAsync()).Count < count && DateTime.UtcNow < deadline)
-            await Task.Delay(250);
-        return runs;
-    }
 
     static async Task<List<Run>> RunsAsync()
     {

@@ -22,7 +22,7 @@ public sealed class NightlyScheduleTests : DatabaseTest
         using var b = WorkerHost("node-b");
         await a.StartAsync();
         await b.StartAsync();
-        var fired = await WaitAsync(() => Task.FromResult(Volatile.Read(ref NightlyRuns.Count) >= 3), TimeSpan.FromSeconds(45));
+        var fired = await Eventually.TrueAsync(() => Volatile.Read(ref NightlyRuns.Count) >= 3, TimeSpan.FromSeconds(45));
         await a.StopAsync();
         await b.StopAsync();
 
@@ -44,7 +44,7 @@ public sealed class NightlyScheduleTests : DatabaseTest
         using (var first = WorkerHost("node-a"))
         {
             await first.StartAsync();
-            Assert.That(await WaitAsync(async () => await ScalarAsync("SELECT count(*) FROM qrtz_cron_triggers WHERE trigger_name = 'selection-donne-milano'") == 1,
+            Assert.That(await Eventually.TrueAsync(async () => await ScalarAsync("SELECT count(*) FROM qrtz_cron_triggers WHERE trigger_name = 'selection-donne-milano'") == 1,
                 TimeSpan.FromSeconds(30)), "the schedule sync created the campaign's 02:00 trigger");
             await first.StopAsync();
         }
@@ -55,7 +55,7 @@ public sealed class NightlyScheduleTests : DatabaseTest
 
         using var returning = WorkerHost("node-b");
         await returning.StartAsync();
-        var caughtUp = await WaitAsync(async () => await ScalarAsync("SELECT count(*) FROM selection_runs") == 1, TimeSpan.FromSeconds(45));
+        var caughtUp = await Eventually.TrueAsync(async () => await ScalarAsync("SELECT count(*) FROM selection_runs") == 1, TimeSpan.FromSeconds(45));
         await returning.StopAsync();
 
         var rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
@@ -91,17 +91,6 @@ public sealed class NightlyScheduleTests : DatabaseTest
 
         public ValueTask JobProgressChanged(Quartz.IJobExecutionContext context, Quartz.Extensibility.FireInstanceProgress progress, CancellationToken cancellationToken) =>
             ValueTask.CompletedTask;
-    }
-
-    static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return true;
-            await Task.Delay(250);
-        }
-        return await condition();
     }
 
     static async Task<long> ScalarAsync(string sql)

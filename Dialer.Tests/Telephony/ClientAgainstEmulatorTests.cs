@@ -150,8 +150,7 @@ public sealed class ClientAgainstEmulatorTests : DatabaseTest
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             Client.PlaceCallAsync(new CallRequest($"attempt-cps-{i}", $"+39347123{i:0000}"), default)));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (emulator.Emulator.Queue.Departures.Count < 8 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Eventually.TrueAsync(() => emulator.Emulator.Queue.Departures.Count >= 8, TimeSpan.FromSeconds(20));
 
         Assert.Multiple(() =>
         {
@@ -164,12 +163,8 @@ public sealed class ClientAgainstEmulatorTests : DatabaseTest
     async Task<ProviderCallState?> WaitForFinalAsync(string sid)
     {
         var store = app.Services.GetRequiredService<ProviderCallStore>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await store.FindAsync(sid, default) is { IsFinal: true } state) return state;
-            await Task.Delay(200);
-        }
-        return null;
+        ProviderCallState? state = null;
+        await Eventually.TrueAsync(async () => (state = await store.FindAsync(sid, default)) is { IsFinal: true }, TimeSpan.FromSeconds(30));
+        return state is { IsFinal: true } ? state : null;
     }
 }

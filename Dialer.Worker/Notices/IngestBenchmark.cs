@@ -104,14 +104,6 @@ static class IngestBenchmark
         return (seconds, rows.Count);
     }
 
-    static async Task RecreateAsync(string connectionString, string name, bool drop, CancellationToken ct)
-    {
-        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
-        NpgsqlConnection.ClearAllPools();
-        await using var conn = new NpgsqlConnection(admin.ConnectionString);
-        await conn.OpenAsync(ct);
-        // The name is ours (the configured database's plus a suffix), quoted as an identifier.
-        await conn.ExecuteAsync(new CommandDefinition($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", cancellationToken: ct));
-        if (!drop) await conn.ExecuteAsync(new CommandDefinition($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", cancellationToken: ct));
-    }
+    static Task RecreateAsync(string connectionString, string name, bool drop, CancellationToken ct) =>
+        drop ? DatabaseServer.DropDatabaseAsync(connectionString, name, ct) : DatabaseServer.RecreateDatabaseAsync(connectionString, name, ct);
 }

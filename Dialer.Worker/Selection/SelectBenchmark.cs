@@ -31,7 +31,7 @@ static class SelectBenchmark
             builder.Configuration["Logging:Level"] = "Warning";
             await using var attachment = await CommandHost.AttachDatabaseAsync(builder, ct);
             var cs = new NpgsqlConnectionStringBuilder(attachment.ConnectionString) { Database = parse.GetValue(database) }.ConnectionString;
-            await CreateDatabaseAsync(attachment.ConnectionString, parse.GetValue(database)!, ct);
+            await DatabaseServer.EnsureDatabaseAsync(attachment.ConnectionString, parse.GetValue(database)!, ct);
             builder.Configuration["ConnectionStrings:Dialer"] = cs;
             builder.Services.AddDialerCore(builder.Configuration);
             using var host = builder.Build();
@@ -189,14 +189,5 @@ static class SelectBenchmark
         Directory.Delete(folder, recursive: true);
         await using (var conn = await db.OpenConnectionAsync(ct))
             await conn.ExecuteAsync(new CommandDefinition("INSERT INTO bench_dataset (people, seed) VALUES (@people, @seed)", new { people, seed }, cancellationToken: ct));
-    }
-
-    static async Task CreateDatabaseAsync(string serverConnectionString, string database, CancellationToken ct)
-    {
-        var admin = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false };
-        await using var conn = new NpgsqlConnection(admin.ConnectionString);
-        await conn.OpenAsync(ct);
-        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @database)", new { database }, cancellationToken: ct)))
-            await conn.ExecuteAsync(new CommandDefinition($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", cancellationToken: ct));
     }
 }

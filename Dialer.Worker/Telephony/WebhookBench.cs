@@ -228,8 +228,7 @@ static class WebhookBench
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         var name = $"{target.Database}_bench_webhooks";
-        await AdminAsync(connectionString, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", ct);
-        await AdminAsync(connectionString, $"CREATE DATABASE \"{name}\"", ct);
+        await DatabaseServer.RecreateDatabaseAsync(connectionString, name, ct);
         target.Database = name;
         // Pool large enough for one connection per concurrent request in the per-callback variant.
         target.MaxPoolSize = 100;
@@ -238,19 +237,8 @@ static class WebhookBench
         return target.ConnectionString;
     }
 
-    static async Task DropScratchAsync(string connectionString, CancellationToken ct)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await AdminAsync(connectionString, $"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(connectionString).Database}_bench_webhooks\" WITH (FORCE)", ct);
-    }
-
-    static async Task AdminAsync(string connectionString, string sql, CancellationToken ct)
-    {
-        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
-        await using var conn = new NpgsqlConnection(admin.ConnectionString);
-        await conn.OpenAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, cancellationToken: ct));
-    }
+    static Task DropScratchAsync(string connectionString, CancellationToken ct) =>
+        DatabaseServer.DropDatabaseAsync(connectionString, $"{new NpgsqlConnectionStringBuilder(connectionString).Database}_bench_webhooks", ct);
 
     static async Task TruncateAsync(string connectionString, CancellationToken ct)
     {

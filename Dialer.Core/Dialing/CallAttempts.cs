@@ -1,0 +1,206 @@
+using Dialer.Core.Telephony;
+
+namespace Dialer.Core.Dialing;
+
+/// <summary>A dial attempt to write before the call is created (table call_attempts, migration 0400).</summary>
+public sealed record NewAttempt(long CampaignId, long? QueueId, string PersonCf, string PhoneE164, string Mode, long? OperatorId, bool IsCallback);
+
+/// <summary>One row of call_attempts (times in UTC, as Npgsql reads timestamptz).</summary>
+public sealed record CallAttempt(
+    long Id,
+    long CampaignId,
+    long? QueueId,
+    string PersonCf,
+    string PhoneE164,
+    string Mode,
+    long? OperatorId,
+    bool IsCallback,
+    DateTime CreatedAt,
+    DateTime? PlacedAt,
+    string? CallSid,
+    string State,
+    DateTime? AnsweredAt,
+    DateTime? EndedAt,
+    string? Outcome,
+    bool Abandoned,
+    string? Disposition)
+{
+    /// <summary>The id as it travels in Twilio's callback URLs.</summary>
+    public string AttemptKey => Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>What the provider's callbacks changed on an attempt, each reported once (the first caller to see it wins).</summary>
+public sealed record AttemptTransition(CallAttempt Attempt, bool Answered, bool Ended);
+
+/// <summary>
+/// The attempts store. An attempt is written in state <c>dialing</c> before the create is sent, moves to <c>placed</c>
+/// when Twilio confirms it (or reconciliation finds it), to <c>not_placed</c> when it definitely was never created, and
+/// to <c>ended</c> with the provider's outcome when the call's final status arrives.
+/// </summary>
+public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
+{
+    const string Columns = """
+        id AS Id, campaign_id AS CampaignId, queue_id AS QueueId, person_cf AS PersonCf, phone_e164 AS PhoneE164, mode AS Mode,
+        operator_id AS OperatorId, is_callback AS IsCallback, created_at AS CreatedAt, placed_at AS PlacedAt, call_sid AS CallSid,
+        state AS State, answered_at AS AnsweredAt, ended_at AS EndedAt, outcome AS Outcome, abandoned AS Abandoned, disposition AS Disposition
+        """;
+
+    public async Task<CallAttempt> CreateAsync(NewAttempt attempt, CancellationToken ct)
+    {
+        const string sql = $"""
+            INSERT INTO call_attempts (campaign_id, queue_id, person_cf, phone_e164, mode, operator_id, is_callback, created_at)
+            VALUES (@CampaignId, @QueueId, @PersonCf, @PhoneE164, @Mode, @OperatorId, @IsCallback, @now)
+            RETURNING {Columns}
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleAsync<CallAttempt>(new CommandDefinition(sql, new
+        {
+            attempt.CampaignId, attempt.QueueId, attempt.PersonCf, attempt.PhoneE164, attempt.Mode, attempt.OperatorId, attempt.IsCallback,
+            now = time.GetUtcNow(),
+        }, cancellationToken: ct));
+    }
+
+    public async Task<CallAttempt?> FindAsync(long id, CancellationToken ct)
+    {
+        const string sql = $"SELECT {Columns} FROM call_attempts WHERE id = @id";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<CallAttempt>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
+    public async Task SetOperatorAsync(long id, long operatorId, CancellationToken ct)
+    {
+        const string sql = "UPDATE call_attempts SET operator_id = @operatorId WHERE id = @id";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, operatorId }, cancellationToken: ct));
+    }
+
+    /// <summary>Twilio has the call. False when the attempt was already confirmed or given up.</summary>
+    public async Task<bool> MarkPlacedAsync(long id, string callSid, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE call_attempts SET state = 'placed', call_sid = @callSid, placed_at = @now
+            WHERE  id = @id AND state = 'dialing'
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, callSid, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>The call definitely does not exist. False when the attempt had already moved on.</summary>
+    public async Task<bool> MarkNotPlacedAsync(long id, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE call_attempts SET state = 'not_placed', outcome = 'not_placed', ended_at = @now
+            WHERE  id = @id AND state = 'dialing'
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Attempts whose create has been unconfirmed since before <paramref name="before"/>: the sweep reconciles them.</summary>
+    public async Task<IReadOnlyList<CallAttempt>> UnconfirmedAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        const string sql = $"SELECT {Columns} FROM call_attempts WHERE state = 'dialing' AND created_at < @before ORDER BY created_at LIMIT 100";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<CallAttempt>(new CommandDefinition(sql, new { before }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Placed attempts whose call has a final status that was not applied (a lost event): the sweep applies them.</summary>
+    public async Task<IReadOnlyList<long>> EndedUnappliedAsync(CancellationToken ct)
+    {
+        const string sql = """
+            SELECT a.id
+            FROM   call_attempts a
+            JOIN   provider_calls p ON p.call_sid = a.call_sid
+            WHERE  a.state = 'placed' AND p.is_final
+            LIMIT  100
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<long>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>
+    /// Brings the attempt up to date with what Twilio reported for its call and the operator leg: picked up (answered_at),
+    /// and, at the final status, the outcome and whether the call was abandoned (a person answered and no operator
+    /// took it). Each change is made by one conditional UPDATE, so concurrent callers see each transition once.
+    /// </summary>
+    public async Task<AttemptTransition?> ApplyProviderStateAsync(long id, CancellationToken ct)
+    {
+        const string callsSql = """
+            SELECT call_sid AS CallSid, parent_call_sid AS ParentCallSid, status AS Status, status_rank AS StatusRank,
+                   is_final AS IsFinal, answered_by AS AnsweredBy
+            FROM   provider_calls
+            WHERE  attempt_id = @key
+            """;
+        const string answeredSql = $"""
+            UPDATE call_attempts SET answered_at = @now, call_sid = coalesce(call_sid, @callSid),
+                   state = CASE WHEN state = 'dialing' THEN 'placed' ELSE state END,
+                   placed_at = coalesce(placed_at, @now)
+            WHERE  id = @id AND answered_at IS NULL AND state IN ('dialing', 'placed')
+            RETURNING {Columns}
+            """;
+        const string endedSql = $"""
+            UPDATE call_attempts SET state = 'ended', outcome = @outcome, abandoned = @abandoned, ended_at = @now,
+                   call_sid = coalesce(call_sid, @callSid), placed_at = coalesce(placed_at, @now)
+            WHERE  id = @id AND state IN ('dialing', 'placed')
+            RETURNING {Columns}
+            """;
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var attempt = await conn.QuerySingleOrDefaultAsync<CallAttempt>(new CommandDefinition($"SELECT {Columns} FROM call_attempts WHERE id = @id",
+            new { id }, cancellationToken: ct));
+        if (attempt is null) return null;
+        var calls = (await conn.QueryAsync<LegState>(new CommandDefinition(callsSql, new { key }, cancellationToken: ct))).AsList();
+        // The person's leg: the attempt's own call, else (callback before the create's answer) the first parentless one.
+        var person = calls.FirstOrDefault(c => c.CallSid == attempt.CallSid)
+            ?? calls.Where(c => c.ParentCallSid is null).OrderBy(c => c.CallSid, StringComparer.Ordinal).FirstOrDefault();
+        if (person is null) return new AttemptTransition(attempt, false, false);
+        var operatorAnswered = calls.Any(c => c.ParentCallSid == person.CallSid && c.StatusRank >= 3
+            && c.Status is not (CallStatus.Busy or CallStatus.NoAnswer or CallStatus.Failed or CallStatus.Canceled));
+        var machine = IsMachine(person.AnsweredBy);
+        var pickedUp = person.StatusRank >= 3 && person.Status is CallStatus.InProgress or CallStatus.Completed;
+        var now = time.GetUtcNow();
+
+        var answered = false;
+        if (pickedUp && !machine && attempt.AnsweredAt is null)
+        {
+            var updated = await conn.QuerySingleOrDefaultAsync<CallAttempt>(new CommandDefinition(answeredSql,
+                new { id, now, callSid = person.CallSid }, cancellationToken: ct));
+            if (updated is not null) (attempt, answered) = (updated, true);
+        }
+        var ended = false;
+        if (person.IsFinal)
+        {
+            var outcome = person.Status switch
+            {
+                CallStatus.Busy => ProviderOutcomes.Busy,
+                CallStatus.NoAnswer => ProviderOutcomes.NoAnswer,
+                CallStatus.Failed => ProviderOutcomes.Failed,
+                CallStatus.Canceled => ProviderOutcomes.Canceled,
+                _ => machine ? ProviderOutcomes.Machine : ProviderOutcomes.Answered,
+            };
+            var abandoned = outcome == ProviderOutcomes.Answered && !operatorAnswered;
+            var updated = await conn.QuerySingleOrDefaultAsync<CallAttempt>(new CommandDefinition(endedSql,
+                new { id, now, callSid = person.CallSid, outcome, abandoned }, cancellationToken: ct));
+            if (updated is not null) (attempt, ended) = (updated, true);
+        }
+        return new AttemptTransition(attempt, answered, ended);
+    }
+
+    /// <summary>Twilio's AnsweredBy values for a machine or a fax (twilio.md §2.5).</summary>
+    public static bool IsMachine(string? answeredBy) =>
+        answeredBy is not null && (answeredBy.StartsWith("machine", StringComparison.Ordinal) || answeredBy == "fax");
+
+    sealed record LegState(string CallSid, string? ParentCallSid, string Status, short StatusRank, bool IsFinal, string? AnsweredBy);
+}
+
+/// <summary>The provider outcomes of an attempt (call_attempts.outcome).</summary>
+public static class ProviderOutcomes
+{
+    public const string Answered = "answered";
+    public const string Busy = "busy";
+    public const string NoAnswer = "no_answer";
+    public const string Machine = "machine";
+    public const string Failed = "failed";
+    public const string Canceled = "canceled";
+    public const string NotPlaced = "not_placed";
+}

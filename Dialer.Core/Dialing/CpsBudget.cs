@@ -1,0 +1,37 @@
+using Dialer.Core.Telephony;
+using Microsoft.Extensions.Options;
+
+namespace Dialer.Core.Dialing;
+
+/// <summary>
+/// The calls-per-second budget of the Twilio account, shared by all replicas (twilio.md §6: excess creates queue at
+/// Twilio and ring late). Each create takes the next slot from one row in PostgreSQL, on the database's clock, then
+/// waits until its slot: N replicas at the same moment get slots 1/CPS apart.
+/// </summary>
+public sealed class CpsBudget(NpgsqlDataSource db, IOptions<DialingOptions> options, IOptions<TwilioOptions> twilio, TimeProvider time)
+{
+    /// <summary>Takes the next slot and returns when it has come (at once when the budget is idle).</summary>
+    public async Task WaitForSlotAsync(CancellationToken ct)
+    {
+        var wait = await TakeSlotAsync(ct);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
+    }
+
+    /// <summary>Takes the next slot; returns how long to wait for it.</summary>
+    public async Task<TimeSpan> TakeSlotAsync(CancellationToken ct)
+    {
+        // The slot taken is the later of now and the row's next slot; the row moves one interval past it.
+        const string sql = """
+            INSERT INTO telephony_cps_slots AS s (account, next_slot_at)
+            VALUES (@account, clock_timestamp() + @interval)
+            ON CONFLICT (account) DO UPDATE
+            SET    next_slot_at = greatest(s.next_slot_at, clock_timestamp()) + @interval
+            RETURNING extract(epoch FROM next_slot_at - @interval - clock_timestamp())::float8
+            """;
+        var interval = TimeSpan.FromSeconds(1 / options.Value.CallsPerSecond);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var seconds = await conn.ExecuteScalarAsync<double>(new CommandDefinition(sql,
+            new { account = twilio.Value.AccountSid, interval }, cancellationToken: ct));
+        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+    }
+}

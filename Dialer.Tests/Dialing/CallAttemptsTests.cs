@@ -1,0 +1,147 @@
+using Dialer.Core.Dialing;
+using Dialer.Core.Selection;
+using Dialer.Core.Telephony;
+using Dialer.Tests.Selection;
+
+namespace Dialer.Tests.Dialing;
+
+/// <summary>The attempt's life as the provider reports it: picked up, ended, abandoned, each transition seen once.</summary>
+public sealed class CallAttemptsTests : DatabaseTest
+{
+    static readonly DateTimeOffset Now = new(2026, 3, 10, 10, 0, 0, TimeSpan.Zero);
+    readonly CallAttempts attempts = new(Db, new TestClock(Now));
+    readonly ProviderCallStore provider = new(Db);
+    long campaignId;
+
+    [SetUp]
+    public async Task CampaignAsync() => campaignId = (await new CampaignStore(Db).ApplyAsync(Population.Campaign(), default)).Campaign.Id;
+
+    Task<CallAttempt> NewAttemptAsync() =>
+        attempts.CreateAsync(new NewAttempt(campaignId, null, "RSSMRA80A01F205X", "+393471234567", "progressive", null, false), default);
+
+    int sequence;
+
+    Task StatusAsync(CallAttempt attempt, string sid, string status, string? parent = null, string? answeredBy = null) =>
+        provider.RecordAsync([new StatusCallback(sid, attempt.AttemptKey, status, sequence++, parent, answeredBy, null, null, "{}", Now)], default);
+
+    [Test]
+    public async Task A_new_attempt_is_dialing_and_moves_to_placed_once()
+    {
+        var attempt = await NewAttemptAsync();
+
+        var first = await attempts.MarkPlacedAsync(attempt.Id, "CA1", default);
+        var second = await attempts.MarkPlacedAsync(attempt.Id, "CA2", default);
+
+        var stored = await attempts.FindAsync(attempt.Id, default);
+        Assert.Multiple(() =>
+        {
+            Assert.That(attempt.State, Is.EqualTo("dialing"));
+            Assert.That((first, second), Is.EqualTo((true, false)));
+            Assert.That(stored!.CallSid, Is.EqualTo("CA1"));
+            Assert.That(stored.State, Is.EqualTo("placed"));
+        });
+    }
+
+    [Test]
+    public async Task A_person_who_talks_to_the_operator_gives_one_answered_then_one_ended_transition()
+    {
+        var attempt = await NewAttemptAsync();
+        await attempts.MarkPlacedAsync(attempt.Id, "CA1", default);
+
+        await StatusAsync(attempt, "CA1", CallStatus.Ringing);
+        var ringing = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+        await StatusAsync(attempt, "CA1", CallStatus.InProgress);
+        var pickedUp = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+        var again = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+        await StatusAsync(attempt, "CA9", CallStatus.InProgress, parent: "CA1");
+        await StatusAsync(attempt, "CA9", CallStatus.Completed, parent: "CA1");
+        await StatusAsync(attempt, "CA1", CallStatus.Completed);
+        var ended = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+        var endedAgain = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((ringing!.Answered, ringing.Ended), Is.EqualTo((false, false)));
+            Assert.That((pickedUp!.Answered, pickedUp.Ended), Is.EqualTo((true, false)));
+            Assert.That((again!.Answered, again.Ended), Is.EqualTo((false, false)), "a transition is reported once");
+            Assert.That((ended!.Answered, ended.Ended), Is.EqualTo((false, true)));
+            Assert.That((endedAgain!.Answered, endedAgain.Ended), Is.EqualTo((false, false)));
+            Assert.That(ended.Attempt.Outcome, Is.EqualTo(ProviderOutcomes.Answered));
+            Assert.That(ended.Attempt.Abandoned, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task An_answered_call_that_no_operator_took_is_abandoned()
+    {
+        var attempt = await NewAttemptAsync();
+        await attempts.MarkPlacedAsync(attempt.Id, "CA1", default);
+        await StatusAsync(attempt, "CA1", CallStatus.InProgress);
+        await StatusAsync(attempt, "CA9", CallStatus.NoAnswer, parent: "CA1");
+        await StatusAsync(attempt, "CA1", CallStatus.Completed);
+
+        var ended = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+
+        Assert.That((ended!.Answered, ended.Ended, ended.Attempt.Outcome, ended.Attempt.Abandoned),
+            Is.EqualTo((true, true, ProviderOutcomes.Answered, true)));
+    }
+
+    [TestCase(CallStatus.Busy, ProviderOutcomes.Busy)]
+    [TestCase(CallStatus.NoAnswer, ProviderOutcomes.NoAnswer)]
+    [TestCase(CallStatus.Failed, ProviderOutcomes.Failed)]
+    [TestCase(CallStatus.Canceled, ProviderOutcomes.Canceled)]
+    public async Task A_call_never_picked_up_ends_with_the_provider_outcome(string status, string outcome)
+    {
+        var attempt = await NewAttemptAsync();
+        await attempts.MarkPlacedAsync(attempt.Id, "CA1", default);
+        await StatusAsync(attempt, "CA1", status);
+
+        var ended = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+
+        Assert.That((ended!.Answered, ended.Ended, ended.Attempt.Outcome, ended.Attempt.Abandoned), Is.EqualTo((false, true, outcome, false)));
+    }
+
+    [Test]
+    public async Task A_machine_is_never_reported_as_answered_nor_abandoned()
+    {
+        var attempt = await NewAttemptAsync();
+        await attempts.MarkPlacedAsync(attempt.Id, "CA1", default);
+        await StatusAsync(attempt, "CA1", CallStatus.Completed, answeredBy: "machine_end_beep");
+
+        var ended = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+
+        Assert.That((ended!.Answered, ended.Attempt.Outcome, ended.Attempt.Abandoned), Is.EqualTo((false, ProviderOutcomes.Machine, false)));
+    }
+
+    [Test]
+    public async Task A_callback_that_arrives_before_the_create_returns_places_the_attempt_with_its_call_sid()
+    {
+        var attempt = await NewAttemptAsync();
+        await StatusAsync(attempt, "CA5", CallStatus.Busy);
+
+        var ended = await attempts.ApplyProviderStateAsync(attempt.Id, default);
+        var late = await attempts.MarkPlacedAsync(attempt.Id, "CA5", default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((ended!.Ended, ended.Attempt.CallSid, ended.Attempt.Outcome), Is.EqualTo((true, "CA5", ProviderOutcomes.Busy)));
+            Assert.That(late, Is.False, "the create's late answer does not move an ended attempt back");
+        });
+    }
+
+    [Test]
+    public async Task A_definitely_failed_create_marks_the_attempt_not_placed_and_the_sweep_no_longer_sees_it()
+    {
+        var attempt = await NewAttemptAsync();
+        var unconfirmed = await attempts.UnconfirmedAsync(Now.AddMinutes(1), default);
+
+        await attempts.MarkNotPlacedAsync(attempt.Id, default);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(unconfirmed.Select(a => a.Id), Is.EqualTo(new[] { attempt.Id }));
+            Assert.That(await attempts.UnconfirmedAsync(Now.AddMinutes(1), default), Is.Empty);
+            Assert.That((await attempts.FindAsync(attempt.Id, default))!.Outcome, Is.EqualTo(ProviderOutcomes.NotPlaced));
+        });
+    }
+}

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests;
@@ -15,12 +16,16 @@ public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
 {
     readonly string connectionString;
     readonly IReadOnlyDictionary<string, string?> settings;
+    readonly Action<IServiceCollection>? services;
 
     /// <param name="connectionString">The database; the test database when null.</param>
     /// <param name="settings">Extra configuration, e.g. Twilio:* pointing at an emulator.</param>
     /// <param name="port">A fixed loopback port, for when the address must be known before start (Twilio:PublicBaseUrl); 0 for any.</param>
-    public DialerApp(string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null, int port = 0)
+    /// <param name="services">Replacements registered after the API's own (e.g. a test clock).</param>
+    public DialerApp(string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null, int port = 0,
+        Action<IServiceCollection>? services = null)
     {
+        this.services = services;
         this.connectionString = connectionString ?? TestDatabase.ConnectionString;
         this.settings = settings ?? new Dictionary<string, string?>();
         UseKestrel(k => k.Listen(IPAddress.Loopback, port));
@@ -40,6 +45,7 @@ public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
         builder.UseSetting("ConnectionStrings:Dialer", connectionString);
         builder.UseSetting("Logging:Level", "Warning");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,6 +1,8 @@
 using Dialer.Core;
+using Dialer.Core.Messaging;
 using Dialer.Worker;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
@@ -10,7 +12,10 @@ namespace Dialer.Tests;
 /// <summary>A worker host as `dialer run` composes it, on the test database, as one node of the Quartz cluster.</summary>
 public static class TestWorkerHost
 {
-    public static IHost Create(string instanceId, Action<IQuartzBuilder>? jobs = null)
+    /// <param name="settings">Extra configuration (e.g. Twilio:* for the emulator, Dialing:Enabled=true for the dialing loop, off by default).</param>
+    /// <param name="services">Replacements registered after the worker's own (e.g. a test clock).</param>
+    public static IHost Create(string instanceId, Action<IQuartzBuilder>? jobs = null, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -19,9 +24,14 @@ public static class TestWorkerHost
             ["Scheduler:InstanceId"] = instanceId,
             // Short check-ins, so that a stopped node is noticed within a test's time.
             ["Scheduler:CheckinInterval"] = "00:00:02",
+            // Tests about other capabilities must not have their contact lists moved into the call queue.
+            ["Dialing:Enabled"] = "false",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        services?.Invoke(builder.Services);
         builder.Services.AddDialerCore(builder.Configuration);
+        builder.Services.AddDialerMessaging(builder.Configuration);
         builder.AddDialerWorker(jobs);
         return builder.Build();
     }

@@ -1,4 +1,5 @@
 using Dialer.Core.Telephony;
+using Dialer.Worker.Dialing;
 using Dialer.Worker.Scheduling;
 using Dialer.Worker.Selection;
 using Quartz;
@@ -23,6 +24,9 @@ public static class DialerWorker
 
         // Outgoing calls to Twilio (or the emulator): typed client, never re-sends a create
         builder.Services.AddTelephony(builder.Configuration);
+
+        // The dialing loop: contact lists into the queue, progressive dialing, wrap-up limits, the sweep of unsettled attempts
+        builder.Services.AddHostedService<DialingLoop>();
         return builder;
     }
 }

@@ -3,13 +3,14 @@ using Dialer.Core.Telephony;
 namespace Dialer.Core.Dialing;
 
 /// <summary>A dial attempt to write before the call is created (table call_attempts, migration 0400).</summary>
-public sealed record NewAttempt(long CampaignId, long? QueueId, string PersonCf, string PhoneE164, string Mode, long? OperatorId, bool IsCallback);
+public sealed record NewAttempt(long CampaignId, long? QueueId, Guid? QueueLease, string PersonCf, string PhoneE164, string Mode, long? OperatorId, bool IsCallback);
 
 /// <summary>One row of call_attempts (times in UTC, as Npgsql reads timestamptz).</summary>
 public sealed record CallAttempt(
     long Id,
     long CampaignId,
     long? QueueId,
+    Guid? QueueLease,
     string PersonCf,
     string PhoneE164,
     string Mode,
@@ -40,7 +41,7 @@ public sealed record AttemptTransition(CallAttempt Attempt, bool Answered, bool 
 public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
 {
     const string Columns = """
-        id AS Id, campaign_id AS CampaignId, queue_id AS QueueId, person_cf AS PersonCf, phone_e164 AS PhoneE164, mode AS Mode,
+        id AS Id, campaign_id AS CampaignId, queue_id AS QueueId, queue_lease AS QueueLease, person_cf AS PersonCf, phone_e164 AS PhoneE164, mode AS Mode,
         operator_id AS OperatorId, is_callback AS IsCallback, created_at AS CreatedAt, placed_at AS PlacedAt, call_sid AS CallSid,
         state AS State, answered_at AS AnsweredAt, ended_at AS EndedAt, outcome AS Outcome, abandoned AS Abandoned, disposition AS Disposition
         """;
@@ -48,15 +49,16 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
     public async Task<CallAttempt> CreateAsync(NewAttempt attempt, CancellationToken ct)
     {
         const string sql = $"""
-            INSERT INTO call_attempts (campaign_id, queue_id, person_cf, phone_e164, mode, operator_id, is_callback, created_at)
-            VALUES (@CampaignId, @QueueId, @PersonCf, @PhoneE164, @Mode, @OperatorId, @IsCallback, @now)
+            INSERT INTO call_attempts (campaign_id, queue_id, queue_lease, person_cf, phone_e164, mode, operator_id, is_callback, created_at, state)
+            VALUES (@CampaignId, @QueueId, @QueueLease, @PersonCf, @PhoneE164, @Mode, @OperatorId, @IsCallback, @now, @State)
             RETURNING {Columns}
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.QuerySingleAsync<CallAttempt>(new CommandDefinition(sql, new
         {
-            attempt.CampaignId, attempt.QueueId, attempt.PersonCf, attempt.PhoneE164, attempt.Mode, attempt.OperatorId, attempt.IsCallback,
+            attempt.CampaignId, attempt.QueueId, attempt.QueueLease, attempt.PersonCf, attempt.PhoneE164, attempt.Mode, attempt.OperatorId, attempt.IsCallback,
             now = time.GetUtcNow(),
+            State = attempt.Mode == "preview" ? "preview" : "dialing",
         }, cancellationToken: ct));
     }
 
@@ -72,6 +74,56 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
         const string sql = "UPDATE call_attempts SET operator_id = @operatorId WHERE id = @id";
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, new { id, operatorId }, cancellationToken: ct));
+    }
+
+    /// <summary>A preview the operator chose to call: from now on a create may be sent. False unless it was a preview.</summary>
+    public async Task<bool> StartDialingAsync(long id, CancellationToken ct)
+    {
+        const string sql = "UPDATE call_attempts SET state = 'dialing', created_at = @now WHERE id = @id AND state = 'preview'";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>A preview the operator skipped: never dialed. False unless it was a preview.</summary>
+    public async Task<bool> SkipAsync(long id, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE call_attempts SET state = 'not_placed', outcome = 'skipped', ended_at = @now
+            WHERE  id = @id AND state = 'preview'
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Removes an attempt nothing was sent for (no operator could be reserved): it never happened.</summary>
+    public async Task DiscardAsync(long id, CancellationToken ct)
+    {
+        const string sql = "DELETE FROM call_attempts WHERE id = @id AND state IN ('preview', 'dialing') AND call_sid IS NULL";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Flags a number so that no campaign dials it again (flagged_numbers); the first reason stays.</summary>
+    public async Task FlagNumberAsync(string phoneE164, string reason, long? attemptId, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO flagged_numbers (phone_e164, reason, attempt_id, flagged_at)
+            VALUES (@phoneE164, @reason, @attemptId, @now)
+            ON CONFLICT (phone_e164) DO NOTHING
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { phoneE164, reason, attemptId, now = time.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The create is about to be sent: the attempt's clock starts now, so the sweep (which reconciles creates unconfirmed
+    /// for a while) never races a create still waiting for its calls-per-second slot.
+    /// </summary>
+    public async Task MarkSendingAsync(long id, CancellationToken ct)
+    {
+        const string sql = "UPDATE call_attempts SET created_at = @now WHERE id = @id AND state = 'dialing'";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, now = time.GetUtcNow() }, cancellationToken: ct));
     }
 
     /// <summary>Twilio has the call. False when the attempt was already confirmed or given up.</summary>

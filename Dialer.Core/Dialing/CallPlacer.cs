@@ -24,6 +24,7 @@ public sealed class CallPlacer(CallAttempts attempts, CallRoutes routes, CpsBudg
         var o = telephony.Value;
         await routes.SetAsync(new CallRoute(attempt.AttemptKey, operatorTarget, o.JobCentreName, o.CallbackNumber), ct);
         await cps.WaitForSlotAsync(ct);
+        await attempts.MarkSendingAsync(attempt.Id, ct);
 
         var request = new CallRequest(attempt.AttemptKey, attempt.PhoneE164) { From = callerId, RingTimeout = ringTimeout };
         var sentAt = time.GetUtcNow();

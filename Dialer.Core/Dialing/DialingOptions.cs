@@ -26,7 +26,7 @@ public sealed class DialingOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>An attempt whose create is unconfirmed for this long is reconciled by the sweep.</summary>
+    /// <summary>An attempt whose create was sent this long ago and is still unconfirmed (a crash, a lost response) is reconciled by the sweep.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
-    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -1,3 +1,4 @@
+using Dialer.Core.Dialing;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,8 @@ public static class MessagingRegistration
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // Provider callbacks and call-back dispositions applied to attempts, operators and the queue
+            x.AddDialingConsumers();
             consumers?.Invoke(x);
             if (options.Transport == MessagingTransport.RabbitMQ)
             {

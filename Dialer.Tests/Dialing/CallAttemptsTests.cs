@@ -17,7 +17,7 @@ public sealed class CallAttemptsTests : DatabaseTest
     public async Task CampaignAsync() => campaignId = (await new CampaignStore(Db).ApplyAsync(Population.Campaign(), default)).Campaign.Id;
 
     Task<CallAttempt> NewAttemptAsync() =>
-        attempts.CreateAsync(new NewAttempt(campaignId, null, "RSSMRA80A01F205X", "+393471234567", "progressive", null, false), default);
+        attempts.CreateAsync(new NewAttempt(campaignId, null, null, "RSSMRA80A01F205X", "+393471234567", "progressive", null, false), default);
 
     int sequence;
 

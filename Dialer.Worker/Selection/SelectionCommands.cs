@@ -47,6 +47,7 @@ static class SelectionCommands
             return 0;
         }, ct));
         campaign.Subcommands.Add(list);
+        campaign.Subcommands.Add(Dialing.DialingCommands.Why());
         return campaign;
     }
 

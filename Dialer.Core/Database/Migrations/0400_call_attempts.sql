@@ -6,6 +6,7 @@ CREATE TABLE call_attempts (
     id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     campaign_id     bigint      NOT NULL REFERENCES campaigns (id),
     queue_id        bigint      NULL,                        -- the call_queue row it came from
+    queue_lease     uuid        NULL,                        -- that row's lease token, held until the outcome is applied
     person_cf       text        NOT NULL,
     phone_e164      text        NOT NULL,
     mode            text        NOT NULL CHECK (mode IN ('preview', 'progressive')),
@@ -14,16 +15,18 @@ CREATE TABLE call_attempts (
     created_at      timestamptz NOT NULL,
     placed_at       timestamptz NULL,                        -- Twilio accepted the create (201)
     call_sid        text        NULL UNIQUE,
-    -- dialing: create sent, not yet confirmed; placed: Twilio has it; ended: the provider's final status is known;
-    -- not_placed: definitely never created (4xx, nothing found by reconciliation)
-    state           text        NOT NULL DEFAULT 'dialing' CHECK (state IN ('dialing', 'placed', 'ended', 'not_placed')),
+    -- preview: shown to the operator, not dialed yet; dialing: create about to be sent or sent, not yet confirmed;
+    -- placed: Twilio has it; ended: the provider's final status is known; not_placed: definitely never created
+    -- (4xx, nothing found by reconciliation, or a preview the operator skipped)
+    state           text        NOT NULL DEFAULT 'dialing' CHECK (state IN ('preview', 'dialing', 'placed', 'ended', 'not_placed')),
     answered_at     timestamptz NULL,
     ended_at        timestamptz NULL,
     -- the provider outcome, once known
-    outcome         text        NULL CHECK (outcome IN ('answered', 'busy', 'no_answer', 'machine', 'failed', 'canceled', 'not_placed')),
+    outcome         text        NULL CHECK (outcome IN ('answered', 'busy', 'no_answer', 'machine', 'failed', 'canceled', 'not_placed', 'skipped')),
     -- the person answered but no operator took the call (they heard the apology): a silent/abandoned call
     abandoned       boolean     NOT NULL DEFAULT false,
-    disposition     text        NULL                         -- the operator's disposition code, once recorded
+    disposition     text        NULL,                        -- the operator's disposition code, once recorded
+    skip_reason     text        NULL                         -- preview: why the operator chose not to call
 );
 
 -- Attempt caps count a person's attempts per day and in total across all campaigns; the cool-off looks for the

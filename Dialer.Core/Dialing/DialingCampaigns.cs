@@ -1,0 +1,42 @@
+using Dialer.Core.Dialing.Policy;
+using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Selection;
+
+namespace Dialer.Core.Dialing;
+
+/// <summary>A campaign as the dialer sees it: its definition and the contact policy its <c>dialing</c> settings give.</summary>
+public sealed record DialingCampaign(Campaign Campaign, ContactPolicy Policy)
+{
+    public long Id => Campaign.Id;
+    public DialingSettings Settings => Policy.Settings;
+
+    /// <summary>What the queue's claim enforces per row (the rest of the policy is decided per claimed contact).</summary>
+    public ClaimGuards Guards(IReadOnlyList<string> patronComuniToday) =>
+        new(Settings.MaxAttemptsPerDay, Settings.MaxAttemptsTotal, TimeSpan.FromDays(Settings.AbandonedCoolOffDays), patronComuniToday);
+}
+
+/// <summary>Campaigns with their contact policy, the patron-day table included (cached by <see cref="PatronSaintDays"/>).</summary>
+public sealed class DialingCampaigns(CampaignStore campaigns, PatronSaintDays patronDays)
+{
+    public async Task<IReadOnlyList<DialingCampaign>> ActiveAsync(CancellationToken ct)
+    {
+        var table = await patronDays.TableAsync(ct);
+        return (await campaigns.ListAsync(ct)).Where(c => c.Active).Select(c => new DialingCampaign(c, new ContactPolicy(c.Definition.Dialing, table))).ToList();
+    }
+
+    public async Task<DialingCampaign?> FindAsync(long id, CancellationToken ct)
+    {
+        var table = await patronDays.TableAsync(ct);
+        return (await campaigns.ListAsync(ct)).Where(c => c.Id == id).Select(c => new DialingCampaign(c, new ContactPolicy(c.Definition.Dialing, table))).FirstOrDefault();
+    }
+
+    public async Task<DialingCampaign?> FindAsync(string slug, CancellationToken ct)
+    {
+        var table = await patronDays.TableAsync(ct);
+        return await campaigns.FindAsync(slug, ct) is { } c ? new DialingCampaign(c, new ContactPolicy(c.Definition.Dialing, table)) : null;
+    }
+
+    /// <summary>The comuni whose patron saint's day it is today (Europe/Rome): the claim skips their people.</summary>
+    public async Task<IReadOnlyList<string>> PatronComuniTodayAsync(DateTimeOffset now, CancellationToken ct) =>
+        await patronDays.ComuniOnAsync(CallingCalendar.LocalDate(now), ct);
+}

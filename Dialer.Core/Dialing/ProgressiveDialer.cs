@@ -1,0 +1,98 @@
+using Dialer.Core.Dialing.Operators;
+using Dialer.Core.Dialing.Policy;
+using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Telephony;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dialer.Core.Dialing;
+
+/// <summary>
+/// Progressive mode: one call per available operator, the operator reserved before the create, so an answered call
+/// always has someone to take it (no abandoned calls by design). Any number of replicas may run rounds at once: the
+/// queue's claim (SKIP LOCKED, leases), the operator reservation (one conditional UPDATE) and the CPS budget (one row)
+/// are each shared through PostgreSQL.
+/// </summary>
+public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, CallAttempts attempts, ContactHistory history, CallPlacer placer,
+    AttemptOutcomes outcomes, DialingCampaigns campaigns, TelephonyHealth health, IOptions<DialingOptions> options, TimeProvider time,
+    ILogger<ProgressiveDialer> logger)
+{
+    /// <summary>How long a placed call keeps its queue lease: the longest call Twilio allows (4 hours).</summary>
+    public static readonly TimeSpan CallLease = TimeSpan.FromHours(4);
+
+    /// <summary>
+    /// One round for the campaign: claims as many contacts as there are available operators, and for each that the policy
+    /// lets through reserves an operator and places the call. Returns how many calls were placed.
+    /// </summary>
+    public async Task<int> RunRoundAsync(DialingCampaign campaign, string workerId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!campaign.Campaign.Active || campaign.Settings.Mode != DialingMode.Progressive) return 0;
+        if (!campaign.Policy.Calendar.IsOpen(now, null) || health.IsOpen) return 0;
+        var available = await roster.CountAvailableAsync(campaign.Id, ct);
+        if (available == 0) return 0;
+
+        var guards = campaign.Guards(await campaigns.PatronComuniTodayAsync(now, ct));
+        var claimed = await queue.ClaimAsync(new ClaimRequest(campaign.Id, workerId, available, options.Value.ClaimLease, guards), ct);
+        var placed = 0;
+        foreach (var contact in claimed)
+        {
+            if (await DialAsync(campaign, contact, ct)) placed++;
+        }
+        return placed;
+    }
+
+    async Task<bool> DialAsync(DialingCampaign campaign, ClaimedContact contact, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var facts = await history.FactsAsync(campaign.Id, contact.PersonCf, contact.PhoneE164, contact.ComuneCode, now, ct);
+        var decision = campaign.Policy.Decide(facts, now);
+        if (decision.Verdict != PolicyVerdict.Dial)
+        {
+            await NotNowAsync(contact, decision, null, ct);
+            return false;
+        }
+
+        var attempt = await attempts.CreateAsync(new NewAttempt(campaign.Id, contact.QueueId, contact.LeaseToken, contact.PersonCf, contact.PhoneE164,
+            "progressive", null, facts.CallbackAt is not null), ct);
+        var reserved = await ReserveAsync(campaign, contact, attempt, ct);
+        if (reserved is null)
+        {
+            // Everyone became busy between the count and now: nothing was sent, so the attempt never happened.
+            await attempts.DiscardAsync(attempt.Id, ct);
+            await queue.CompleteAsync([QueueCompletion.Hold(contact, now.AddSeconds(30), PolicyReasons.NoOperatorAvailable)], ct);
+            return false;
+        }
+        // The call may outlast the claim's lease; the lease is stretched so no other worker can claim the person meanwhile.
+        await queue.ExtendLeaseAsync(contact.QueueId, contact.LeaseToken, CallLease, ct);
+        attempt = await attempts.FindAsync(attempt.Id, ct) ?? attempt;
+
+        var result = await placer.PlaceAsync(attempt, reserved.Target, campaign.Campaign.Definition.CallerId,
+            TimeSpan.FromSeconds(campaign.Settings.RingTimeoutSeconds), ct);
+        if (!result.Placed) await outcomes.NotPlacedAsync(result.Attempt, result.InvalidNumber, ct);
+        else await MarkCallbackQueuedAsync(campaign, contact, ct);
+        return result.Placed;
+    }
+
+    /// <summary>A personal call-back goes to the operator the person spoke to; anything else to whoever is free.</summary>
+    async Task<ReservedOperator?> ReserveAsync(DialingCampaign campaign, ClaimedContact contact, CallAttempt attempt, CancellationToken ct)
+    {
+        if (await history.PersonalCallbackOperatorAsync(campaign.Id, contact.PersonCf, ct) is { } identity)
+            return await roster.TryReserveAsync(identity, campaign.Id, attempt.Id, ct);
+        return await roster.TryReserveAsync(campaign.Id, attempt.Id, ct);
+    }
+
+    Task MarkCallbackQueuedAsync(DialingCampaign campaign, ClaimedContact contact, CancellationToken ct) =>
+        history.CallbacksDoneAsync(campaign.Id, contact.PersonCf, ct);
+
+    /// <summary>The policy said not now (or never): the reason goes on the queue row, where diagnostics count it.</summary>
+    async Task NotNowAsync(ClaimedContact contact, PolicyDecision decision, long? attemptId, CancellationToken ct)
+    {
+        if (decision.FlagNumber) await attempts.FlagNumberAsync(contact.PhoneE164, "failed", attemptId, ct);
+        var completion = decision.Verdict == PolicyVerdict.Stop
+            ? QueueCompletion.Finish(contact, decision.Reason!)
+            : QueueCompletion.Hold(contact, decision.NotBefore!.Value, decision.Reason!);
+        await queue.CompleteAsync([completion], ct);
+        logger.LogDebug("Queue entry {QueueId} not dialed: {Reason}", contact.QueueId, decision.Reason);
+    }
+}

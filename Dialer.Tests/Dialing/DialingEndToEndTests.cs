@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dialer.Core.Dialing;
+using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Telephony.Emulator;
+using Dialer.Worker.Dialing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dialer.Tests.Dialing;
+
+/// <summary>
+/// Both modes end to end: the dialing loop (or the preview endpoints) places calls through the Twilio emulator, which
+/// calls our webhooks back; operators are driven through the API, as the console will.
+/// </summary>
+public sealed class DialingEndToEndTests : DatabaseTest
+{
+    DialingRig rig = null!;
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        if (rig is not null) await rig.DisposeAsync();
+    }
+
+    static async Task<IReadOnlyList<CallAttempt>> AttemptsAsync()
+    {
+        await using var conn = await Db.OpenConnectionAsync();
+        var ids = await conn.QueryAsync<long>("SELECT id FROM call_attempts ORDER BY id");
+        var attempts = new CallAttempts(Db, TimeProvider.System);
+        var list = new List<CallAttempt>();
+        foreach (var id in ids) list.Add((await attempts.FindAsync(id, default))!);
+        return list;
+    }
+
+    static async Task<string?> PresenceAsync(string identity)
+    {
+        await using var conn = await Db.OpenConnectionAsync();
+        return await conn.QuerySingleOrDefaultAsync<string>(
+            "SELECT p.state FROM operator_presence p JOIN operators o ON o.id = p.operator_id WHERE o.identity = @identity", new { identity });
+    }
+
+    [Test]
+    public async Task Progressive_mode_calls_one_person_per_available_operator_connects_them_and_waits_for_the_disposition()
+    {
+        rig = await DialingRig.StartAsync();
+        var campaign = await rig.CampaignAsync();
+        var phones = await rig.EnqueueAsync(campaign, 3);
+        await rig.OperatorsAsync("anna", "bruno");
+        await rig.StartWorkerAsync();
+
+        // Two operators, so two calls; each ends with its operator in wrap-up, owing a disposition.
+        await Eventually.TrueAsync(async () => (await AttemptsAsync()).Count(a => a.State == "ended") == 2
+            && await PresenceAsync("anna") == "wrap_up" && await PresenceAsync("bruno") == "wrap_up", TimeSpan.FromSeconds(30));
+        await Task.Delay(1500);
+        var whileInWrapUp = await AttemptsAsync();
+        Assert.That(whileInWrapUp, Has.Count.EqualTo(2), "nobody is rung while no operator is available");
+
+        foreach (var a in whileInWrapUp)
+        {
+            var identity = await IdentityAsync(a.OperatorId!.Value);
+            var response = await rig.DisposeCallAsync(a.Id, identity, new { Operator = identity, Code = "already_employed" });
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        }
+        await Eventually.TrueAsync(async () => (await AttemptsAsync()).Count(a => a.State == "ended") == 3, TimeSpan.FromSeconds(30));
+
+        var attempts = await AttemptsAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.PeopleCalled(), Is.EquivalentTo(phones), "each person rung exactly once");
+            Assert.That(attempts.Select(a => a.Outcome), Has.All.EqualTo(ProviderOutcomes.Answered));
+            Assert.That(attempts.Select(a => a.Abandoned), Has.All.False, "progressive mode reserves the operator first: nothing abandoned");
+            Assert.That(attempts.Select(a => a.OperatorId), Has.All.Not.Null);
+        });
+    }
+
+    static async Task<string> IdentityAsync(long operatorId)
+    {
+        await using var conn = await Db.OpenConnectionAsync();
+        return await conn.QuerySingleAsync<string>("SELECT identity FROM operators WHERE id = @operatorId", new { operatorId });
+    }
+
+    [Test]
+    public async Task Two_workers_on_one_database_ring_nobody_twice()
+    {
+        // Everyone is busy: each person gets exactly one attempt (the retry is 30 minutes later, and the clock stands still).
+        rig = await DialingRig.StartAsync(new CallProfile { Busy = 1, Ring = new(0.05, 0.1) });
+        var campaign = await rig.CampaignAsync();
+        var phones = await rig.EnqueueAsync(campaign, 24);
+        await rig.OperatorsAsync("op1", "op2", "op3", "op4");
+        await rig.StartWorkerAsync();
+        await rig.StartWorkerAsync();
+
+        await Eventually.TrueAsync(async () => (await AttemptsAsync()).Count(a => a.State == "ended") == 24, TimeSpan.FromSeconds(60));
+        await Task.Delay(1500);
+
+        var attempts = await AttemptsAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.PeopleCalled(), Is.EquivalentTo(phones), "every person rung, none twice, by two workers together");
+            Assert.That(attempts, Has.Count.EqualTo(24));
+            Assert.That(attempts.Select(a => a.Outcome), Has.All.EqualTo(ProviderOutcomes.Busy));
+        });
+        await using var conn = await Db.OpenConnectionAsync();
+        var reasons = (await conn.QueryAsync<string>("SELECT hold_reason FROM call_queue")).ToList();
+        Assert.That(reasons, Has.All.EqualTo("retry_delay_busy"), "each contact waits for its busy retry, with the reason recorded");
+    }
+
+    [Test]
+    public async Task A_crashed_workers_claim_comes_back_when_its_lease_ends_and_the_person_is_rung_once()
+    {
+        rig = await DialingRig.StartAsync();
+        var campaign = await rig.CampaignAsync();
+        var phones = await rig.EnqueueAsync(campaign, 1);
+        await rig.OperatorsAsync("anna");
+        // A worker claimed the contact and died before dialing.
+        var queue = rig.Services.GetRequiredService<CallQueue>();
+        var claimed = await queue.ClaimAsync(new ClaimRequest(campaign, "crashed-worker", 1, TimeSpan.FromMinutes(2), ClaimGuards.Defaults), default);
+        Assert.That(claimed, Has.Count.EqualTo(1));
+
+        await rig.StartWorkerAsync();
+        await Task.Delay(2500);
+        Assert.That(rig.PeopleCalled(), Is.Empty, "the lease still holds");
+
+        rig.Clock.Advance(TimeSpan.FromMinutes(3));
+        await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30));
+        Assert.That(rig.PeopleCalled(), Is.EqualTo(phones));
+    }
+
+    [Test]
+    public async Task Outside_the_calling_window_nobody_is_rung_and_the_diagnostics_say_why()
+    {
+        rig = await DialingRig.StartAsync();
+        rig.Clock.Set(new DateTimeOffset(2026, 3, 14, 10, 0, 0, TimeSpan.Zero));   // a Saturday
+        var campaign = await rig.CampaignAsync();
+        await rig.EnqueueAsync(campaign, 5);
+        await rig.OperatorsAsync("anna");
+        await rig.StartWorkerAsync();
+        await Task.Delay(2500);
+
+        var diagnostics = await rig.Client.GetFromJsonAsync<JsonElement>("/api/campaigns/donne-milano/diagnostics");
+        var blocking = diagnostics.GetProperty("blocking").EnumerateArray().ToList();
+        var printed = new StringWriter();
+        DialingCommands.Print((await rig.Services.GetRequiredService<DialingDiagnostics>().ForAsync("donne-milano", default))!, printed);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.PeopleCalled(), Is.Empty);
+            Assert.That(diagnostics.GetProperty("dialingNow").GetBoolean(), Is.False);
+            Assert.That(blocking.Select(b => b.GetProperty("code").GetString()), Does.Contain("outside_calling_window"));
+            Assert.That(blocking.Single(b => b.GetProperty("code").GetString() == "outside_calling_window").GetProperty("count").GetInt64(), Is.EqualTo(5));
+            Assert.That(diagnostics.GetProperty("nextOpening").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2026, 3, 16, 8, 30, 0, TimeSpan.Zero)),
+                "Monday 09:30 in Rome");
+            Assert.That(printed.ToString(), Does.Contain("Cosa ferma la campagna").And.Contain("(outside_calling_window): 5 contatti"));
+        });
+    }
+
+    [Test]
+    public async Task Preview_mode_shows_the_person_then_calls_on_request_and_a_skip_rings_nobody()
+    {
+        rig = await DialingRig.StartAsync();
+        var campaign = await rig.CampaignAsync("preview");
+        var phones = await rig.EnqueueAsync(campaign, 2);
+        await rig.OperatorsAsync("carla");
+
+        var first = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK), await first.Content.ReadAsStringAsync());
+        var card = await first.Content.ReadFromJsonAsync<JsonElement>();
+        var attemptId = card.GetProperty("attemptId").GetInt64();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(card.GetProperty("phoneMasked").GetString(), Does.StartWith("+39 347").And.Contain("•"));
+            Assert.That(card.GetProperty("script").GetString(), Does.Contain("art. 14"));
+            Assert.That(rig.PeopleCalled(), Is.Empty, "nobody is rung before the operator presses Call");
+            Assert.That(await PresenceAsync("carla"), Is.EqualTo("reserved"));
+        });
+
+        var call = await rig.Client.PostAsJsonAsync($"/api/calls/{attemptId}/call", new { Operator = "carla" });
+        Assert.That(call.StatusCode, Is.EqualTo(HttpStatusCode.OK), await call.Content.ReadAsStringAsync());
+        var again = await rig.Client.PostAsJsonAsync($"/api/calls/{attemptId}/call", new { Operator = "carla" });
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "a second Call for the same preview never rings again");
+        await Eventually.TrueAsync(async () => await PresenceAsync("carla") == "wrap_up", TimeSpan.FromSeconds(30));
+        var disposed = await rig.DisposeCallAsync(attemptId, "carla", new { Operator = "carla", Code = "already_employed" });
+        Assert.That(disposed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await disposed.Content.ReadAsStringAsync());
+
+        var second = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attemptId").GetInt64();
+        var skip = await rig.Client.PostAsJsonAsync($"/api/calls/{secondId}/skip", new { Operator = "carla", Reason = "later" });
+        var badSkip = await rig.Client.PostAsJsonAsync($"/api/calls/{secondId}/skip", new { Operator = "carla", Reason = "boh" });
+        var none = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+
+        await using var conn = await Db.OpenConnectionAsync();
+        var held = await conn.QuerySingleAsync<string>("SELECT hold_reason FROM call_queue WHERE phone_e164 = @phone", new { phone = phones[1] });
+        Assert.Multiple(async () =>
+        {
+            Assert.That(skip.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+            Assert.That(badSkip.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(none.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "the skipped person comes back tomorrow, the other is done");
+            Assert.That(rig.PeopleCalled(), Is.EqualTo(new[] { phones[0] }), "only the person the operator chose to call was rung");
+            Assert.That(held, Is.EqualTo("skipped_by_operator"));
+            Assert.That(await PresenceAsync("carla"), Is.EqualTo("available"));
+        });
+    }
+}

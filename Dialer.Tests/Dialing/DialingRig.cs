@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Dialer.Api.Telephony.Emulator;
+using Dialer.Core.Dialing.Operators;
+using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Selection;
+using Dialer.Core.Telephony.Emulator;
+using Dialer.Tests.Selection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Dialer.Tests.Dialing;
+
+/// <summary>
+/// The whole dialing path for end-to-end tests: the Twilio emulator, the real API on Kestrel (webhooks, operator and
+/// preview endpoints, the consumers that apply callbacks) and any number of worker hosts running the dialing loop, all
+/// on the test database with one test clock set inside the calling window (a Tuesday, 10:00 in Rome).
+/// </summary>
+public sealed class DialingRig : IAsyncDisposable
+{
+    /// <summary>Tuesday 10 March 2026, 10:00 in Rome (CET): inside the default morning window, not a holiday.</summary>
+    public static readonly DateTimeOffset Morning = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
+
+    readonly List<IHost> workers = [];
+    readonly Dictionary<string, string?> settings;
+
+    DialingRig(EmulatorHost emulator, DialerApp api, Dictionary<string, string?> settings, TestClock clock)
+    {
+        Emulator = emulator;
+        Api = api;
+        this.settings = settings;
+        Clock = clock;
+    }
+
+    public EmulatorHost Emulator { get; }
+    public DialerApp Api { get; }
+    public TestClock Clock { get; }
+    public HttpClient Client => Api.Client;
+    public IServiceProvider Services => Api.Services;
+
+    /// <param name="person">How the people called behave (default: every call answered by a person, short talk).</param>
+    public static async Task<DialingRig> StartAsync(CallProfile? person = null)
+    {
+        var clock = new TestClock(Morning);
+        var emulator = await EmulatorHost.StartAsync(new EmulatorOptions
+        {
+            CallsPerSecond = 50,
+            Seed = 11,
+            DefaultProfile = person ?? new CallProfile { Ring = new(0.1, 0.2), Talk = new(0.4, 0.6), Detection = new(0.05, 0.1) },
+            OperatorProfile = CallProfile.Operator with { Ring = new(0.05, 0.1), Talk = new(0.2, 0.3) },
+        });
+        var port = FreePort.Next();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Telephony:Provider"] = "Emulator",
+            ["Twilio:BaseUrl"] = emulator.BaseUrl.ToString().TrimEnd('/'),
+            ["Twilio:AccountSid"] = emulator.Emulator.AccountSid,
+            ["Twilio:AuthToken"] = emulator.Emulator.AuthToken,
+            ["Twilio:From"] = "+390277404040",
+            ["Twilio:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
+            ["Twilio:ReconcileDelay"] = "00:00:00.200",
+            ["Dialing:CallsPerSecond"] = "50",
+            ["Dialing:PollInterval"] = "00:00:01",
+        };
+        var api = new DialerApp(settings: settings, port: port, services: s => s.AddSingleton<TimeProvider>(clock));
+        return new DialingRig(emulator, api, settings, clock);
+    }
+
+    /// <summary>Starts a worker running the dialing loop (one more replica).</summary>
+    public async Task<IHost> StartWorkerAsync()
+    {
+        var worker = TestWorkerHost.Create($"dialing-{workers.Count}", settings: new Dictionary<string, string?>(settings) { ["Dialing:Enabled"] = "true" },
+            services: s => s.AddSingleton<TimeProvider>(Clock));
+        workers.Add(worker);
+        await worker.StartAsync();
+        return worker;
+    }
+
+    public async Task<long> CampaignAsync(string mode = "progressive", string slug = "donne-milano")
+    {
+        var definition = Population.Campaign(slug) with { Dialing = new Core.Dialing.Policy.DialingSettings
+        {
+            Mode = mode == "preview" ? Core.Dialing.Policy.DialingMode.Preview : Core.Dialing.Policy.DialingMode.Progressive,
+        } };
+        return (await Services.GetRequiredService<CampaignStore>().ApplyAsync(definition, default)).Campaign.Id;
+    }
+
+    /// <summary>People to call, straight into the campaign's queue (the contact list's path is the queue's own test).</summary>
+    public async Task<IReadOnlyList<string>> EnqueueAsync(long campaignId, int count, string comune = "F205")
+    {
+        var phones = Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"+39347{1000000 + i:D7}")).ToList();
+        var entries = phones.Select((phone, i) => new QueueEntry(campaignId, string.Create(CultureInfo.InvariantCulture, $"PRSN{i:D12}"), phone, comune, i + 1,
+            Clock.GetUtcNow().AddMinutes(-1), null)).ToList();
+        await Services.GetRequiredService<CallQueue>().EnqueueAsync(entries, default);
+        return phones;
+    }
+
+    /// <summary>Creates the operators and signs them in through the API, as the console will.</summary>
+    public async Task OperatorsAsync(params string[] identities)
+    {
+        foreach (var identity in identities)
+        {
+            await Services.GetRequiredService<OperatorDirectory>().SaveAsync(new OperatorProfile(identity, "Operatore " + identity), default);
+            (await Client.PostAsync($"/api/operators/{identity}/sign-in", null)).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Calls the emulator placed to people (not the operator legs), by number.</summary>
+    public IReadOnlyList<string> PeopleCalled() =>
+        Emulator.Emulator.Calls.Where(c => c.ParentCallSid is null).Select(c => c.Request.To).ToList();
+
+    public async Task<HttpResponseMessage> DisposeCallAsync(long attemptId, string identity, object disposition) =>
+        await Client.PostAsJsonAsync($"/api/calls/{attemptId}/disposition", disposition);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in workers)
+        {
+            await worker.StopAsync();
+            worker.Dispose();
+        }
+        Api.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}

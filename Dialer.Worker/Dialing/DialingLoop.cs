@@ -1,0 +1,112 @@
+using Dialer.Core.Dialing;
+using Dialer.Core.Dialing.Operators;
+using Dialer.Core.Dialing.Policy;
+using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Telephony;
+using Microsoft.Extensions.Options;
+
+namespace Dialer.Worker.Dialing;
+
+/// <summary>
+/// The worker's dialing loop. Each turn, for every active campaign: moves newly selected people from the contact list
+/// into the queue, and in progressive mode dials for every available operator. Between turns it sleeps until the queue
+/// notifies new work (LISTEN/NOTIFY) or the poll interval passes. Every half minute it also enforces the wrap-up limit
+/// and sweeps attempts an event or a crash left unsettled: creates never confirmed are reconciled (never re-sent), and
+/// final statuses not yet applied are applied. Any number of workers may run it at once.
+/// </summary>
+public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptions> options, TimeProvider time, ILogger<DialingLoop> logger)
+    : BackgroundService
+{
+    static readonly TimeSpan FeedEvery = TimeSpan.FromMinutes(1);
+    static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
+
+    readonly string workerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    readonly Dictionary<long, DateTimeOffset> fedAt = [];
+    DateTimeOffset sweptAt = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            logger.LogInformation("Dialing is disabled on this worker (Dialing:Enabled=false)");
+            return;
+        }
+        logger.LogInformation("Dialing loop started as {WorkerId}", workerId);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            long? wakeOn = null;
+            try
+            {
+                wakeOn = await TurnAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or HttpRequestException or TwilioException)
+            {
+                // The database or Twilio is failing: log, wait a poll interval, try again; nothing is retried blindly.
+                logger.LogError(ex, "Dialing turn failed; retrying after {Interval}", options.Value.PollInterval);
+            }
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var queue = scope.ServiceProvider.GetRequiredService<CallQueue>();
+                if (wakeOn is { } campaignId) await queue.WaitForWorkAsync(campaignId, options.Value.PollInterval, stoppingToken);
+                else await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One turn; returns a progressive campaign whose queue notifications should end the wait, if any.</summary>
+    async Task<long?> TurnAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var now = time.GetUtcNow();
+        var campaigns = await sp.GetRequiredService<DialingCampaigns>().ActiveAsync(ct);
+        var queue = sp.GetRequiredService<CallQueue>();
+        var dialer = sp.GetRequiredService<ProgressiveDialer>();
+        long? wakeOn = null;
+        foreach (var campaign in campaigns)
+        {
+            if (!fedAt.TryGetValue(campaign.Id, out var fed) || now - fed >= FeedEvery)
+            {
+                var added = await queue.FeedFromContactListAsync(campaign.Id, ct);
+                if (added > 0) logger.LogInformation("Campaign {Campaign}: {Count} contacts moved from the contact list into the queue", campaign.Campaign.Slug, added);
+                fedAt[campaign.Id] = now;
+            }
+            if (campaign.Settings.Mode != DialingMode.Progressive) continue;
+            wakeOn ??= campaign.Id;
+            // Keep dialing while calls go out: each round uses the operators that are available now.
+            while (await dialer.RunRoundAsync(campaign, workerId, ct) > 0) { }
+        }
+        if (now - sweptAt >= SweepEvery)
+        {
+            await SweepAsync(sp, now, ct);
+            sweptAt = now;
+        }
+        return wakeOn;
+    }
+
+    async Task SweepAsync(IServiceProvider sp, DateTimeOffset now, CancellationToken ct)
+    {
+        await sp.GetRequiredService<OperatorRoster>().EnforceWrapUpLimitsAsync(now, ct);
+        var attempts = sp.GetRequiredService<CallAttempts>();
+        var outcomes = sp.GetRequiredService<AttemptOutcomes>();
+        var placer = sp.GetRequiredService<CallPlacer>();
+        var campaigns = sp.GetRequiredService<DialingCampaigns>();
+        foreach (var attempt in await attempts.UnconfirmedAsync(now - options.Value.ReconcileAfter, ct))
+        {
+            var callerId = (await campaigns.FindAsync(attempt.CampaignId, ct))?.Campaign.Definition.CallerId;
+            var request = new CallRequest(attempt.AttemptKey, attempt.PhoneE164) { From = callerId };
+            var result = await placer.ReconcileAsync(attempt, request, new DateTimeOffset(DateTime.SpecifyKind(attempt.CreatedAt, DateTimeKind.Utc)));
+            if (!result.Placed) await outcomes.NotPlacedAsync(result.Attempt, false, ct);
+        }
+        foreach (var id in await attempts.EndedUnappliedAsync(ct)) await outcomes.ApplyAsync(id, ct);
+    }
+}

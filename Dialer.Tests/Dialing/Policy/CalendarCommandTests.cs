@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dialer.Tests.Dialing.Policy;
 
 /// <summary>`dialer calendar …`, run as the built executable against the test database.</summary>
@@ -8,8 +6,8 @@ public sealed class CalendarCommandTests : DatabaseTest
     [Test]
     public async Task Holidays_are_printed_in_Italian_and_follow_the_law_of_each_year()
     {
-        var y2026 = await DialerAsync("calendar", "holidays", "2026");
-        var y2025 = await DialerAsync("calendar", "holidays", "2025");
+        var y2026 = await DialerProcess.RunAsync("calendar", "holidays", "2026");
+        var y2025 = await DialerProcess.RunAsync("calendar", "holidays", "2025");
 
         Assert.Multiple(() =>
         {
@@ -29,11 +27,11 @@ public sealed class CalendarCommandTests : DatabaseTest
         var bad = await TempFileAsync("F205;12;7;Sant'Ambrogio\nE514;11;31;San Magno\n");
         try
         {
-            var rejected = await DialerAsync("calendar", "patron-days", "apply", bad);
+            var rejected = await DialerProcess.RunAsync("calendar", "patron-days", "apply", bad);
             var rowsAfterRejection = await CountAsync();
-            var applied = await DialerAsync("calendar", "patron-days", "apply", good);
-            var milan = await DialerAsync("calendar", "holidays", "2026", "--comune", "F205");
-            var unknown = await DialerAsync("calendar", "holidays", "2026", "--comune", "Z999");
+            var applied = await DialerProcess.RunAsync("calendar", "patron-days", "apply", good);
+            var milan = await DialerProcess.RunAsync("calendar", "holidays", "2026", "--comune", "F205");
+            var unknown = await DialerProcess.RunAsync("calendar", "holidays", "2026", "--comune", "Z999");
 
             Assert.Multiple(async () =>
             {
@@ -68,19 +66,5 @@ public sealed class CalendarCommandTests : DatabaseTest
         var path = Path.Combine(Path.GetTempPath(), $"patron-days-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(path, text);
         return path;
-    }
-
-    static async Task<(int Exit, string Out, string Err)> DialerAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
-        psi.Environment["Logging__Level"] = "Warning";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -1,5 +1,6 @@
 using Dialer.Core.Database;
 using Dialer.Core.Dialing;
+using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +25,9 @@ public static class CoreRegistration
 
         // Dialing: attempts, the shared CPS budget, preview and progressive modes, outcomes, diagnostics
         services.AddDialingEngine();
+
+        // Dialing: the Italian contact policy (calendar, holidays, patron saints' days)
+        services.AddContactPolicy();
         return services;
     }
 }

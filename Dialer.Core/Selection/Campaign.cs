@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Dialer.Core.Dialing.Policy;
 
 namespace Dialer.Core.Selection;
 
@@ -39,6 +40,9 @@ public sealed partial record CampaignDefinition
     public int? MaxPerNight { get; init; }
 
     public CampaignSchedule Schedule { get; init; } = new();
+
+    /// <summary>How the campaign dials: mode, calling windows, caps, retry delays (README "Contact policy").</summary>
+    public DialingSettings Dialing { get; init; } = new();
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -84,6 +88,7 @@ public sealed partial record CampaignDefinition
         if (ContactListDays is < 1 or > 365) errors.Add("contactListDays: between 1 and 365.");
         if (MaxPerNight is < 1) errors.Add("maxPerNight: at least 1, or omitted for no limit.");
         errors.AddRange((Schedule ?? new CampaignSchedule()).Validate());
+        errors.AddRange((Dialing ?? new DialingSettings()).Validate());
         return errors;
     }
 

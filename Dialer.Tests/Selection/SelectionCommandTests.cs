@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Dialer.Tests.Selection;
@@ -15,12 +14,12 @@ public sealed class SelectionCommandTests : DatabaseTest
         var csv = Path.ChangeExtension(file, ".csv");
         try
         {
-            var apply = await DialerAsync("campaign", "apply", file);
-            var preview = await DialerAsync("select", "--campaign", "donne-milano", "--as-of", "2025-06-02", "--dry-run", "--json");
-            var run = await DialerAsync("select", "--campaign", "donne-milano", "--as-of", "2025-06-02", "--output", csv);
-            var again = await DialerAsync("select", "--campaign", "donne-milano", "--as-of", "2025-06-02");
-            var list = await DialerAsync("campaign", "list");
-            var invalid = await DialerAsync("select", "--campaign", "nessuna");
+            var apply = await DialerProcess.RunAsync("campaign", "apply", file);
+            var preview = await DialerProcess.RunAsync("select", "--campaign", "donne-milano", "--as-of", "2025-06-02", "--dry-run", "--json");
+            var run = await DialerProcess.RunAsync("select", "--campaign", "donne-milano", "--as-of", "2025-06-02", "--output", csv);
+            var again = await DialerProcess.RunAsync("select", "--campaign", "donne-milano", "--as-of", "2025-06-02");
+            var list = await DialerProcess.RunAsync("campaign", "list");
+            var invalid = await DialerProcess.RunAsync("select", "--campaign", "nessuna");
 
             var cascade = JsonDocument.Parse(preview.Out).RootElement;
             var rows = await File.ReadAllLinesAsync(csv);
@@ -45,19 +44,5 @@ public sealed class SelectionCommandTests : DatabaseTest
             File.Delete(file);
             File.Delete(csv);
         }
-    }
-
-    static async Task<(int Exit, string Out, string Err)> DialerAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
-        psi.Environment["Logging__Level"] = "Warning";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -1,4 +1,5 @@
 using Dialer.Core.Database;
+using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,9 @@ public static class CoreRegistration
 
         // Campaigns, eligibility and the nightly selection
         services.AddDialerSelection();
+
+        // The call queue: claims with SKIP LOCKED and leases, completions, LISTEN/NOTIFY wake-ups
+        services.AddCallQueue();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Dialer.Core.Database;
 using Dialer.Core.Dialing;
 using Dialer.Core.Dialing.Policy;
+using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,9 @@ public static class CoreRegistration
 
         // Dialing: the Italian contact policy (calendar, holidays, patron saints' days)
         services.AddContactPolicy();
+
+        // The call queue: claims with SKIP LOCKED and leases, completions, LISTEN/NOTIFY wake-ups
+        services.AddCallQueue();
         return services;
     }
 }

@@ -34,6 +34,7 @@ public static class DialerCommandLine
         bench.Subcommands.Add(Telephony.WebhookBench.Command());
         bench.Subcommands.Add(IngestBenchmark.Create());
         bench.Subcommands.Add(Selection.SelectBenchmark.Create());
+        bench.Subcommands.Add(Dialing.QueueBenchmark.Create());
         root.Subcommands.Add(bench);
         return root;
     }

@@ -1,0 +1,562 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Core.Dialing.Queue;
+
+/// <summary>
+/// The call queue: one row per (campaign, person) to be dialed, claimed by any number of workers with
+/// <c>FOR UPDATE SKIP LOCKED</c> and a lease. Design (migration 0410, README "Call queue"): <c>call_queue</c> holds the
+/// rows and is only ever updated in place (HOT), because no column a claim or a completion changes is indexed;
+/// <c>call_queue_ready</c> (rows due now and leased rows) and <c>call_queue_delayed</c> (rows waiting for a time) say
+/// what can be claimed and in which order. A leased row stays in the ready table with its lease expiry as due time,
+/// so a crashed worker's claims come back by themselves. Locks are always taken ready row first, then queue row,
+/// so claims, completions and lease extensions never deadlock.
+/// </summary>
+public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, ILogger<CallQueue> logger) : IAsyncDisposable
+{
+    /// <summary>The NOTIFY channel: the payload is the campaign id that has work due now.</summary>
+    public const string Channel = "call_queue";
+
+    // Rows moved from the delayed table to the ready table per claim, at most: a backlog that came due at once
+    // (09:30, after a night of holds) moves over within a few claims instead of in one long statement.
+    const int PromoteBatch = 1000;
+
+    // Rounds of a claim that found guard-blocked rows at the head of the queue (they move out of the way as it goes).
+    const int ClaimRounds = 4;
+
+    static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
+
+    readonly QueueListener listener = new(db, time, logger);
+
+    /// <summary>Adds the entries not already queued for their campaign; returns how many were added.</summary>
+    public async Task<int> EnqueueAsync(IReadOnlyList<QueueEntry> entries, CancellationToken ct)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            if (string.IsNullOrWhiteSpace(e.PersonCf)) errors.Add($"entry {i}: the codice fiscale is empty");
+            if (!E164().IsMatch(e.PhoneE164 ?? "")) errors.Add($"entry {i}: the phone number is not E.164 (e.g. +393471234567)");
+            if (e.ComuneCode is { } c && !Belfiore().IsMatch(c)) errors.Add($"entry {i}: \"{c}\" is not a Belfiore comune code (e.g. F205)");
+        }
+        if (errors.Count > 0) throw new ArgumentException("Nothing was enqueued: " + string.Join("; ", errors), nameof(entries));
+        if (entries.Count == 0) return 0;
+
+        const string sql = """
+            WITH input AS (
+                SELECT DISTINCT ON (campaign_id, person_cf) *       -- the first of a (campaign, person) given twice
+                FROM   unnest(CAST(@campaignIds AS bigint[]), CAST(@personCfs AS text[]), CAST(@phones AS text[]), CAST(@comuni AS text[]),
+                              CAST(@priorities AS integer[]), CAST(@dueAts AS timestamptz[]), CAST(@entryIds AS bigint[]),
+                              CAST(@ordinals AS integer[]))
+                       AS t(campaign_id, person_cf, phone_e164, comune_code, priority, due_at, contact_list_entry_id, ordinal)
+                ORDER  BY campaign_id, person_cf, ordinal
+            ),
+            added AS (
+                INSERT INTO call_queue (campaign_id, person_cf, phone_e164, comune_code, priority, contact_list_entry_id,
+                                        enqueued_at, due_at, updated_at)
+                SELECT campaign_id, person_cf, phone_e164, comune_code, priority, contact_list_entry_id, @now, due_at, @now
+                FROM   input
+                ORDER  BY ordinal
+                ON CONFLICT (campaign_id, person_cf) DO NOTHING      -- already queued: not added twice
+                RETURNING id, campaign_id, priority, due_at
+            ),
+            ready AS (
+                INSERT INTO call_queue_ready (queue_id, campaign_id, priority, due_at)
+                SELECT id, campaign_id, priority, due_at FROM added WHERE due_at <= @now
+            ),
+            delayed AS (
+                INSERT INTO call_queue_delayed (queue_id, campaign_id, priority, due_at)
+                SELECT id, campaign_id, priority, due_at FROM added WHERE due_at > @now
+            ),
+            woken AS (
+                SELECT pg_notify('call_queue', campaign_id::text)
+                FROM   (SELECT DISTINCT campaign_id FROM added WHERE due_at <= @now) c
+            )
+            SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM woken)::int AS notified
+            """;
+        var now = time.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        try
+        {
+            var (added, _) = await conn.QuerySingleAsync<(int, int)>(new CommandDefinition(sql, new
+            {
+                campaignIds = entries.Select(e => e.CampaignId).ToArray(),
+                personCfs = entries.Select(e => e.PersonCf).ToArray(),
+                phones = entries.Select(e => e.PhoneE164).ToArray(),
+                comuni = entries.Select(e => e.ComuneCode).ToArray(),
+                priorities = entries.Select(e => e.Priority).ToArray(),
+                dueAts = entries.Select(e => e.DueAt.ToUniversalTime()).ToArray(),
+                entryIds = entries.Select(e => e.ContactListEntryId).ToArray(),
+                ordinals = Enumerable.Range(0, entries.Count).ToArray(),
+                now,
+            }, cancellationToken: ct));
+            return added;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new ArgumentException($"Nothing was enqueued: {ex.ConstraintName switch
+            {
+                "call_queue_campaign_id_fkey" => "an entry names a campaign that does not exist",
+                "call_queue_contact_list_entry_id_fkey" => "an entry names a contact list entry that does not exist",
+                _ => ex.MessageText,
+            }}.", nameof(entries), ex);
+        }
+    }
+
+    /// <summary>
+    /// Moves the campaign's pending, unexpired contact list entries into the queue in one statement (number and comune
+    /// from people), marking them in_progress. Entries of people with no mobile stay pending. Returns how many were queued.
+    /// </summary>
+    public async Task<int> FeedFromContactListAsync(long campaignId, CancellationToken ct)
+    {
+        const string sql = """
+            WITH moved AS (
+                UPDATE contact_list_entries e
+                SET    state = 'in_progress'
+                FROM   people p
+                WHERE  e.campaign_id = @campaignId AND e.state = 'pending' AND e.expires_on >= CAST(@today AS date)
+                  AND  p.cf = e.person_cf AND p.mobile_e164 IS NOT NULL
+                RETURNING e.id, e.campaign_id, e.person_cf, e.priority, p.mobile_e164, p.domicile_comune
+            ),
+            added AS (
+                INSERT INTO call_queue (campaign_id, person_cf, phone_e164, comune_code, priority, contact_list_entry_id,
+                                        enqueued_at, due_at, updated_at)
+                SELECT campaign_id, person_cf, mobile_e164, domicile_comune, priority, id, @now, @now, @now
+                FROM   moved
+                ORDER  BY priority
+                ON CONFLICT (campaign_id, person_cf) DO NOTHING
+                RETURNING id, campaign_id, priority, due_at
+            ),
+            ready AS (
+                INSERT INTO call_queue_ready (queue_id, campaign_id, priority, due_at)
+                SELECT id, campaign_id, priority, due_at FROM added
+            ),
+            woken AS (
+                SELECT pg_notify('call_queue', @campaignId::text) WHERE EXISTS (SELECT 1 FROM added)
+            )
+            SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM woken)::int AS notified
+            """;
+        var now = time.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var (added, _) = await conn.QuerySingleAsync<(int, int)>(new CommandDefinition(sql,
+            new { campaignId, now, today = RomeDay(now).ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
+        logger.LogInformation("Queued {Added} contact list entries of campaign {CampaignId}", added, campaignId);
+        return added;
+    }
+
+    /// <summary>
+    /// Leases up to <see cref="ClaimRequest.Max"/> contacts due now, in priority then due-time order. Rows that fail a
+    /// guard are not claimed: the reason and its "not before" are recorded on the row and it leaves the ready set
+    /// (daily cap and patron day until tomorrow, cool-off until it ends; objection, flagged number and total cap
+    /// finish the row). A contact whose person is leased by another campaign right now waits for that lease.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedContact>> ClaimAsync(ClaimRequest request, CancellationToken ct)
+    {
+        if (request.Max is < 1 or > 1000) throw new ArgumentOutOfRangeException(nameof(request), request.Max, "Max must be between 1 and 1000.");
+        if (request.Lease <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(request), request.Lease, "The lease must be positive.");
+        if (string.IsNullOrWhiteSpace(request.WorkerId)) throw new ArgumentException("The worker id is empty.", nameof(request));
+        ArgumentNullException.ThrowIfNull(request.Guards);
+        if (request.Guards.MaxAttemptsPerDay < 1 || request.Guards.MaxAttemptsTotal < 1)
+            throw new ArgumentOutOfRangeException(nameof(request), "The attempt caps must be at least 1.");
+
+        var claimed = new List<ClaimedContact>(request.Max);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        for (var round = 0; round < ClaimRounds && claimed.Count < request.Max; round++)
+        {
+            var rows = await ClaimRoundAsync(conn, request, request.Max - claimed.Count, ct);
+            claimed.AddRange(rows.Where(r => r.State == "leased").Select(r => r.ToClaimed()));
+            if (rows.All(r => r.State == "leased")) break;   // nothing moved out of the way: no point in another round
+        }
+        return claimed;
+    }
+
+    async Task<List<ClaimRow>> ClaimRoundAsync(NpgsqlConnection conn, ClaimRequest request, int max, CancellationToken ct)
+    {
+        // Two statements, one round trip, one implicit transaction. The first moves rows that have come due from the
+        // delayed table to the ready table (rows another claimer is moving are skipped) and turns synchronous_commit off
+        // for this transaction: a claim lost in a crash comes back when its lease expires, so it need not wait for the
+        // disk. Completions stay durable.
+        const string sql = """
+            WITH due AS (
+                SELECT d.queue_id
+                FROM   call_queue_delayed d
+                WHERE  d.campaign_id = @campaignId AND d.due_at <= @now
+                ORDER  BY d.due_at
+                LIMIT  @promoteBatch
+                FOR UPDATE SKIP LOCKED
+            ),
+            moved AS (
+                DELETE FROM call_queue_delayed d USING due
+                WHERE  d.queue_id = due.queue_id
+                RETURNING d.queue_id, d.campaign_id, d.priority, d.due_at
+            ),
+            promoted AS (
+                INSERT INTO call_queue_ready (queue_id, campaign_id, priority, due_at)
+                SELECT queue_id, campaign_id, priority, due_at FROM moved
+            )
+            SELECT set_config('synchronous_commit', 'off', true);
+
+            WITH candidates AS (
+                SELECT r.queue_id
+                FROM   call_queue_ready r
+                WHERE  r.campaign_id = @campaignId AND r.due_at <= @now   -- due, or a lease that has expired
+                ORDER  BY r.priority, r.due_at, r.queue_id
+                LIMIT  @max
+                FOR UPDATE SKIP LOCKED                                    -- other claimers skip the rows we hold
+            ),
+            checked AS (
+                SELECT q.id, q.campaign_id, q.priority, v.verdict,
+                       CASE v.verdict
+                           WHEN 'daily_cap_reached' THEN CAST(@tomorrow AS timestamptz)
+                           WHEN 'patron_saint_day' THEN CAST(@tomorrow AS timestamptz)
+                           WHEN 'abandoned_cool_off' THEN pc.last_abandoned_at + @coolOff
+                       END AS hold_until,
+                       v.verdict IN ('number_flagged', 'objection', 'total_cap_reached') AS finishes,
+                       CASE WHEN v.verdict IS NULL THEN busy.until END AS busy_until
+                FROM   candidates c
+                JOIN   call_queue q ON q.id = c.queue_id
+                LEFT   JOIN person_dial_counters pc ON pc.person_cf = q.person_cf
+                -- The same person leased by another campaign right now: wait for that lease.
+                LEFT   JOIN LATERAL (
+                           SELECT max(o.lease_expires_at) AS until
+                           FROM   call_queue o
+                           WHERE  o.person_cf = q.person_cf AND o.id <> q.id AND o.state = 'leased' AND o.lease_expires_at > @now
+                       ) busy ON true
+                CROSS  JOIN LATERAL (
+                    SELECT CASE
+                        WHEN EXISTS (SELECT 1 FROM flagged_numbers f WHERE f.phone_e164 = q.phone_e164) THEN 'number_flagged'
+                        WHEN EXISTS (SELECT 1 FROM objections o
+                                     WHERE o.withdrawn_on IS NULL AND o.objected_on <= CAST(@today AS date) AND o.person_cf = q.person_cf)
+                          OR EXISTS (SELECT 1 FROM objections o
+                                     WHERE o.withdrawn_on IS NULL AND o.objected_on <= CAST(@today AS date) AND o.phone_e164 = q.phone_e164)
+                             THEN 'objection'
+                        WHEN pc.attempts_total >= @maxTotal THEN 'total_cap_reached'
+                        WHEN pc.today_on = CAST(@today AS date) AND pc.attempts_today >= @maxPerDay THEN 'daily_cap_reached'
+                        WHEN pc.last_abandoned_at + @coolOff > @now THEN 'abandoned_cool_off'
+                        WHEN q.comune_code = ANY(@patronComuni) THEN 'patron_saint_day'
+                    END AS verdict
+                ) v
+            ),
+            kept AS (
+                -- Claimed: due again when the lease expires. Person busy elsewhere: due again when that lease expires.
+                UPDATE call_queue_ready r
+                SET    due_at = CASE WHEN k.busy_until IS NULL THEN CAST(@leaseUntil AS timestamptz) ELSE k.busy_until END
+                FROM   checked k
+                WHERE  r.queue_id = k.id AND k.verdict IS NULL
+            ),
+            blocked AS (
+                DELETE FROM call_queue_ready r USING checked k
+                WHERE  r.queue_id = k.id AND k.verdict IS NOT NULL
+            ),
+            held AS (
+                INSERT INTO call_queue_delayed (queue_id, campaign_id, priority, due_at)
+                SELECT id, campaign_id, priority, hold_until FROM checked WHERE hold_until IS NOT NULL
+            ),
+            finished_entries AS (
+                UPDATE contact_list_entries e
+                SET    state = 'completed'
+                FROM   checked k JOIN call_queue q ON q.id = k.id
+                WHERE  k.finishes AND e.id = q.contact_list_entry_id AND e.state = 'in_progress'
+            ),
+            updated AS (
+                UPDATE call_queue q
+                SET    state            = CASE WHEN k.verdict IS NULL THEN 'leased' WHEN k.finishes THEN 'done' ELSE 'queued' END,
+                       lease_owner      = CASE WHEN k.verdict IS NULL THEN @workerId END,
+                       lease_expires_at = CASE WHEN k.verdict IS NULL THEN CAST(@leaseUntil AS timestamptz) END,
+                       lease_token      = CASE WHEN k.verdict IS NULL THEN gen_random_uuid() END,
+                       hold_reason      = CASE WHEN k.verdict IS NULL THEN q.hold_reason WHEN k.finishes THEN NULL ELSE k.verdict END,
+                       not_before       = CASE WHEN k.verdict IS NULL THEN q.not_before ELSE k.hold_until END,
+                       due_at           = coalesce(k.hold_until, q.due_at),
+                       finished_reason  = CASE WHEN k.finishes THEN k.verdict END,
+                       updated_at       = @now
+                FROM   checked k
+                WHERE  q.id = k.id AND k.busy_until IS NULL
+                RETURNING q.id AS "Id", q.campaign_id AS "CampaignId", q.person_cf AS "PersonCf", q.phone_e164 AS "PhoneE164",
+                          q.comune_code AS "ComuneCode", q.priority AS "Priority", q.contact_list_entry_id AS "ContactListEntryId",
+                          q.attempts AS "Attempts", q.last_outcome AS "LastOutcome", q.state AS "State",
+                          q.lease_token AS "LeaseToken", q.lease_expires_at AS "LeaseExpiresAt"
+            )
+            SELECT "Id", "CampaignId", "PersonCf", "PhoneE164", "ComuneCode", "Priority", "ContactListEntryId", "Attempts",
+                   "LastOutcome", "State", "LeaseToken", "LeaseExpiresAt"
+            FROM   updated
+            ORDER  BY "Priority", "Id"
+            """;
+        var now = time.GetUtcNow();
+        var today = RomeDay(now);
+        var guards = request.Guards;
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(sql, new
+        {
+            campaignId = request.CampaignId,
+            now,
+            promoteBatch = PromoteBatch,
+            max,
+            workerId = request.WorkerId,
+            leaseUntil = now + request.Lease,
+            today = today.ToDateTime(TimeOnly.MinValue),
+            tomorrow = StartOfRomeDay(today.AddDays(1)),
+            maxPerDay = guards.MaxAttemptsPerDay,
+            maxTotal = guards.MaxAttemptsTotal,
+            coolOff = guards.AbandonedCoolOff,
+            patronComuni = guards.PatronComuniToday.ToArray(),
+        }, cancellationToken: ct));
+        await results.ReadAsync<string>();
+        return (await results.ReadAsync<ClaimRow>()).ToList();
+    }
+
+    /// <summary>
+    /// Applies a batch of completions in one durable transaction. A completion whose lease token is no longer the row's
+    /// (its lease expired and another worker claimed it, or it was already completed) is rejected, reported and not applied.
+    /// Nothing is applied if any completion is malformed.
+    /// </summary>
+    public async Task<CompletionResult> CompleteAsync(IReadOnlyList<QueueCompletion> completions, CancellationToken ct)
+    {
+        Validate(completions);
+        if (completions.Count == 0) return new CompletionResult(0, []);
+        var now = time.GetUtcNow();
+
+        const string sql = """
+            WITH input AS (
+                SELECT *
+                FROM   unnest(CAST(@ids AS bigint[]), CAST(@tokens AS uuid[]), CAST(@kinds AS text[]), CAST(@ats AS timestamptz[]),
+                              CAST(@reasons AS text[]), CAST(@outcomes AS text[]), CAST(@dials AS boolean[]),
+                              CAST(@abandoned AS boolean[]))
+                       AS t(queue_id, token, kind, at, reason, outcome, dialed, abandoned)
+            ),
+            locked AS (
+                -- The ready row first, as the claim does: a claimer holding it finishes before we look at the queue row.
+                SELECT r.queue_id
+                FROM   call_queue_ready r
+                WHERE  r.queue_id = ANY(@ids)
+                ORDER  BY r.queue_id
+                FOR UPDATE
+            ),
+            applied AS (
+                UPDATE call_queue q
+                SET    state            = CASE WHEN i.kind = 'finish' THEN 'done' ELSE 'queued' END,
+                       due_at           = coalesce(i.at, q.due_at),
+                       attempts         = q.attempts + CASE WHEN i.dialed THEN 1 ELSE 0 END,
+                       hold_reason      = CASE WHEN i.kind = 'finish' THEN NULL ELSE i.reason END,
+                       not_before       = CASE WHEN i.kind = 'finish' THEN NULL ELSE i.at END,
+                       last_outcome     = coalesce(i.outcome, q.last_outcome),
+                       finished_reason  = CASE WHEN i.kind = 'finish' THEN i.reason END,
+                       lease_owner      = NULL,
+                       lease_expires_at = NULL,
+                       lease_token      = NULL,
+                       updated_at       = @now
+                FROM   input i JOIN locked l ON l.queue_id = i.queue_id
+                WHERE  q.id = i.queue_id AND q.state = 'leased' AND q.lease_token = i.token
+                RETURNING q.id, q.campaign_id, q.priority, q.person_cf, q.contact_list_entry_id, i.kind, i.at, i.dialed, i.abandoned
+            ),
+            back_now AS (
+                UPDATE call_queue_ready r SET due_at = a.at
+                FROM   applied a
+                WHERE  r.queue_id = a.id AND a.kind <> 'finish' AND a.at <= @now
+            ),
+            off_ready AS (
+                DELETE FROM call_queue_ready r USING applied a
+                WHERE  r.queue_id = a.id AND (a.kind = 'finish' OR a.at > @now)
+            ),
+            later AS (
+                INSERT INTO call_queue_delayed (queue_id, campaign_id, priority, due_at)
+                SELECT id, campaign_id, priority, at FROM applied WHERE kind <> 'finish' AND at > @now
+            ),
+            entries AS (
+                UPDATE contact_list_entries e
+                SET    state = CASE WHEN a.kind = 'finish' AND e.state = 'in_progress' THEN 'completed' ELSE e.state END,
+                       last_contacted_at = CASE WHEN a.dialed THEN @now ELSE e.last_contacted_at END
+                FROM   applied a
+                WHERE  e.id = a.contact_list_entry_id AND (a.kind = 'finish' OR a.dialed)
+            ),
+            counters AS (
+                -- Per person across all campaigns; attempts_today restarts on a new Europe/Rome day.
+                INSERT INTO person_dial_counters AS c (person_cf, today_on, attempts_today, attempts_total, last_dialed_at, last_abandoned_at)
+                SELECT person_cf, CAST(@today AS date), count(*), count(*), @now, max(CASE WHEN abandoned THEN @now END)
+                FROM   applied
+                WHERE  dialed
+                GROUP  BY person_cf
+                ON CONFLICT (person_cf) DO UPDATE
+                SET    attempts_today    = CASE WHEN c.today_on = excluded.today_on THEN c.attempts_today + excluded.attempts_today
+                                                ELSE excluded.attempts_today END,
+                       today_on          = excluded.today_on,
+                       attempts_total    = c.attempts_total + excluded.attempts_total,
+                       last_dialed_at    = excluded.last_dialed_at,
+                       last_abandoned_at = coalesce(excluded.last_abandoned_at, c.last_abandoned_at)
+            ),
+            woken AS (
+                SELECT pg_notify('call_queue', campaign_id::text)
+                FROM   (SELECT DISTINCT campaign_id FROM applied WHERE kind <> 'finish' AND at <= @now) c
+            )
+            SELECT coalesce(array_agg(id), '{}') AS applied, (SELECT count(*) FROM woken)::int AS notified
+            FROM   applied
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleAsync<(long[], int)>(new CommandDefinition(sql, new
+        {
+            ids = completions.Select(c => c.QueueId).ToArray(),
+            tokens = completions.Select(c => c.LeaseToken).ToArray(),
+            kinds = completions.Select(c => KindCode(c.Kind)).ToArray(),
+            ats = completions.Select(c => c.At?.ToUniversalTime()).ToArray(),
+            reasons = completions.Select(c => c.Reason).ToArray(),
+            outcomes = completions.Select(c => c.Outcome).ToArray(),
+            dials = completions.Select(c => c.IsDial).ToArray(),
+            abandoned = completions.Select(c => c.Abandoned).ToArray(),
+            now,
+            today = RomeDay(now).ToDateTime(TimeOnly.MinValue),
+        }, cancellationToken: ct));
+        var applied = row.Item1.ToHashSet();
+        var rejected = completions.Select(c => c.QueueId).Where(id => !applied.Contains(id)).ToList();
+        if (rejected.Count > 0)
+            logger.LogWarning("Rejected {Count} queue completions with a stale lease token (queue ids {QueueIds})", rejected.Count, rejected);
+        return new CompletionResult(applied.Count, rejected);
+    }
+
+    /// <summary>Extends a live lease (a long preview session) to <paramref name="lease"/> from now; false if the token is stale.</summary>
+    public async Task<bool> ExtendLeaseAsync(long queueId, Guid leaseToken, TimeSpan lease, CancellationToken ct)
+    {
+        if (lease <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lease), lease, "The lease must be positive.");
+        const string sql = """
+            WITH locked AS (
+                SELECT queue_id FROM call_queue_ready WHERE queue_id = @queueId FOR UPDATE
+            ),
+            extended AS (
+                UPDATE call_queue q
+                SET    lease_expires_at = @until, updated_at = @now
+                FROM   locked l
+                WHERE  q.id = l.queue_id AND q.state = 'leased' AND q.lease_token = @leaseToken
+                RETURNING q.id
+            )
+            UPDATE call_queue_ready r SET due_at = @until
+            FROM   extended e
+            WHERE  r.queue_id = e.id
+            """;
+        var now = time.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql, new { queueId, leaseToken, now, until = now + lease }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>
+    /// Waits until the campaign may have work: at once if something is due, else until a NOTIFY for it (an enqueue,
+    /// a retry due now), the next due time (a retry, a hold, an expiring lease) or <paramref name="maxWait"/>, the safety
+    /// poll. One statement per call. Returns true when work should be there, false on a plain timeout.
+    /// </summary>
+    public async Task<bool> WaitForWorkAsync(long campaignId, TimeSpan maxWait, CancellationToken ct)
+    {
+        // Listening, then subscribed, then looking: work committed before the look is seen by it, and the NOTIFY of work
+        // committed after it reaches the subscription.
+        await listener.EnsureListeningAsync(maxWait, ct);
+        using var signal = listener.Subscribe(campaignId);
+
+        const string sql = """
+            SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM call_queue_ready WHERE campaign_id = @campaignId AND due_at <= @now) THEN @now
+                -- nothing due: the ready table holds only live leases, few
+                ELSE least((SELECT min(due_at) FROM call_queue_ready WHERE campaign_id = @campaignId),
+                           (SELECT min(due_at) FROM call_queue_delayed WHERE campaign_id = @campaignId))
+            END
+            """;
+        var now = time.GetUtcNow();
+        DateTime? next;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            next = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(sql, new { campaignId, now }, cancellationToken: ct));
+        if (next is { } due && new DateTimeOffset(due, TimeSpan.Zero) <= now) return true;
+
+        var wait = maxWait;
+        if (next is { } n && new DateTimeOffset(n, TimeSpan.Zero) - now < wait) wait = new DateTimeOffset(n, TimeSpan.Zero) - now;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(wait, time, timeout.Token);
+        var first = await Task.WhenAny(signal.Woken, delay);
+        await timeout.CancelAsync();
+        ct.ThrowIfCancellationRequested();
+        return first == signal.Woken || (next is not null && wait < maxWait);
+    }
+
+    /// <summary>
+    /// Counts of the campaign's rows at <paramref name="now"/>: claimable, leased, held or waiting per reason, finished per
+    /// reason. Guard failures appear under their reason once a claim has met the row; rows no claim has reached yet that
+    /// would fail a guard count as ready (the diagnostics compute those).
+    /// </summary>
+    public async Task<QueueHoldCounts> HoldCountsAsync(long campaignId, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT CASE WHEN state = 'done' THEN 'done'
+                        WHEN state = 'leased' AND lease_expires_at > @now THEN 'leased'
+                        WHEN state = 'queued' AND due_at > @now THEN 'held'
+                        ELSE 'ready' END AS "Bucket",
+                   CASE WHEN state = 'done' THEN coalesce(finished_reason, 'unspecified')
+                        WHEN state = 'queued' AND due_at > @now THEN coalesce(hold_reason, 'scheduled') END AS "Reason",
+                   count(*) AS "Count"
+            FROM   call_queue
+            WHERE  campaign_id = @campaignId
+            GROUP  BY 1, 2
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<(string Bucket, string? Reason, long Count)>(new CommandDefinition(sql,
+            new { campaignId, now = now.ToUniversalTime() }, cancellationToken: ct))).ToList();
+        return new QueueHoldCounts(
+            rows.Where(r => r.Bucket == "ready").Sum(r => r.Count),
+            rows.Where(r => r.Bucket == "leased").Sum(r => r.Count),
+            rows.Where(r => r.Bucket == "held").ToDictionary(r => r.Reason!, r => r.Count, StringComparer.Ordinal),
+            rows.Where(r => r.Bucket == "done").ToDictionary(r => r.Reason!, r => r.Count, StringComparer.Ordinal));
+    }
+
+    public ValueTask DisposeAsync() => listener.DisposeAsync();
+
+    /// <summary>The Europe/Rome calendar day of an instant: the day the caps count.</summary>
+    public static DateOnly RomeDay(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Rome).DateTime);
+
+    /// <summary>Midnight in Rome at the start of <paramref name="day"/>, as a UTC instant.</summary>
+    public static DateTimeOffset StartOfRomeDay(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, Rome), TimeSpan.Zero);
+    }
+
+    static void Validate(IReadOnlyList<QueueCompletion> completions)
+    {
+        var errors = new List<string>();
+        var seen = new HashSet<long>();
+        for (var i = 0; i < completions.Count; i++)
+        {
+            var c = completions[i];
+            if (!seen.Add(c.QueueId)) errors.Add($"completion {i}: queue id {c.QueueId} is completed twice in this batch");
+            if (c.Outcome is { } o && !QueueVocabulary.Outcomes.Contains(o)) errors.Add($"completion {i}: \"{o}\" is not a provider outcome");
+            switch (c.Kind)
+            {
+                case QueueCompletionKind.Retry or QueueCompletionKind.Hold when c.At is null:
+                    errors.Add($"completion {i}: a {c.Kind.ToString().ToLowerInvariant()} needs a time");
+                    break;
+                case QueueCompletionKind.Hold when c.Reason is null || !QueueVocabulary.Reasons.Contains(c.Reason):
+                case QueueCompletionKind.Retry when c.Reason is not null && !QueueVocabulary.Reasons.Contains(c.Reason):
+                    errors.Add($"completion {i}: \"{c.Reason}\" is not a reason not to dial (e.g. retry_delay_busy, outside_calling_window)");
+                    break;
+                case QueueCompletionKind.Finish when c.Reason is null
+                    || !(QueueVocabulary.Reasons.Contains(c.Reason) || QueueVocabulary.Dispositions.Contains(c.Reason)):
+                    errors.Add($"completion {i}: \"{c.Reason}\" is neither a disposition code nor a reason not to dial");
+                    break;
+            }
+        }
+        if (errors.Count > 0) throw new ArgumentException("No completion was applied: " + string.Join("; ", errors), nameof(completions));
+    }
+
+    static string KindCode(QueueCompletionKind kind) => kind switch
+    {
+        QueueCompletionKind.Retry => "retry",
+        QueueCompletionKind.Hold => "hold",
+        QueueCompletionKind.Finish => "finish",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
+    private static partial Regex E164();
+
+    [GeneratedRegex("^[A-Z][0-9]{3}$")]
+    private static partial Regex Belfiore();
+
+    // Columns are aliased to the parameter names: positional records do not rely on Dapper's global underscore setting.
+    sealed record ClaimRow(long Id, long CampaignId, string PersonCf, string PhoneE164, string? ComuneCode, int Priority,
+        long? ContactListEntryId, int Attempts, string? LastOutcome, string State, Guid? LeaseToken, DateTime? LeaseExpiresAt)
+    {
+        public ClaimedContact ToClaimed() => new(Id, CampaignId, PersonCf, PhoneE164, ComuneCode, Priority, ContactListEntryId,
+            Attempts, LastOutcome, LeaseToken!.Value, new DateTimeOffset(DateTime.SpecifyKind(LeaseExpiresAt!.Value, DateTimeKind.Utc)));
+    }
+}

@@ -1,4 +1,5 @@
 using Dialer.Api.Database;
+using Dialer.Api.Dialing;
 using Dialer.Api.Notices;
 using Dialer.Api.Selection;
 using Dialer.Api.Telephony;
@@ -39,6 +40,8 @@ public static class DialerApi
         app.MapTwilioWebhooks();
         app.MapCampaignsApi();
         app.MapNoticesApi();
+        app.MapOperatorsApi();
+        app.MapCallsApi();
         app.MapOpenApi();
         app.MapRazorPages();
         return app;

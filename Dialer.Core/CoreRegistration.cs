@@ -1,4 +1,5 @@
 using Dialer.Core.Database;
+using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,9 @@ public static class CoreRegistration
 
         // Campaigns, eligibility and the nightly selection
         services.AddDialerSelection();
+
+        // Operator presence, dispositions and call-backs
+        services.AddOperatorsAndDispositions();
         return services;
     }
 }

@@ -47,7 +47,8 @@ public sealed class SelectionCommandTests : DatabaseTest
         }
     }
 
-    static async Task<(int Exit, string Out, string Err)> DialerAsync(params string[] args)
+    /// <summary>Runs the built `dialer` against the test database; also used by other capabilities' command tests.</summary>
+    internal static async Task<(int Exit, string Out, string Err)> DialerAsync(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Dialer.Core;
 using Dialer.Core.Dialing.Operators;
 using Dialer.Worker.CommandLine;
 
@@ -54,13 +53,9 @@ static class OperatorCommands
 
     static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken ct)
     {
-        var builder = CommandHost.CreateBuilder();
-        await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);
-        builder.Services.AddDialerCore(builder.Configuration);
-        using var host = builder.Build();
         try
         {
-            return await action(host.Services);
+            return await CommandHost.WithCoreServicesAsync(action, ct);
         }
         catch (OperatorValidationException ex)
         {

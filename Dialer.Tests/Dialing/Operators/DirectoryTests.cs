@@ -4,8 +4,6 @@ namespace Dialer.Tests.Dialing.Operators;
 
 public sealed class DirectoryTests : OperatorsTest
 {
-    static readonly CancellationToken None = CancellationToken.None;
-
     [Test]
     public async Task An_operator_is_created_signed_out_then_updated_by_identity()
     {

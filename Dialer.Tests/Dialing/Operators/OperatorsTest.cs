@@ -22,6 +22,8 @@ public abstract class OperatorsTest : DatabaseTest
     /// <summary>Monday 23 November 2026, 10:00 in Rome.</summary>
     protected static readonly DateTimeOffset Start = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
+    protected static readonly CancellationToken None = CancellationToken.None;
+
     protected ManualClock Clock { get; private set; } = null!;
     protected OperatorRoster Roster { get; private set; } = null!;
     protected OperatorDirectory Directory { get; private set; } = null!;

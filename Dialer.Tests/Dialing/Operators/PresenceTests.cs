@@ -4,8 +4,6 @@ namespace Dialer.Tests.Dialing.Operators;
 
 public sealed class PresenceTests : OperatorsTest
 {
-    static readonly CancellationToken None = CancellationToken.None;
-
     [Test]
     public async Task Each_move_updates_the_presence_and_appends_a_timestamped_history_row()
     {

@@ -4,8 +4,6 @@ namespace Dialer.Tests.Dialing.Operators;
 
 public sealed class ReservationTests : OperatorsTest
 {
-    static readonly CancellationToken None = CancellationToken.None;
-
     [Test]
     public async Task The_operator_idle_the_longest_is_reserved_and_recorded_on_the_attempt()
     {

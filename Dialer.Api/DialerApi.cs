@@ -41,6 +41,8 @@ public static class DialerApi
         app.MapCampaignsApi();
         app.MapNoticesApi();
         app.MapDialingApi();
+        app.MapOperatorsApi();
+        app.MapCallsApi();
         app.MapOpenApi();
         app.MapRazorPages();
         return app;

@@ -1,5 +1,6 @@
 using Dialer.Core.Database;
 using Dialer.Core.Dialing;
+using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Notices;
@@ -32,6 +33,9 @@ public static class CoreRegistration
 
         // The call queue: claims with SKIP LOCKED and leases, completions, LISTEN/NOTIFY wake-ups
         services.AddCallQueue();
+
+        // Operator presence, dispositions and call-backs
+        services.AddOperatorsAndDispositions();
         return services;
     }
 }

@@ -10,12 +10,19 @@ public sealed class ObjectionRegister(NpgsqlDataSource db)
 {
     public async Task<long> AddAsync(string personCf, string? phoneE164, DateOnly objectedOn, ObjectionChannel channel, string note, CancellationToken ct)
     {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await AddAsync(conn, null, personCf, phoneE164, objectedOn, channel, note, ct);
+    }
+
+    /// <summary>The same, inside the caller's transaction (an operator's "do not call" disposition).</summary>
+    public static async Task<long> AddAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string personCf, string? phoneE164, DateOnly objectedOn,
+        ObjectionChannel channel, string note, CancellationToken ct)
+    {
         const string sql = """
             INSERT INTO objections (person_cf, phone_e164, objected_on, channel, note)
             VALUES (@personCf, @phoneE164, @objectedOn, @channel, @note)
             RETURNING id
             """;
-        await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
         {
             personCf,
@@ -23,7 +30,7 @@ public sealed class ObjectionRegister(NpgsqlDataSource db)
             objectedOn = objectedOn.ToDateTime(TimeOnly.MinValue),
             channel = ChannelCode(channel),
             note,
-        }, cancellationToken: ct));
+        }, tx, cancellationToken: ct));
     }
 
     public async Task<bool> IsObjectedAsync(string personCf, string? phoneE164, DateOnly on, CancellationToken ct)

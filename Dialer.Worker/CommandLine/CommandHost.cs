@@ -1,4 +1,5 @@
 using Dialer.Api.Logging;
+using Dialer.Core;
 using Dialer.Core.Database;
 
 namespace Dialer.Worker.CommandLine;
@@ -26,4 +27,14 @@ static class CommandHost
 
     public static Task<DatabaseAttachment> AttachDatabaseAsync(IHostApplicationBuilder builder, CancellationToken ct) =>
         DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration), ct);
+
+    /// <summary>A one-shot command's services: configuration, logging, the database attached and Core registered.</summary>
+    public static async Task<int> WithCoreServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken ct)
+    {
+        var builder = CreateBuilder();
+        await using var database = await AttachDatabaseAsync(builder, ct);
+        builder.Services.AddDialerCore(builder.Configuration);
+        using var host = builder.Build();
+        return await action(host.Services);
+    }
 }

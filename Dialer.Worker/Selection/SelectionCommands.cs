@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Dialer.Core;
 using Dialer.Core.Selection;
 using Dialer.Worker.CommandLine;
 
@@ -140,13 +139,9 @@ static class SelectionCommands
 
     static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken ct)
     {
-        var builder = CommandHost.CreateBuilder();
-        await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);
-        builder.Services.AddDialerCore(builder.Configuration);
-        using var host = builder.Build();
         try
         {
-            return await action(host.Services);
+            return await CommandHost.WithCoreServicesAsync(action, ct);
         }
         catch (CampaignValidationException ex)
         {

@@ -12,6 +12,8 @@ namespace Dialer.Tests;
 /// <summary>A worker host as `dialer run` composes it, on the test database, as one node of the Quartz cluster.</summary>
 public static class TestWorkerHost
 {
+    /// <param name="instanceId">The Quartz node id.</param>
+    /// <param name="jobs">Extra Quartz jobs.</param>
     /// <param name="settings">Extra configuration (e.g. Twilio:* for the emulator, Dialing:Enabled=true for the dialing loop, off by default).</param>
     /// <param name="services">Replacements registered after the worker's own (e.g. a test clock).</param>
     public static IHost Create(string instanceId, Action<IQuartzBuilder>? jobs = null, IReadOnlyDictionary<string, string?>? settings = null,

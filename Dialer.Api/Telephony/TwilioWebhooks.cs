@@ -106,8 +106,11 @@ static class TwilioWebhooks
     /// <summary>The dial to the operator ended: after a conversation hang up; otherwise apologise in Italian.</summary>
     static async Task<ContentHttpResult> DialResult(HttpRequest request, CallRoutes routes, IOptions<TelephonyOptions> telephony, CancellationToken ct)
     {
-        if (request.Form["DialCallStatus"].ToString() == CallStatus.Completed) return TwiMLResult(TwiML.Hangup());
+        var dialStatus = request.Form["DialCallStatus"].ToString();
         var attemptId = request.Query[TwilioWebhookUrls.AttemptParameter].ToString();
+        // Before the person's call completes: the attempt's outcome (taken by an operator, or abandoned) is read from it.
+        if (attemptId.Length > 0) await routes.RecordDialResultAsync(attemptId, dialStatus, ct);
+        if (dialStatus is CallStatus.Completed or "answered") return TwiMLResult(TwiML.Hangup());
         return Unavailable(attemptId.Length > 0 ? await routes.FindAsync(attemptId, ct) : null, telephony.Value);
     }
 

@@ -171,7 +171,8 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
     }
 
     /// <summary>
-    /// Brings the attempt up to date with what Twilio reported for its call and the operator leg: picked up (answered_at),
+    /// Brings the attempt up to date with what Twilio reported for its call and the operator leg (its own status, or the
+    /// &lt;Dial&gt; action's result kept in call_routes): picked up (answered_at),
     /// and, at the final status, the outcome and whether the call was abandoned (a person answered and no operator
     /// took it). Each change is made by one conditional UPDATE, so concurrent callers see each transition once.
     /// </summary>
@@ -206,8 +207,11 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
         var person = calls.FirstOrDefault(c => c.CallSid == attempt.CallSid)
             ?? calls.Where(c => c.ParentCallSid is null).OrderBy(c => c.CallSid, StringComparer.Ordinal).FirstOrDefault();
         if (person is null) return new AttemptTransition(attempt, false, false);
-        var operatorAnswered = calls.Any(c => c.ParentCallSid == person.CallSid && c.StatusRank >= 3
-            && c.Status is not (CallStatus.Busy or CallStatus.NoAnswer or CallStatus.Failed or CallStatus.Canceled));
+        var dialStatus = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT dial_status FROM call_routes WHERE attempt_id = @key", new { key }, cancellationToken: ct));
+        var operatorAnswered = dialStatus is "completed" or "answered"
+            || calls.Any(c => c.ParentCallSid == person.CallSid && c.StatusRank >= 3
+                && c.Status is not (CallStatus.Busy or CallStatus.NoAnswer or CallStatus.Failed or CallStatus.Canceled));
         var machine = IsMachine(person.AnsweredBy);
         var pickedUp = person.StatusRank >= 3 && person.Status is CallStatus.InProgress or CallStatus.Completed;
         var now = time.GetUtcNow();

@@ -58,9 +58,10 @@ public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, Ca
         var reserved = await ReserveAsync(campaign, contact, attempt, ct);
         if (reserved is null)
         {
-            // Everyone became busy between the count and now: nothing was sent, so the attempt never happened.
+            // Another worker took the operator between the count and now: nothing was sent, so the attempt never happened,
+            // and the contact goes straight back to the queue for the next free operator.
             await attempts.DiscardAsync(attempt.Id, ct);
-            await queue.CompleteAsync([QueueCompletion.Hold(contact, now.AddSeconds(30), PolicyReasons.NoOperatorAvailable)], ct);
+            await queue.CompleteAsync([QueueCompletion.Release(contact, now)], ct);
             return false;
         }
         // The call may outlast the claim's lease; the lease is stretched so no other worker can claim the person meanwhile.

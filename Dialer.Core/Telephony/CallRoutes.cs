@@ -24,6 +24,17 @@ public sealed class CallRoutes(NpgsqlDataSource db)
         await conn.ExecuteAsync(new CommandDefinition(sql, route, cancellationToken: ct));
     }
 
+    /// <summary>Records how the dial to the operator ended (the &lt;Dial&gt; action's DialCallStatus); unknown values are ignored.</summary>
+    public async Task RecordDialResultAsync(string attemptId, string dialCallStatus, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE call_routes SET dial_status = @dialCallStatus
+            WHERE  attempt_id = @attemptId AND @dialCallStatus IN ('completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled')
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { attemptId, dialCallStatus }, cancellationToken: ct));
+    }
+
     public async Task<CallRoute?> FindAsync(string attemptId, CancellationToken ct)
     {
         const string sql = """

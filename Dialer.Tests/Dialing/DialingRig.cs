@@ -42,13 +42,15 @@ public sealed class DialingRig : IAsyncDisposable
     public static async Task<DialingRig> StartAsync(CallProfile? person = null)
     {
         var clock = new TestClock(Morning);
+        // Simulated time runs 20 times faster than real time: the Italian <Say> before the operator is connected takes
+        // about 4 simulated seconds, a conversation 20–30; the operator hangs up first, as at the end of a real call.
         var emulator = await EmulatorHost.StartAsync(new EmulatorOptions
         {
             CallsPerSecond = 50,
             Seed = 11,
-            DefaultProfile = person ?? new CallProfile { Ring = new(0.1, 0.2), Talk = new(0.4, 0.6), Detection = new(0.05, 0.1) },
-            OperatorProfile = CallProfile.Operator with { Ring = new(0.05, 0.1), Talk = new(0.2, 0.3) },
-        });
+            DefaultProfile = person ?? new CallProfile { Ring = new(2, 4), Talk = new(40, 50), Detection = new(1, 2) },
+            OperatorProfile = CallProfile.Operator with { Ring = new(1, 2), Talk = new(10, 20) },
+        }, time: new AcceleratedClock(20));
         var port = FreePort.Next();
         var settings = new Dictionary<string, string?>
         {

@@ -9,7 +9,7 @@ using Dialer.Worker.CommandLine;
 namespace Dialer.Worker.Dialing;
 
 /// <summary>`dialer campaign why SLUG`: why a campaign is (not) dialing, with counts per reason, in Italian.</summary>
-static class DialingCommands
+public static class DialingCommands
 {
     public static Command Why()
     {

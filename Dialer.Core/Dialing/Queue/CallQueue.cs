@@ -230,8 +230,10 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                           OR EXISTS (SELECT 1 FROM objections o
                                      WHERE o.withdrawn_on IS NULL AND o.objected_on <= CAST(@today AS date) AND o.phone_e164 = q.phone_e164)
                              THEN 'objection'
-                        WHEN pc.attempts_total >= @maxTotal THEN 'total_cap_reached'
-                        WHEN pc.today_on = CAST(@today AS date) AND pc.attempts_today >= @maxPerDay THEN 'daily_cap_reached'
+                        -- A call-back the person asked for is exempt from the attempt caps (never from the rest).
+                        WHEN q.hold_reason IS DISTINCT FROM 'callback_scheduled' AND pc.attempts_total >= @maxTotal THEN 'total_cap_reached'
+                        WHEN q.hold_reason IS DISTINCT FROM 'callback_scheduled'
+                             AND pc.today_on = CAST(@today AS date) AND pc.attempts_today >= @maxPerDay THEN 'daily_cap_reached'
                         WHEN pc.last_abandoned_at + @coolOff > @now THEN 'abandoned_cool_off'
                         WHEN q.comune_code = ANY(@patronComuni) THEN 'patron_saint_day'
                     END AS verdict
@@ -530,8 +532,9 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                     errors.Add($"completion {i}: \"{c.Reason}\" is not a reason not to dial (e.g. retry_delay_busy, outside_calling_window)");
                     break;
                 case QueueCompletionKind.Finish when c.Reason is null
-                    || !(QueueVocabulary.Reasons.Contains(c.Reason) || QueueVocabulary.Dispositions.Contains(c.Reason)):
-                    errors.Add($"completion {i}: \"{c.Reason}\" is neither a disposition code nor a reason not to dial");
+                    || !(QueueVocabulary.Reasons.Contains(c.Reason) || QueueVocabulary.Dispositions.Contains(c.Reason)
+                         || QueueVocabulary.Outcomes.Contains(c.Reason)):
+                    errors.Add($"completion {i}: \"{c.Reason}\" is neither a disposition code, a provider outcome nor a reason not to dial");
                     break;
             }
         }

@@ -77,30 +77,30 @@ public sealed class ContactPolicyTests
             Is.EqualTo(PolicyDecision.Wait(At("2026-03-12T09:30:00+01:00"), PolicyReasons.DailyCapReached)));
     }
 
-    [TestCase("2026-03-11T10:00:00+01:00", "2026-03-11T10:05:00+01:00", "2026-03-11T10:30:00+01:00", Description = "inside the window")]
-    [TestCase("2026-03-11T12:15:00+01:00", "2026-03-11T12:20:00+01:00", "2026-03-11T14:00:00+01:00", Description = "moved to the afternoon")]
-    [TestCase("2026-03-13T17:45:00+01:00", "2026-03-13T17:50:00+01:00", "2026-03-16T09:30:00+01:00", Description = "Friday evening to Monday")]
-    public void Busy_waits_thirty_minutes_then_the_next_allowed_slot(string ended, string now, string notBefore)
+    // Busy: +30 minutes, then the next allowed slot.
+    [TestCase("busy", "2026-03-11T10:00:00+01:00", "2026-03-11T10:30:00+01:00", Description = "busy inside the window")]
+    [TestCase("busy", "2026-03-11T12:15:00+01:00", "2026-03-11T14:00:00+01:00", Description = "busy, moved to the afternoon")]
+    [TestCase("busy", "2026-03-13T17:45:00+01:00", "2026-03-16T09:30:00+01:00", Description = "busy on Friday evening: Monday")]
+    // No answer: the next half-day.
+    [TestCase("no_answer", "2026-03-11T10:00:00+01:00", "2026-03-11T14:00:00+01:00", Description = "a morning attempt: that afternoon")]
+    [TestCase("no_answer", "2026-03-11T12:29:00+01:00", "2026-03-11T14:00:00+01:00", Description = "end of the morning: that afternoon")]
+    [TestCase("no_answer", "2026-03-11T15:00:00+01:00", "2026-03-12T09:30:00+01:00", Description = "an afternoon attempt: the next morning")]
+    [TestCase("no_answer", "2026-03-13T15:00:00+01:00", "2026-03-16T09:30:00+01:00", Description = "Friday afternoon: Monday morning")]
+    [TestCase("no_answer", "2026-03-27T15:00:00+01:00", "2026-03-30T09:30:00+02:00", Description = "across the spring switch")]
+    // Answering machine: the next allowed day.
+    [TestCase("machine", "2026-03-11T10:00:00+01:00", "2026-03-12T09:30:00+01:00", Description = "the next day")]
+    [TestCase("machine", "2026-04-03T10:00:00+02:00", "2026-04-07T09:30:00+02:00", Description = "Friday before Easter: weekend and Easter Monday skipped")]
+    [TestCase("machine", "2026-10-23T10:00:00+02:00", "2026-10-26T09:30:00+01:00", Description = "across the autumn switch")]
+    public void Each_outcome_waits_its_retry_delay_then_the_next_allowed_slot(string outcome, string ended, string notBefore)
     {
-        var facts = Person with { AttemptsToday = 1, AttemptsTotal = 1, LastOutcome = "busy", LastAttemptEndedAt = At(ended) };
+        var facts = Person with { AttemptsToday = 1, AttemptsTotal = 1, LastOutcome = outcome, LastAttemptEndedAt = At(ended) };
+        var reason = "retry_delay_" + outcome;
 
         Assert.Multiple(() =>
         {
-            Assert.That(ThreeADay.Decide(facts, At(now)), Is.EqualTo(PolicyDecision.Wait(At(notBefore), PolicyReasons.RetryDelayBusy)));
+            Assert.That(ThreeADay.Decide(facts, At(ended).AddMinutes(1)), Is.EqualTo(PolicyDecision.Wait(At(notBefore), reason)));
             Assert.That(ThreeADay.Decide(facts, At(notBefore)), Is.EqualTo(PolicyDecision.Dial), "once the delay is over");
         });
-    }
-
-    [TestCase("2026-03-11T10:00:00+01:00", "2026-03-11T14:00:00+01:00", Description = "a morning attempt: that afternoon")]
-    [TestCase("2026-03-11T12:29:00+01:00", "2026-03-11T14:00:00+01:00", Description = "end of the morning: that afternoon")]
-    [TestCase("2026-03-11T15:00:00+01:00", "2026-03-12T09:30:00+01:00", Description = "an afternoon attempt: the next morning")]
-    [TestCase("2026-03-13T15:00:00+01:00", "2026-03-16T09:30:00+01:00", Description = "Friday afternoon: Monday morning")]
-    [TestCase("2026-03-27T15:00:00+01:00", "2026-03-30T09:30:00+02:00", Description = "across the spring switch")]
-    public void No_answer_waits_for_the_next_half_day(string ended, string notBefore)
-    {
-        var facts = Person with { AttemptsToday = 1, AttemptsTotal = 1, LastOutcome = "no_answer", LastAttemptEndedAt = At(ended) };
-
-        Assert.That(ThreeADay.Decide(facts, At(ended).AddMinutes(1)), Is.EqualTo(PolicyDecision.Wait(At(notBefore), PolicyReasons.RetryDelayNoAnswer)));
     }
 
     [Test]
@@ -115,16 +115,6 @@ public sealed class ContactPolicyTests
 
         Assert.That(oneWindow.Decide(facts, At("2026-03-11T13:30:00+01:00")),
             Is.EqualTo(PolicyDecision.Wait(At("2026-03-12T12:00:00+01:00"), PolicyReasons.RetryDelayNoAnswer)));
-    }
-
-    [TestCase("2026-03-11T10:00:00+01:00", "2026-03-12T09:30:00+01:00", Description = "the next day")]
-    [TestCase("2026-04-03T10:00:00+02:00", "2026-04-07T09:30:00+02:00", Description = "Friday before Easter: weekend and Easter Monday skipped")]
-    [TestCase("2026-10-23T10:00:00+02:00", "2026-10-26T09:30:00+01:00", Description = "across the autumn switch")]
-    public void Answering_machine_waits_for_the_next_allowed_day(string ended, string notBefore)
-    {
-        var facts = Person with { AttemptsToday = 1, AttemptsTotal = 1, LastOutcome = "machine", LastAttemptEndedAt = At(ended) };
-
-        Assert.That(ThreeADay.Decide(facts, At(ended).AddMinutes(1)), Is.EqualTo(PolicyDecision.Wait(At(notBefore), PolicyReasons.RetryDelayMachine)));
     }
 
     [TestCase("canceled")]

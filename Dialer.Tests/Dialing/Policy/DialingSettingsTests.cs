@@ -14,7 +14,7 @@ public sealed class DialingSettingsTests
         }
         """;
 
-    const string WithDialing = """
+    internal const string WithDialing = """
         {
           "slug": "cob23-donne-30-44",
           "name": "Cob23",

@@ -46,6 +46,10 @@ static class QueueBenchmark
             await DatabaseServer.RecreateDatabaseAsync(attachment.ConnectionString, name, ct);
             target.Database = name;
             target.MaxPoolSize = settings.Claimers * 2 + 10;
+            // Without this, Npgsql prefixes the next command on a pooled connection with its reset (DISCARD ALL, or CLOSE ALL
+            // and friends once statements are prepared), which pg_stat_database counts as extra transactions: no disk write,
+            // but they would hide the queue's own commits. CallQueue keeps no session state on pooled connections.
+            target.NoResetOnClose = true;
             try
             {
                 return await RunAsync(target.ConnectionString, settings, ct);
@@ -350,6 +354,8 @@ static class QueueBenchmark
         var guards = Guards with { MaxAttemptsPerDay = 3 };
         long attempts = 0;
         var sw = Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        var oldest = SampleOldestWriterAsync(cs, sampling.Token);
         await using (var db = NpgsqlDataSource.Create(cs))
         await using (var queue = new CallQueue(db, clock, NullLogger<CallQueue>.Instance))
         {
@@ -373,6 +379,8 @@ static class QueueBenchmark
                 }
             }, ct)));
         }
+        await sampling.CancelAsync();
+        var oldestWriter = await oldest;
         await Task.Delay(500, ct);   // the claimers' backends have exited and flushed their statistics
         var after = (await QueryAsync<TableStats>(cs, stats, ct)).ToDictionary(s => s.Table);
         var q0 = before["call_queue"];
@@ -386,7 +394,33 @@ static class QueueBenchmark
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{table,-24} {u,10:N0} {(u == 0 ? 0 : 100.0 * h / u),7:F1} {s.Live,11:N0} {s.Dead,9:N0} {s.Bytes / 1048576.0,8:F1} {s.Autovacuums,12}"));
         }
+        lines.Add(string.Format(CultureInfo.InvariantCulture,
+            "Oldest write transaction on the server during the shift (any database): {0:F0} s. While it runs, no database can prune " +
+            "or vacuum the versions the shift leaves behind (performance.md §1.2, Q10).", oldestWriter));
         return new Health(updates == 0 ? 0 : (double)(q1.Hot - q0.Hot) / updates, q1.Live == 0 ? 0 : (double)q1.Dead / q1.Live, updates, attempts, lines);
+    }
+
+    /// <summary>The age of the oldest transaction holding a transaction id anywhere on the server, sampled every second.</summary>
+    static async Task<double> SampleOldestWriterAsync(string cs, CancellationToken stop)
+    {
+        const string sql = """
+            SELECT coalesce(max(extract(epoch FROM now() - xact_start)), 0)::float8
+            FROM   pg_stat_activity
+            WHERE  backend_xid IS NOT NULL
+            """;
+        double oldest = 0;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                oldest = Math.Max(oldest, (await QueryAsync<double>(cs, sql, stop)).Single());
+                await Task.Delay(1000, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        return oldest;
     }
 
     sealed record TableStats(string Table, long Updates, long Hot, long Live, long Dead, long Bytes, long Autovacuums);

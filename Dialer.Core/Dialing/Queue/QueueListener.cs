@@ -13,7 +13,7 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
     static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     readonly Lock gate = new();
-    readonly Dictionary<long, HashSet<Subscription>> waiters = [];
+    readonly Dictionary<long, List<Subscription>> waiters = [];   // per campaign, longest waiting first
     readonly CancellationTokenSource stop = new();
     TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     Task? loop;
@@ -55,10 +55,7 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
             try
             {
                 await using var conn = await db.OpenConnectionAsync(stopping);
-                conn.Notification += (_, e) =>
-                {
-                    if (long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var campaignId)) Wake(campaignId);
-                };
+                conn.Notification += (_, e) => Wake(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {CallQueue.Channel}", conn))
                     await listen.ExecuteNonQueryAsync(stopping);
                 lock (gate) listening.TrySetResult();
@@ -89,11 +86,21 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
         }
     }
 
-    void Wake(long campaignId)
+    /// <summary>Wakes as many of the campaign's waiters as rows came due ("campaign:count"), longest waiting first.</summary>
+    void Wake(string payload)
     {
-        Subscription[] woken;
-        lock (gate) woken = waiters.TryGetValue(campaignId, out var set) ? [.. set] : [];
-        foreach (var s in woken) s.Signal();
+        var parts = payload.Split(':');
+        if (!long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var campaignId)) return;
+        var count = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
+        lock (gate)
+        {
+            if (!waiters.TryGetValue(campaignId, out var list)) return;
+            foreach (var s in list)
+            {
+                if (count <= 0) break;
+                if (s.Signal()) count--;
+            }
+        }
     }
 
     void WakeAll()
@@ -130,7 +137,8 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
 
         public Task Woken => woken.Task;
 
-        public void Signal() => woken.TrySetResult();
+        /// <summary>True if this woke the waiter (false if it was already woken).</summary>
+        public bool Signal() => woken.TrySetResult();
 
         public void Dispose() => owner.Remove(this);
     }

@@ -37,8 +37,9 @@ static class QueueBenchmark
         {
             var settings = new Settings(parse.GetValue(contacts), parse.GetValue(claimers), TimeSpan.FromSeconds(parse.GetValue(seconds)),
                 TimeSpan.FromSeconds(parse.GetValue(shiftSeconds)));
-            if (settings.Contacts < 1000 || settings.Claimers < 1 || settings.Phase <= TimeSpan.Zero || settings.Shift <= TimeSpan.Zero)
-                throw new ArgumentException("--contacts must be at least 1000; --claimers, --seconds and --shift-seconds at least 1.");
+            // The shift's clock runs at most 10,000 times faster than real time: 8 hours need at least 3 seconds.
+            if (settings.Contacts < 1000 || settings.Claimers < 1 || settings.Phase <= TimeSpan.Zero || settings.Shift < TimeSpan.FromSeconds(3))
+                throw new ArgumentException("--contacts must be at least 1000, --claimers and --seconds at least 1, --shift-seconds at least 3.");
             var builder = CommandHost.CreateBuilder();
             await using var attachment = await CommandHost.AttachDatabaseAsync(builder, ct);
             var target = new NpgsqlConnectionStringBuilder(attachment.ConnectionString);
@@ -182,7 +183,7 @@ static class QueueBenchmark
     {
         var name = $"{(bare ? "bare claim" : "CallQueue")}, {max} per claim";
         var commitsBefore = await CommitsAsync(cs, ct);
-        long attempts = 0, statements = 0;
+        long attempts = 0, statements = 0, dry = 0;
         var sw = Stopwatch.StartNew();
         await using (var db = NpgsqlDataSource.Create(cs))
         await using (var queue = new CallQueue(db, TimeProvider.System, NullLogger<CallQueue>.Instance))
@@ -196,7 +197,11 @@ static class QueueBenchmark
                         ? await BareClaimAsync(db, campaignId, worker, max, ct)
                         : await queue.ClaimAsync(new ClaimRequest(campaignId, worker, max, TimeSpan.FromMinutes(5), Guards), ct);
                     var claimedAt = Stopwatch.GetTimestamp();
-                    if (claimed.Count == 0) throw new InvalidOperationException("The queue ran dry: use more --contacts or fewer --seconds.");
+                    if (claimed.Count == 0)
+                    {
+                        Interlocked.Exchange(ref dry, 1);   // every contact claimed: the phase ends early
+                        break;
+                    }
                     var completeAt = Stopwatch.GetTimestamp();
                     var result = await queue.CompleteAsync(claimed.Select(c => QueueCompletion.Finish(c, "refused", "answered")).ToList(), ct);
                     tracker.Record(claimed, claimedAt, completeAt, result);
@@ -209,7 +214,7 @@ static class QueueBenchmark
         var commits = await CommitsAsync(cs, ct) - commitsBefore;
         var t = new Throughput(attempts / elapsed, (double)commits / attempts, (double)statements / attempts, attempts);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-26} {t.PerSecond,8:N0} attempts/s  {t.CommitsPerAttempt:F2} commits and {t.StatementsPerAttempt:F2} statements per attempt ({attempts:N0} attempts)"));
+            $"{name,-26} {t.PerSecond,8:N0} attempts/s  {t.CommitsPerAttempt:F2} commits and {t.StatementsPerAttempt:F2} statements per attempt ({attempts:N0} attempts{(dry == 1 ? ", queue ran dry: use more --contacts" : "")})"));
         return t;
     }
 

@@ -52,9 +52,10 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
     {
         while (!stopping.IsCancellationRequested)
         {
+            NpgsqlConnection? conn = null;
             try
             {
-                await using var conn = await db.OpenConnectionAsync(stopping);
+                conn = await db.OpenConnectionAsync(stopping);
                 conn.Notification += (_, e) => Wake(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {CallQueue.Channel}", conn))
                     await listen.ExecuteNonQueryAsync(stopping);
@@ -64,11 +65,13 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
+                await UnlistenAsync(conn);
                 return;
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
             {
                 logger.LogWarning(ex, "Call queue listener lost its connection; reconnecting in {Delay}", ReconnectDelay);
+                if (conn is not null) await conn.DisposeAsync();
                 lock (gate)
                 {
                     if (listening.Task.IsCompleted) listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -84,6 +87,28 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The connection goes back to the pool: stop listening first, in case the pool does not reset connections
+    /// (a pooled connection still listening would receive notifications nobody reads).
+    /// </summary>
+    static async Task UnlistenAsync(NpgsqlConnection? conn)
+    {
+        if (conn is null) return;
+        try
+        {
+            if (conn.State == System.Data.ConnectionState.Open)
+            {
+                await using var unlisten = new NpgsqlCommand("UNLISTEN *", conn);
+                await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
+        {
+            // A broken connection is not returned to the pool.
+        }
+        await conn.DisposeAsync();
     }
 
     /// <summary>Wakes as many of the campaign's waiters as rows came due ("campaign:count"), longest waiting first.</summary>

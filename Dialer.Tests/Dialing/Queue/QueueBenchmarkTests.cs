@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dialer.Tests.Dialing.Queue;
 
 public sealed class QueueBenchmarkTests
@@ -7,21 +5,13 @@ public sealed class QueueBenchmarkTests
     [Test]
     public async Task Bench_runs_every_phase_prints_ratios_and_finds_no_double_claim()
     {
-        var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "bench", "queue", "--contacts", "10000", "--claimers", "3", "--seconds", "1", "--shift-seconds", "3" })
-            psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
+        var (exitCode, output, errors) = await DialerProcess.RunAsync(
+            "bench", "queue", "--contacts", "10000", "--claimers", "3", "--seconds", "1", "--shift-seconds", "3");
+        var lines = output.Split('\n');
 
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        var lines = (await stdout).Split('\n');
-        Assert.Multiple(async () =>
+        Assert.Multiple(() =>
         {
-            Assert.That(process.ExitCode, Is.Zero, await stderr);
+            Assert.That(exitCode, Is.Zero, errors);
             Assert.That(lines.Single(l => l.StartsWith("Enqueued", StringComparison.Ordinal)), Does.StartWith("Enqueued 20,000 contacts"));
             Assert.That(lines.Single(l => l.StartsWith("claim+complete/s, 1 per claim, bare", StringComparison.Ordinal)), Does.Contain("1.00×"));
             Assert.That(lines.Single(l => l.StartsWith("claim+complete/s, 10 per claim, CallQueue", StringComparison.Ordinal)), Does.Match(@"\d\.\d\d×"));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Dialer.Tests.Notices;
@@ -67,14 +66,7 @@ public sealed class ImportCommandTests : DatabaseTest
 
     static async Task<(int Exit, string Stdout, string Stderr)> RunProcessAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, "\n" + await stdout, await stderr);
+        var (exit, stdout, stderr) = await DialerProcess.RunAsync(args);
+        return (exit, "\n" + stdout, stderr);
     }
 }

@@ -37,8 +37,9 @@ static class QueueBenchmark
         {
             var settings = new Settings(parse.GetValue(contacts), parse.GetValue(claimers), TimeSpan.FromSeconds(parse.GetValue(seconds)),
                 TimeSpan.FromSeconds(parse.GetValue(shiftSeconds)));
-            if (settings.Contacts < 1000 || settings.Claimers < 1 || settings.Phase <= TimeSpan.Zero || settings.Shift <= TimeSpan.Zero)
-                throw new ArgumentException("--contacts must be at least 1000; --claimers, --seconds and --shift-seconds at least 1.");
+            // The shift's clock runs at most 10,000 times faster than real time: 8 hours need at least 3 seconds.
+            if (settings.Contacts < 1000 || settings.Claimers < 1 || settings.Phase <= TimeSpan.Zero || settings.Shift < TimeSpan.FromSeconds(3))
+                throw new ArgumentException("--contacts must be at least 1000, --claimers and --seconds at least 1, --shift-seconds at least 3.");
             var builder = CommandHost.CreateBuilder();
             await using var attachment = await CommandHost.AttachDatabaseAsync(builder, ct);
             var target = new NpgsqlConnectionStringBuilder(attachment.ConnectionString);
@@ -46,6 +47,10 @@ static class QueueBenchmark
             await DatabaseServer.RecreateDatabaseAsync(attachment.ConnectionString, name, ct);
             target.Database = name;
             target.MaxPoolSize = settings.Claimers * 2 + 10;
+            // Without this, Npgsql prefixes the next command on a pooled connection with its reset (DISCARD ALL, or CLOSE ALL
+            // and friends once statements are prepared), which pg_stat_database counts as extra transactions: no disk write,
+            // but they would hide the queue's own commits. CallQueue keeps no session state on pooled connections.
+            target.NoResetOnClose = true;
             try
             {
                 return await RunAsync(target.ConnectionString, settings, ct);
@@ -178,7 +183,7 @@ static class QueueBenchmark
     {
         var name = $"{(bare ? "bare claim" : "CallQueue")}, {max} per claim";
         var commitsBefore = await CommitsAsync(cs, ct);
-        long attempts = 0, statements = 0;
+        long attempts = 0, statements = 0, dry = 0;
         var sw = Stopwatch.StartNew();
         await using (var db = NpgsqlDataSource.Create(cs))
         await using (var queue = new CallQueue(db, TimeProvider.System, NullLogger<CallQueue>.Instance))
@@ -192,7 +197,11 @@ static class QueueBenchmark
                         ? await BareClaimAsync(db, campaignId, worker, max, ct)
                         : await queue.ClaimAsync(new ClaimRequest(campaignId, worker, max, TimeSpan.FromMinutes(5), Guards), ct);
                     var claimedAt = Stopwatch.GetTimestamp();
-                    if (claimed.Count == 0) throw new InvalidOperationException("The queue ran dry: use more --contacts or fewer --seconds.");
+                    if (claimed.Count == 0)
+                    {
+                        Interlocked.Exchange(ref dry, 1);   // every contact claimed: the phase ends early
+                        break;
+                    }
                     var completeAt = Stopwatch.GetTimestamp();
                     var result = await queue.CompleteAsync(claimed.Select(c => QueueCompletion.Finish(c, "refused", "answered")).ToList(), ct);
                     tracker.Record(claimed, claimedAt, completeAt, result);
@@ -205,7 +214,7 @@ static class QueueBenchmark
         var commits = await CommitsAsync(cs, ct) - commitsBefore;
         var t = new Throughput(attempts / elapsed, (double)commits / attempts, (double)statements / attempts, attempts);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-26} {t.PerSecond,8:N0} attempts/s  {t.CommitsPerAttempt:F2} commits and {t.StatementsPerAttempt:F2} statements per attempt ({attempts:N0} attempts)"));
+            $"{name,-26} {t.PerSecond,8:N0} attempts/s  {t.CommitsPerAttempt:F2} commits and {t.StatementsPerAttempt:F2} statements per attempt ({attempts:N0} attempts{(dry == 1 ? ", queue ran dry: use more --contacts" : "")})"));
         return t;
     }
 
@@ -350,6 +359,8 @@ static class QueueBenchmark
         var guards = Guards with { MaxAttemptsPerDay = 3 };
         long attempts = 0;
         var sw = Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        var oldest = SampleOldestWriterAsync(cs, sampling.Token);
         await using (var db = NpgsqlDataSource.Create(cs))
         await using (var queue = new CallQueue(db, clock, NullLogger<CallQueue>.Instance))
         {
@@ -373,6 +384,8 @@ static class QueueBenchmark
                 }
             }, ct)));
         }
+        await sampling.CancelAsync();
+        var oldestWriter = await oldest;
         await Task.Delay(500, ct);   // the claimers' backends have exited and flushed their statistics
         var after = (await QueryAsync<TableStats>(cs, stats, ct)).ToDictionary(s => s.Table);
         var q0 = before["call_queue"];
@@ -386,7 +399,33 @@ static class QueueBenchmark
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{table,-24} {u,10:N0} {(u == 0 ? 0 : 100.0 * h / u),7:F1} {s.Live,11:N0} {s.Dead,9:N0} {s.Bytes / 1048576.0,8:F1} {s.Autovacuums,12}"));
         }
+        lines.Add(string.Format(CultureInfo.InvariantCulture,
+            "Oldest write transaction on the server during the shift (any database): {0:F0} s. While it runs, no database can prune " +
+            "or vacuum the versions the shift leaves behind (performance.md §1.2, Q10).", oldestWriter));
         return new Health(updates == 0 ? 0 : (double)(q1.Hot - q0.Hot) / updates, q1.Live == 0 ? 0 : (double)q1.Dead / q1.Live, updates, attempts, lines);
+    }
+
+    /// <summary>The age of the oldest transaction holding a transaction id anywhere on the server, sampled every second.</summary>
+    static async Task<double> SampleOldestWriterAsync(string cs, CancellationToken stop)
+    {
+        const string sql = """
+            SELECT coalesce(max(extract(epoch FROM now() - xact_start)), 0)::float8
+            FROM   pg_stat_activity
+            WHERE  backend_xid IS NOT NULL
+            """;
+        double oldest = 0;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                oldest = Math.Max(oldest, (await QueryAsync<double>(cs, sql, stop)).Single());
+                await Task.Delay(1000, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        return oldest;
     }
 
     sealed record TableStats(string Table, long Updates, long Hot, long Live, long Dead, long Bytes, long Autovacuums);

@@ -14,7 +14,7 @@ namespace Dialer.Core.Dialing.Queue;
 /// </summary>
 public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, ILogger<CallQueue> logger) : IAsyncDisposable
 {
-    /// <summary>The NOTIFY channel: the payload is the campaign id that has work due now.</summary>
+    /// <summary>The NOTIFY channel. The payload is "campaign id:rows due now": that many waiting workers are woken, not all.</summary>
     public const string Channel = "call_queue";
 
     // Rows moved from the delayed table to the ready table per claim, at most: a backlog that came due at once
@@ -69,8 +69,10 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 SELECT id, campaign_id, priority, due_at FROM added WHERE due_at > @now
             ),
             woken AS (
-                SELECT pg_notify('call_queue', campaign_id::text)
-                FROM   (SELECT DISTINCT campaign_id FROM added WHERE due_at <= @now) c
+                SELECT pg_notify('call_queue', campaign_id || ':' || count(*))
+                FROM   added
+                WHERE  due_at <= @now
+                GROUP  BY campaign_id
             )
             SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM woken)::int AS notified
             """;
@@ -132,7 +134,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 SELECT id, campaign_id, priority, due_at FROM added
             ),
             woken AS (
-                SELECT pg_notify('call_queue', @campaignId::text) WHERE EXISTS (SELECT 1 FROM added)
+                SELECT pg_notify('call_queue', @campaignId || ':' || count(*)) FROM added HAVING count(*) > 0
             )
             SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM woken)::int AS notified
             """;
@@ -176,7 +178,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
         // delayed table to the ready table (rows another claimer is moving are skipped) and turns synchronous_commit off
         // for this transaction: a claim lost in a crash comes back when its lease expires, so it need not wait for the
         // disk. Completions stay durable.
-        const string sql = """
+        const string promote = """
             WITH due AS (
                 SELECT d.queue_id
                 FROM   call_queue_delayed d
@@ -194,8 +196,9 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 INSERT INTO call_queue_ready (queue_id, campaign_id, priority, due_at)
                 SELECT queue_id, campaign_id, priority, due_at FROM moved
             )
-            SELECT set_config('synchronous_commit', 'off', true);
-
+            SELECT set_config('synchronous_commit', 'off', true)
+            """;
+        const string claim = """
             WITH candidates AS (
                 SELECT r.queue_id
                 FROM   call_queue_ready r
@@ -237,6 +240,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                         WHEN pc.last_abandoned_at + @coolOff > @now THEN 'abandoned_cool_off'
                         WHEN q.comune_code = ANY(@patronComuni) THEN 'patron_saint_day'
                     END AS verdict
+                    OFFSET 0                                              -- evaluated once per row, not once per use
                 ) v
             ),
             kept AS (
@@ -286,24 +290,39 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
         var now = time.GetUtcNow();
         var today = RomeDay(now);
         var guards = request.Guards;
-        using var results = await conn.QueryMultipleAsync(new CommandDefinition(sql, new
+        await using var batch = new NpgsqlBatch(conn)
         {
-            campaignId = request.CampaignId,
-            now,
-            promoteBatch = PromoteBatch,
-            max,
-            workerId = request.WorkerId,
-            leaseUntil = now + request.Lease,
-            today = today.ToDateTime(TimeOnly.MinValue),
-            tomorrow = StartOfRomeDay(today.AddDays(1)),
-            maxPerDay = guards.MaxAttemptsPerDay,
-            maxTotal = guards.MaxAttemptsTotal,
-            coolOff = guards.AbandonedCoolOff,
-            patronComuni = guards.PatronComuniToday.ToArray(),
-        }, cancellationToken: ct));
-        await results.ReadAsync<string>();
-        return (await results.ReadAsync<ClaimRow>()).ToList();
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(promote) { Parameters = { P("campaignId", request.CampaignId), P("now", now), P("promoteBatch", PromoteBatch) } },
+                new NpgsqlBatchCommand(claim)
+                {
+                    Parameters =
+                    {
+                        P("campaignId", request.CampaignId), P("now", now), P("max", max), P("workerId", request.WorkerId),
+                        P("leaseUntil", now + request.Lease), P("today", today), P("tomorrow", StartOfRomeDay(today.AddDays(1))),
+                        P("maxPerDay", guards.MaxAttemptsPerDay), P("maxTotal", guards.MaxAttemptsTotal), P("coolOff", guards.AbandonedCoolOff),
+                        P("patronComuni", guards.PatronComuniToday.ToArray()),
+                    },
+                },
+            },
+        };
+        // Prepared once per physical connection, then reused: planning these statements costs more than running them.
+        await batch.PrepareAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);   // past the promotion's set_config
+        var rows = new List<ClaimRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new ClaimRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11)));
+        }
+        return rows;
     }
+
+    static NpgsqlParameter<T> P<T>(string name, T value) => new(name, value);
 
     /// <summary>
     /// Applies a batch of completions in one durable transaction. A completion whose lease token is no longer the row's
@@ -335,7 +354,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
             applied AS (
                 UPDATE call_queue q
                 SET    state            = CASE WHEN i.kind = 'finish' THEN 'done' ELSE 'queued' END,
-                       due_at           = coalesce(i.at, q.due_at),
+                       due_at           = CASE WHEN i.kind = 'finish' THEN q.due_at ELSE i.at END,
                        attempts         = q.attempts + CASE WHEN i.dialed THEN 1 ELSE 0 END,
                        hold_reason      = CASE WHEN i.kind = 'finish' THEN NULL ELSE i.reason END,
                        not_before       = CASE WHEN i.kind = 'finish' THEN NULL ELSE i.at END,
@@ -385,27 +404,39 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                        last_abandoned_at = coalesce(excluded.last_abandoned_at, c.last_abandoned_at)
             ),
             woken AS (
-                SELECT pg_notify('call_queue', campaign_id::text)
-                FROM   (SELECT DISTINCT campaign_id FROM applied WHERE kind <> 'finish' AND at <= @now) c
+                SELECT pg_notify('call_queue', campaign_id || ':' || count(*))
+                FROM   applied
+                WHERE  kind <> 'finish' AND at <= @now
+                GROUP  BY campaign_id
             )
             SELECT coalesce(array_agg(id), '{}') AS applied, (SELECT count(*) FROM woken)::int AS notified
             FROM   applied
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var row = await conn.QuerySingleAsync<(long[], int)>(new CommandDefinition(sql, new
+        await using var command = new NpgsqlCommand(sql, conn)
         {
-            ids = completions.Select(c => c.QueueId).ToArray(),
-            tokens = completions.Select(c => c.LeaseToken).ToArray(),
-            kinds = completions.Select(c => KindCode(c.Kind)).ToArray(),
-            ats = completions.Select(c => c.At?.ToUniversalTime()).ToArray(),
-            reasons = completions.Select(c => c.Reason).ToArray(),
-            outcomes = completions.Select(c => c.Outcome).ToArray(),
-            dials = completions.Select(c => c.IsDial).ToArray(),
-            abandoned = completions.Select(c => c.Abandoned).ToArray(),
-            now,
-            today = RomeDay(now).ToDateTime(TimeOnly.MinValue),
-        }, cancellationToken: ct));
-        var applied = row.Item1.ToHashSet();
+            Parameters =
+            {
+                P("ids", completions.Select(c => c.QueueId).ToArray()),
+                P("tokens", completions.Select(c => c.LeaseToken).ToArray()),
+                P("kinds", completions.Select(c => KindCode(c.Kind)).ToArray()),
+                P("ats", completions.Select(c => (c.At ?? now).ToUniversalTime()).ToArray()),   // a finish has no time: ignored
+                P("reasons", completions.Select(c => c.Reason).ToArray()),
+                P("outcomes", completions.Select(c => c.Outcome).ToArray()),
+                P("dials", completions.Select(c => c.IsDial).ToArray()),
+                P("abandoned", completions.Select(c => c.Abandoned).ToArray()),
+                P("now", now),
+                P("today", RomeDay(now)),
+            },
+        };
+        await command.PrepareAsync(ct);
+        long[] appliedIds;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            appliedIds = reader.GetFieldValue<long[]>(0);
+        }
+        var applied = appliedIds.ToHashSet();
         var rejected = completions.Select(c => c.QueueId).Where(id => !applied.Contains(id)).ToList();
         if (rejected.Count > 0)
             logger.LogWarning("Rejected {Count} queue completions with a stale lease token (queue ids {QueueIds})", rejected.Count, rejected);
@@ -555,11 +586,10 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
     [GeneratedRegex("^[A-Z][0-9]{3}$")]
     private static partial Regex Belfiore();
 
-    // Columns are aliased to the parameter names: positional records do not rely on Dapper's global underscore setting.
     sealed record ClaimRow(long Id, long CampaignId, string PersonCf, string PhoneE164, string? ComuneCode, int Priority,
-        long? ContactListEntryId, int Attempts, string? LastOutcome, string State, Guid? LeaseToken, DateTime? LeaseExpiresAt)
+        long? ContactListEntryId, int Attempts, string? LastOutcome, string State, Guid? LeaseToken, DateTimeOffset? LeaseExpiresAt)
     {
         public ClaimedContact ToClaimed() => new(Id, CampaignId, PersonCf, PhoneE164, ComuneCode, Priority, ContactListEntryId,
-            Attempts, LastOutcome, LeaseToken!.Value, new DateTimeOffset(DateTime.SpecifyKind(LeaseExpiresAt!.Value, DateTimeKind.Utc)));
+            Attempts, LastOutcome, LeaseToken!.Value, LeaseExpiresAt!.Value);
     }
 }

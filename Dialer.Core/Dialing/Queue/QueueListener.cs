@@ -13,7 +13,7 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
     static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     readonly Lock gate = new();
-    readonly Dictionary<long, HashSet<Subscription>> waiters = [];
+    readonly Dictionary<long, List<Subscription>> waiters = [];   // per campaign, longest waiting first
     readonly CancellationTokenSource stop = new();
     TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     Task? loop;
@@ -52,13 +52,11 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
     {
         while (!stopping.IsCancellationRequested)
         {
+            NpgsqlConnection? conn = null;
             try
             {
-                await using var conn = await db.OpenConnectionAsync(stopping);
-                conn.Notification += (_, e) =>
-                {
-                    if (long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var campaignId)) Wake(campaignId);
-                };
+                conn = await db.OpenConnectionAsync(stopping);
+                conn.Notification += (_, e) => Wake(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {CallQueue.Channel}", conn))
                     await listen.ExecuteNonQueryAsync(stopping);
                 lock (gate) listening.TrySetResult();
@@ -67,11 +65,13 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
+                await UnlistenAsync(conn);
                 return;
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
             {
                 logger.LogWarning(ex, "Call queue listener lost its connection; reconnecting in {Delay}", ReconnectDelay);
+                if (conn is not null) await conn.DisposeAsync();
                 lock (gate)
                 {
                     if (listening.Task.IsCompleted) listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -89,11 +89,43 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
         }
     }
 
-    void Wake(long campaignId)
+    /// <summary>
+    /// The connection goes back to the pool: stop listening first, in case the pool does not reset connections
+    /// (a pooled connection still listening would receive notifications nobody reads).
+    /// </summary>
+    static async Task UnlistenAsync(NpgsqlConnection? conn)
     {
-        Subscription[] woken;
-        lock (gate) woken = waiters.TryGetValue(campaignId, out var set) ? [.. set] : [];
-        foreach (var s in woken) s.Signal();
+        if (conn is null) return;
+        try
+        {
+            if (conn.State == System.Data.ConnectionState.Open)
+            {
+                await using var unlisten = new NpgsqlCommand("UNLISTEN *", conn);
+                await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
+        {
+            // A broken connection is not returned to the pool.
+        }
+        await conn.DisposeAsync();
+    }
+
+    /// <summary>Wakes as many of the campaign's waiters as rows came due ("campaign:count"), longest waiting first.</summary>
+    void Wake(string payload)
+    {
+        var parts = payload.Split(':');
+        if (!long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var campaignId)) return;
+        var count = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
+        lock (gate)
+        {
+            if (!waiters.TryGetValue(campaignId, out var list)) return;
+            foreach (var s in list)
+            {
+                if (count <= 0) break;
+                if (s.Signal()) count--;
+            }
+        }
     }
 
     void WakeAll()
@@ -130,7 +162,8 @@ sealed class QueueListener(NpgsqlDataSource db, TimeProvider time, ILogger logge
 
         public Task Woken => woken.Task;
 
-        public void Signal() => woken.TrySetResult();
+        /// <summary>True if this woke the waiter (false if it was already woken).</summary>
+        public bool Signal() => woken.TrySetResult();
 
         public void Dispose() => owner.Remove(this);
     }

@@ -291,8 +291,7 @@ public sealed class CallQueueTests : DatabaseTest
     [Test]
     public async Task Total_cap_counts_attempts_across_campaigns_and_finishes_the_row()
     {
-        var other = await CampaignAsync("coda-due");
-        await queue.EnqueueAsync([Entry("AAA", campaignId: other), Entry("AAA")], default);
+        var other = await QueuedInTwoCampaignsAsync("AAA");
         var guards = ClaimGuards.Defaults with { MaxAttemptsPerDay = 5, MaxAttemptsTotal = 2 };
         for (var i = 0; i < 2; i++)
         {
@@ -313,8 +312,7 @@ public sealed class CallQueueTests : DatabaseTest
     [Test]
     public async Task An_abandoned_call_cools_the_person_off_in_every_campaign()
     {
-        var other = await CampaignAsync("coda-due");
-        await queue.EnqueueAsync([Entry("AAA", campaignId: other), Entry("AAA")], default);
+        var other = await QueuedInTwoCampaignsAsync("AAA");
         var guards = ClaimGuards.Defaults with { MaxAttemptsPerDay = 5 };
         var c = (await queue.ClaimAsync(new ClaimRequest(other, "w", 1, Lease, guards), default))[0];
         await queue.CompleteAsync([QueueCompletion.Retry(c, clock.GetUtcNow(), "abandoned_cool_off", "answered", abandoned: true)], default);
@@ -389,8 +387,7 @@ public sealed class CallQueueTests : DatabaseTest
     [Test]
     public async Task A_person_leased_by_another_campaign_waits_for_that_lease()
     {
-        var other = await CampaignAsync("coda-due");
-        await queue.EnqueueAsync([Entry("AAA", campaignId: other), Entry("AAA")], default);
+        var other = await QueuedInTwoCampaignsAsync("AAA");
         var guards = ClaimGuards.Defaults with { MaxAttemptsPerDay = 5 };
         await queue.ClaimAsync(new ClaimRequest(other, "w", 1, Lease, guards), default);
 
@@ -468,6 +465,14 @@ public sealed class CallQueueTests : DatabaseTest
             Assert.That(afterRetry.Ready, Is.EqualTo(3), "CF6, the busy retry now due, and the lease that has expired");
             Assert.That(afterRetry.Held.ContainsKey("retry_delay_busy"), Is.False);
         });
+    }
+
+    /// <summary>The person queued in this test's campaign and in a second one; returns the second.</summary>
+    async Task<long> QueuedInTwoCampaignsAsync(string cf)
+    {
+        var other = await CampaignAsync("coda-due");
+        await queue.EnqueueAsync([Entry(cf, campaignId: other), Entry(cf)], default);
+        return other;
     }
 
     QueueEntry Entry(string cf, int priority = 1, DateTimeOffset? due = null, string? comune = "F205", long? campaignId = null) =>

@@ -28,6 +28,9 @@ public sealed class OperatorsApiTests : OperatorsTest
         var roster = await http.GetFromJsonAsync<JsonElement>("/api/operators");
         var missing = await http.GetAsync("/api/operators/nessuno");
         var reasons = await http.GetFromJsonAsync<JsonElement>("/api/pause-reasons");
+        await Task.Delay(50);
+        var report = await http.GetFromJsonAsync<JsonElement>("/api/presence-report");
+        var badPeriod = await http.GetAsync("/api/presence-report?from=2026-11-23T10:00:00Z&to=2026-11-23T09:00:00Z");
 
         var conflict = await availableFirst.Content.ReadFromJsonAsync<JsonElement>();
         var validation = await invalid.Content.ReadFromJsonAsync<JsonElement>();
@@ -54,6 +57,9 @@ public sealed class OperatorsApiTests : OperatorsTest
             Assert.That(roster.GetArrayLength(), Is.EqualTo(1));
             Assert.That(roster[0].GetProperty("since").GetDateTimeOffset(), Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5)));
             Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(report.EnumerateArray().Select(r => (r.GetProperty("identity").GetString(), r.GetProperty("state").GetString())),
+                Is.EquivalentTo(new[] { ("anna", "available"), ("anna", "paused") }));
+            Assert.That(badPeriod.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(reasons.EnumerateArray().Select(r => r.GetProperty("label").GetString()), Does.Contain("Fine turno").And.Not.Contains("Tempo di post-chiamata superato"));
         });
     }

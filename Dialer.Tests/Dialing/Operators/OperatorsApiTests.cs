@@ -120,3 +120,25 @@ public sealed class OperatorsApiTests : OperatorsTest
         });
     }
 }
+
+public sealed class OperatorsApiOutsideDevelopmentTests
+{
+    [Test]
+    public async Task Operator_and_call_endpoints_are_forbidden_outside_development()
+    {
+        using var app = new DialerApp(settings: new Dictionary<string, string?> { ["environment"] = "Production" });
+
+        var roster = await app.Client.GetAsync("/api/operators");
+        var signIn = await app.Client.PostAsync("/api/operators/anna/sign-in", null);
+        var catalogue = await app.Client.GetAsync("/api/dispositions");
+        var disposition = await app.Client.PostAsJsonAsync("/api/calls/1/disposition", new { @operator = "anna", code = "already_employed" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(roster.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(catalogue.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(disposition.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+}

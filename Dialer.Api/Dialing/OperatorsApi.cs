@@ -34,8 +34,22 @@ static class OperatorsApi
 
         app.MapGet("/api/pause-reasons", () => TypedResults.Ok(PauseReasons.All.Where(r => r.ChosenByOperator)))
             .WithTags("Operators").DevelopmentOnly();
+        app.MapGet("/api/presence-report", Report).WithTags("Operators").DevelopmentOnly();
         return app;
     }
+
+    /// <summary>Time per operator in each state (paused per reason) in [from, to); by default today so far, in Italy.</summary>
+    static async Task<Results<Ok<IReadOnlyList<PresenceTime>>, ValidationProblem>> Report(DateTimeOffset? from, DateTimeOffset? to,
+        OperatorRoster roster, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var end = to ?? now;
+        var start = from ?? new DateTimeOffset(TimeZoneInfo.ConvertTime(now, Rome).Date, Rome.GetUtcOffset(TimeZoneInfo.ConvertTime(now, Rome).Date));
+        if (start >= end) return Invalid(["from: must be before to."], "Periodo non valido");
+        return TypedResults.Ok(await roster.TimeInStatesAsync(start, end, ct));
+    }
+
+    static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
 
     static async Task<Results<Created<Operator>, Ok<Operator>, ValidationProblem>> Save(string identity, OperatorBody body,
         OperatorDirectory directory, CancellationToken ct)

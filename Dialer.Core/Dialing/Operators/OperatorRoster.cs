@@ -77,7 +77,7 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
             SELECT count(*)::int FROM moved
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var moved = await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { now }, cancellationToken: ct));
+        var moved = await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { now = now.ToUniversalTime() }, cancellationToken: ct));
         if (moved > 0) logger.LogWarning("{Count} operator(s) overran the wrap-up limit: paused with reason wrap_up_overrun", moved);
         return moved;
     }
@@ -121,7 +121,9 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
             ORDER  BY o.identity, s.state, s.pause_reason
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<TimeRow>(new CommandDefinition(sql, new { from, to }, cancellationToken: ct));
+        // Npgsql writes only UTC DateTimeOffsets to timestamptz.
+        var rows = await conn.QueryAsync<TimeRow>(new CommandDefinition(sql, new { from = from.ToUniversalTime(), to = to.ToUniversalTime() },
+            cancellationToken: ct));
         return rows.Select(r => new PresenceTime(r.OperatorId, r.Identity, SnakeCase.Parse<PresenceState>(r.State),
             r.PauseReason is null ? null : SnakeCase.Parse<PauseReason>(r.PauseReason), TimeSpan.FromSeconds(r.Seconds))).ToList();
     }

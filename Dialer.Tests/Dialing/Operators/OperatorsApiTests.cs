@@ -28,6 +28,9 @@ public sealed class OperatorsApiTests : OperatorsTest
         var roster = await http.GetFromJsonAsync<JsonElement>("/api/operators");
         var missing = await http.GetAsync("/api/operators/nessuno");
         var reasons = await http.GetFromJsonAsync<JsonElement>("/api/pause-reasons");
+        await Task.Delay(50);
+        var report = await http.GetFromJsonAsync<JsonElement>("/api/presence-report");
+        var badPeriod = await http.GetAsync("/api/presence-report?from=2026-11-23T10:00:00Z&to=2026-11-23T09:00:00Z");
 
         var conflict = await availableFirst.Content.ReadFromJsonAsync<JsonElement>();
         var validation = await invalid.Content.ReadFromJsonAsync<JsonElement>();
@@ -54,6 +57,9 @@ public sealed class OperatorsApiTests : OperatorsTest
             Assert.That(roster.GetArrayLength(), Is.EqualTo(1));
             Assert.That(roster[0].GetProperty("since").GetDateTimeOffset(), Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5)));
             Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(report.EnumerateArray().Select(r => (r.GetProperty("identity").GetString(), r.GetProperty("state").GetString())),
+                Is.EquivalentTo(new[] { ("anna", "available"), ("anna", "paused") }));
+            Assert.That(badPeriod.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(reasons.EnumerateArray().Select(r => r.GetProperty("label").GetString()), Does.Contain("Fine turno").And.Not.Contains("Tempo di post-chiamata superato"));
         });
     }
@@ -111,6 +117,28 @@ public sealed class OperatorsApiTests : OperatorsTest
             Assert.That(call.ToString(), Does.Not.Contain("RSSMRA80A01F205X").And.Not.Contain("3471234567"));
             Assert.That(missingCall.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(presence.GetProperty("presence").GetProperty("state").GetString(), Is.EqualTo("available"));
+        });
+    }
+}
+
+public sealed class OperatorsApiOutsideDevelopmentTests
+{
+    [Test]
+    public async Task Operator_and_call_endpoints_are_forbidden_outside_development()
+    {
+        using var app = new DialerApp(settings: new Dictionary<string, string?> { ["environment"] = "Production" });
+
+        var roster = await app.Client.GetAsync("/api/operators");
+        var signIn = await app.Client.PostAsync("/api/operators/anna/sign-in", null);
+        var catalogue = await app.Client.GetAsync("/api/dispositions");
+        var disposition = await app.Client.PostAsJsonAsync("/api/calls/1/disposition", new { @operator = "anna", code = "already_employed" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(roster.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(catalogue.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(disposition.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         });
     }
 }

@@ -47,19 +47,27 @@ public sealed class ContactHistory(NpgsqlDataSource db)
         };
     }
 
-    /// <summary>The operator a personal call-back of this person belongs to (the earliest still open), if any.</summary>
-    public async Task<string?> PersonalCallbackOperatorAsync(long campaignId, string personCf, CancellationToken ct)
+    /// <summary>How long a personal call-back waits for its operator before anyone free may make it.</summary>
+    public static readonly TimeSpan PersonalCallbackGrace = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The operator a personal call-back of this person belongs to (the earliest still open), unless it is more than
+    /// <see cref="PersonalCallbackGrace"/> overdue: then the team takes it, so nobody waits for an operator who is away.
+    /// </summary>
+    public async Task<string?> PersonalCallbackOperatorAsync(long campaignId, string personCf, DateTimeOffset now, CancellationToken ct)
     {
         const string sql = """
             SELECT o.identity
             FROM   callbacks c
             JOIN   operators o ON o.id = c.operator_id
             WHERE  c.campaign_id = @campaignId AND c.person_cf = @personCf AND c.state IN ('scheduled', 'queued')
+              AND  c.due_at > @overdue
             ORDER  BY c.due_at
             LIMIT  1
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(sql, new { campaignId, personCf }, cancellationToken: ct));
+        return await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(sql,
+            new { campaignId, personCf, overdue = now - PersonalCallbackGrace }, cancellationToken: ct));
     }
 
     /// <summary>The person's open call-backs for the campaign were honoured by the call just placed.</summary>

@@ -78,7 +78,7 @@ public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, Ca
     /// <summary>A personal call-back goes to the operator the person spoke to; anything else to whoever is free.</summary>
     async Task<ReservedOperator?> ReserveAsync(DialingCampaign campaign, ClaimedContact contact, CallAttempt attempt, CancellationToken ct)
     {
-        if (await history.PersonalCallbackOperatorAsync(campaign.Id, contact.PersonCf, ct) is { } identity)
+        if (await history.PersonalCallbackOperatorAsync(campaign.Id, contact.PersonCf, time.GetUtcNow(), ct) is { } identity)
             return await roster.TryReserveAsync(identity, campaign.Id, attempt.Id, ct);
         return await roster.TryReserveAsync(campaign.Id, attempt.Id, ct);
     }

@@ -1,3 +1,4 @@
+using Dialer.Core.Dialing.Dispositions;
 using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
@@ -13,7 +14,7 @@ namespace Dialer.Core.Dialing;
 /// stop and flag a failed number, finish an answered call), and the events. Safe to call any number of times, from any
 /// replica: each transition is applied by whoever wins its conditional UPDATE.
 /// </summary>
-public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster, CallQueue queue, DialingCampaigns campaigns,
+public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster, DispositionService dispositions, CallQueue queue, DialingCampaigns campaigns,
     ContactHistory history, ITelephonyClient client, IPublishEndpoint bus, TimeProvider time, ILogger<AttemptOutcomes> logger)
 {
     /// <summary>After a status callback (or the sweep): brings the attempt up to date and acts on what changed.</summary>
@@ -61,8 +62,11 @@ public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster
             var wrapUp = TimeSpan.FromSeconds(campaign?.Policy.Settings.WrapUpSeconds ?? 120);
             var talked = pickedUp && !attempt.Abandoned && outcome == ProviderOutcomes.Answered;
             if (!(talked && await roster.EndCallAsync(op, attempt.Id, wrapUp, ct)))
-                await roster.ReleaseAsync(op, attempt.Id, ct);
+                await roster.FreeAsync(op, attempt.Id, ct);
         }
+        // The provider outcomes are dispositions too (recorded by the system), so reports read one table.
+        if (outcome is ProviderOutcomes.NoAnswer or ProviderOutcomes.Busy or ProviderOutcomes.Machine or ProviderOutcomes.Failed)
+            await dispositions.RecordSystemAsync(attempt.Id, outcome, ct);
 
         if (outcome == ProviderOutcomes.Failed || invalidNumber)
             await attempts.FlagNumberAsync(attempt.PhoneE164, invalidNumber ? "invalid_number" : "failed", attempt.Id, ct);

@@ -121,13 +121,20 @@ public sealed class DialingEndToEndTests : DatabaseTest
         var claimed = await queue.ClaimAsync(new ClaimRequest(campaign, "crashed-worker", 1, TimeSpan.FromMinutes(2), ClaimGuards.Defaults), default);
         Assert.That(claimed, Has.Count.EqualTo(1));
 
-        await rig.StartWorkerAsync();
+        var worker = await rig.StartWorkerAsync();
+        var placedEvents = EventLog.Attach(worker.Services);
         await Task.Delay(2500);
         Assert.That(rig.PeopleCalled(), Is.Empty, "the lease still holds");
 
         rig.Clock.Advance(TimeSpan.FromMinutes(3));
         Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True);
-        Assert.That(rig.PeopleCalled(), Is.EqualTo(phones));
+        var attempt = (await AttemptsAsync()).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.PeopleCalled(), Is.EqualTo(phones));
+            Assert.That(placedEvents.Of<CallPlaced>().Select(e => (e.AttemptId, e.CallSid)), Is.EqualTo(new[] { (attempt.Id, attempt.CallSid!) }),
+                "the worker that placed the call published CallPlaced");
+        });
     }
 
     [Test]
@@ -201,6 +208,75 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(rig.PeopleCalled(), Is.EqualTo(new[] { phones[0] }), "only the person the operator chose to call was rung");
             Assert.That(held, Is.EqualTo("skipped_by_operator"));
             Assert.That(await PresenceAsync("carla"), Is.EqualTo("available"));
+        });
+    }
+
+    [Test]
+    public async Task A_personal_call_back_reopens_the_contact_at_the_chosen_time_and_rings_the_same_operator_despite_the_daily_cap()
+    {
+        rig = await DialingRig.StartAsync();
+        var campaign = await rig.CampaignAsync();
+        var phones = await rig.EnqueueAsync(campaign, 1);
+        await rig.OperatorsAsync("anna", "bruno");
+        var events = EventLog.Attach(rig.Services);
+        await rig.StartWorkerAsync();
+
+        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended")
+            && (await AttemptsAsync()).Single().OperatorId is { } op && await PresenceAsync(await IdentityAsync(op)) == "wrap_up", TimeSpan.FromSeconds(30)), Is.True);
+        var first = (await AttemptsAsync()).Single();
+        var identity = await IdentityAsync(first.OperatorId!.Value);
+        // 10:00 now; the person asks to be called back at 15:00 (Rome), by the same operator.
+        var disposed = await rig.DisposeCallAsync(first.Id, identity,
+            new { Operator = identity, Code = "call_back", Callback = new { At = "2026-03-10T15:00", Scope = "personal" } });
+        Assert.That(disposed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await disposed.Content.ReadAsStringAsync());
+
+        await using var conn = await Db.OpenConnectionAsync();
+        Assert.That(await Eventually.TrueAsync(async () =>
+            await conn.QuerySingleAsync<string?>("SELECT hold_reason FROM call_queue") == "callback_scheduled", TimeSpan.FromSeconds(15)), Is.True);
+        var due = await conn.QuerySingleAsync<DateTime>("SELECT due_at FROM call_queue");
+        await Task.Delay(1500);
+        Assert.That((await AttemptsAsync()).Count, Is.EqualTo(1), "nobody is rung before the time the person chose");
+
+        rig.Clock.Set(new DateTimeOffset(2026, 3, 10, 14, 0, 30, TimeSpan.Zero));
+        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Count(a => a.State == "ended") == 2, TimeSpan.FromSeconds(30)), Is.True);
+        var second = (await AttemptsAsync())[1];
+        var callbackState = await conn.QuerySingleAsync<string>("SELECT state FROM callbacks");
+        Assert.Multiple(() =>
+        {
+            Assert.That(due, Is.EqualTo(new DateTime(2026, 3, 10, 14, 0, 0, DateTimeKind.Utc)), "15:00 in Rome");
+            Assert.That(rig.PeopleCalled(), Is.EqualTo(new[] { phones[0], phones[0] }));
+            Assert.That(second.IsCallback, Is.True);
+            Assert.That(second.OperatorId, Is.EqualTo(first.OperatorId), "a personal call-back goes to the operator the person spoke to");
+            Assert.That(callbackState, Is.EqualTo("done"));
+            Assert.That(events.Of<CallPlaced>(), Has.Count.EqualTo(0), "CallPlaced is published by the worker, not the API");
+            Assert.That(events.Of<CallAnswered>().Select(e => e.AttemptId), Is.EquivalentTo(new[] { first.Id, second.Id }));
+            Assert.That(events.Of<DispositionRecorded>().Single().CallbackAt, Is.EqualTo(new DateTimeOffset(2026, 3, 10, 14, 0, 0, TimeSpan.Zero)));
+        });
+    }
+
+    [Test]
+    public async Task An_answering_machine_is_hung_up_on_frees_the_operator_and_is_retried_another_day()
+    {
+        rig = await DialingRig.StartAsync(new CallProfile { Machine = 1, Ring = new(1, 2), Talk = new(60, 80), Detection = new(1, 2) });
+        var campaign = await rig.CampaignAsync();
+        await rig.EnqueueAsync(campaign, 1);
+        await rig.OperatorsAsync("anna");
+        var events = EventLog.Attach(rig.Services);
+        await rig.StartWorkerAsync();
+
+        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True);
+        var attempt = (await AttemptsAsync()).Single();
+        await using var conn = await Db.OpenConnectionAsync();
+        var queued = await conn.QuerySingleAsync<(string State, DateTime DueAt)>("SELECT state AS State, due_at AS DueAt FROM call_queue");
+        Assert.That(await Eventually.TrueAsync(() => events.Of<CallCompleted>().Count == 1, TimeSpan.FromSeconds(5)), Is.True);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(attempt.Outcome, Is.EqualTo(ProviderOutcomes.Machine));
+            Assert.That(attempt.Disposition, Is.EqualTo("machine"), "the provider outcome is recorded as the system disposition");
+            Assert.That(await PresenceAsync("anna"), Is.EqualTo("available"), "no disposition is owed for a machine");
+            Assert.That(queued.State, Is.EqualTo("queued"));
+            Assert.That(queued.DueAt, Is.EqualTo(new DateTime(2026, 3, 11, 8, 30, 0, DateTimeKind.Utc)), "the next day at 09:30 in Rome");
+            Assert.That(events.Of<CallCompleted>().Single().Outcome, Is.EqualTo(ProviderOutcomes.Machine));
         });
     }
 }

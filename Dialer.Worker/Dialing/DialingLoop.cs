@@ -1,4 +1,5 @@
 using Dialer.Core.Dialing;
+using Dialer.Core.Dialing.Dispositions;
 using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
@@ -108,5 +109,13 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
             if (!result.Placed) await outcomes.NotPlacedAsync(result.Attempt, false, ct);
         }
         foreach (var id in await attempts.EndedUnappliedAsync(ct)) await outcomes.ApplyAsync(id, ct);
+
+        // Call-backs still only scheduled when due: the disposition's event never reached a consumer (a crash). Queue them now.
+        var queue = sp.GetRequiredService<CallQueue>();
+        foreach (var callback in await sp.GetRequiredService<CallbackList>().TakeDueAsync(100, ct))
+        {
+            if (await attempts.FindAsync(callback.AttemptId, ct) is { QueueId: { } queueId })
+                await queue.ReopenAsync(queueId, now, PolicyReasons.CallbackScheduled, ct);
+        }
     }
 }

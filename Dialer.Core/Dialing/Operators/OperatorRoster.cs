@@ -54,6 +54,10 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
     public Task<bool> ConnectAsync(long operatorId, long attemptId, CancellationToken ct) =>
         EngineMoveAsync(operatorId, p => PresenceRules.Connect(p, attemptId), ct);
 
+    /// <summary>reserved or on_call → available when the operator never talked to the person (machine, abandoned). False if not theirs.</summary>
+    public Task<bool> FreeAsync(long operatorId, long attemptId, CancellationToken ct) =>
+        EngineMoveAsync(operatorId, p => PresenceRules.Free(p, attemptId), ct);
+
     /// <summary>on_call → wrap_up with deadline now + <paramref name="wrapUpLimit"/>. False if the operator is not on this call.</summary>
     public Task<bool> EndCallAsync(long operatorId, long attemptId, TimeSpan wrapUpLimit, CancellationToken ct) =>
         EngineMoveAsync(operatorId, p => PresenceRules.EndCall(p, attemptId, time.GetUtcNow() + wrapUpLimit), ct);

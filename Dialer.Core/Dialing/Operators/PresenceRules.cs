@@ -46,6 +46,15 @@ public static class PresenceRules
     public static PresenceTarget? Connect(OperatorPresence current, long attemptId) =>
         current.State == PresenceState.Reserved && current.AttemptId == attemptId ? new PresenceTarget(PresenceState.OnCall, AttemptId: attemptId) : null;
 
+    /// <summary>
+    /// reserved or on_call → available for this attempt, with no disposition owed: the operator never talked to the person
+    /// (an answering machine, or the person hung up before the operator picked up). The engine records the system disposition.
+    /// </summary>
+    public static PresenceTarget? Free(OperatorPresence current, long attemptId) =>
+        current.AttemptId == attemptId && current.State is PresenceState.Reserved or PresenceState.OnCall
+            ? new PresenceTarget(PresenceState.Available)
+            : null;
+
     /// <summary>on_call → wrap_up for this attempt, with the deadline for its disposition.</summary>
     public static PresenceTarget? EndCall(OperatorPresence current, long attemptId, DateTimeOffset deadline) =>
         current.State == PresenceState.OnCall && current.AttemptId == attemptId

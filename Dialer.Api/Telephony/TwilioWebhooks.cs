@@ -51,7 +51,7 @@ static class TwilioWebhooks
                 callerId: twilio.Value.From,
                 timeout: OperatorRingTimeout));
         }
-        // TODO(issue 6): the operator roster reserves someone before dialling; until then nobody is, and the person hears this.
+        // The engine reserves an operator before every create: no route means a call placed outside the engine.
         loggers.CreateLogger(typeof(TwilioWebhooks)).LogWarning("Call {CallSid} of attempt {AttemptId} answered with no operator reserved: cannot connect",
             request.Form["CallSid"].ToString(), attemptId);
         return Unavailable(route, telephony.Value);

@@ -9,7 +9,7 @@ public sealed record CallRoute(string AttemptId, string? OperatorTarget, string 
 /// <summary>The routes of answered calls by attempt id (table call_routes, migration 0201).</summary>
 public sealed class CallRoutes(NpgsqlDataSource db)
 {
-    /// <summary>Sets (or replaces) the route of an attempt. TODO(issue 6): the operator roster calls this when it reserves someone.</summary>
+    /// <summary>Sets (or replaces) the route of an attempt: the dialing engine calls this with the reserved operator before the create.</summary>
     public async Task SetAsync(CallRoute route, CancellationToken ct)
     {
         const string sql = """

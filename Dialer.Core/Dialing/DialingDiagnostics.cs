@@ -64,7 +64,8 @@ public sealed class DialingDiagnostics(DialingCampaigns campaigns, CallQueue que
             campaign.Settings.Mode.ToString().ToLowerInvariant(),
             now,
             blocking.Count == 0 && counts.Ready > 0,
-            blocking.Select(r => new ReasonCount(r, PolicyReasons.Label(r), counts.Ready)).ToList(),
+            // What would be dialed now if nothing stopped the campaign: the ready contacts and those still on the contact list.
+            blocking.Select(r => new ReasonCount(r, PolicyReasons.Label(r), counts.Ready + row.Pending)).ToList(),
             campaign.Policy.Calendar.IsOpen(now, null) ? null : campaign.Policy.Calendar.NextOpening(now, null),
             available,
             row.Pending,

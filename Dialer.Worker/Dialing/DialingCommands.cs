@@ -50,7 +50,7 @@ public static class DialingCommands
         if (d.Blocking.Count > 0)
         {
             output.WriteLine("Cosa ferma la campagna:");
-            foreach (var b in d.Blocking) output.WriteLine(string.Create(it, $"  - {b.Label} ({b.Code}): {b.Count:N0} contatti pronti in attesa"));
+            foreach (var b in d.Blocking) output.WriteLine(string.Create(it, $"  - {b.Label} ({b.Code}): {b.Count:N0} contatti in attesa"));
             if (d.NextOpening is { } next) output.WriteLine($"  Prossima apertura della fascia di chiamata: {Local(next)}");
         }
         output.WriteLine(string.Create(it, $"Operatori disponibili: {d.OperatorsAvailable:N0}"));

@@ -77,8 +77,7 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
         {
             if (!fedAt.TryGetValue(campaign.Id, out var fed) || now - fed >= FeedEvery)
             {
-                var added = await queue.FeedFromContactListAsync(campaign.Id, ct);
-                if (added > 0) logger.LogInformation("Campaign {Campaign}: {Count} contacts moved from the contact list into the queue", campaign.Campaign.Slug, added);
+                await queue.FeedFromContactListAsync(campaign.Id, ct);   // logs how many it queued
                 fedAt[campaign.Id] = now;
             }
             if (campaign.Settings.Mode != DialingMode.Progressive) continue;

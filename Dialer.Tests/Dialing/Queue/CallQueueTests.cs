@@ -422,6 +422,29 @@ public sealed class CallQueueTests : DatabaseTest
     }
 
     [Test]
+    public async Task A_contact_given_back_wakes_a_waiting_worker_and_a_later_retry_does_not()
+    {
+        await queue.EnqueueAsync([Entry("AAA"), Entry("BBB")], default);
+        var claimed = await ClaimAsync(2);
+        await using var worker = new CallQueue(Db, clock, NullLogger<CallQueue>.Instance);
+
+        var waitingForRetry = worker.WaitForWorkAsync(campaign, TimeSpan.FromSeconds(1), default);
+        await Task.Delay(300);
+        await queue.CompleteAsync([QueueCompletion.Retry(claimed[0], Start.AddHours(4), "retry_delay_no_answer", "no_answer")], default);
+        var wokenByRetry = await waitingForRetry;
+        var waitingForRelease = worker.WaitForWorkAsync(campaign, TimeSpan.FromSeconds(20), default);
+        await Task.Delay(300);
+        await queue.CompleteAsync([QueueCompletion.Release(claimed[1], clock.GetUtcNow())], default);
+        var wokenByRelease = await waitingForRelease.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(wokenByRetry, Is.False, "a retry in four hours wakes nobody now");
+            Assert.That(wokenByRelease, Is.True);
+        });
+    }
+
+    [Test]
     public async Task Waiting_returns_at_once_when_work_is_due_and_times_out_when_none_is()
     {
         var idle = await queue.WaitForWorkAsync(campaign, TimeSpan.FromMilliseconds(200), default);

@@ -72,16 +72,14 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
     public async Task SetOperatorAsync(long id, long operatorId, CancellationToken ct)
     {
         const string sql = "UPDATE call_attempts SET operator_id = @operatorId WHERE id = @id";
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, operatorId }, cancellationToken: ct));
+        await ExecuteAsync(sql, new { id, operatorId }, ct);
     }
 
     /// <summary>A preview the operator chose to call: from now on a create may be sent. False unless it was a preview.</summary>
     public async Task<bool> StartDialingAsync(long id, CancellationToken ct)
     {
         const string sql = "UPDATE call_attempts SET state = 'dialing', created_at = @now WHERE id = @id AND state = 'preview'";
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
+        return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
     }
 
     /// <summary>A preview the operator skipped: never dialed. False unless it was a preview.</summary>
@@ -91,16 +89,14 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
             UPDATE call_attempts SET state = 'not_placed', outcome = 'skipped', ended_at = @now
             WHERE  id = @id AND state = 'preview'
             """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
+        return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
     }
 
     /// <summary>Removes an attempt nothing was sent for (no operator could be reserved): it never happened.</summary>
     public async Task DiscardAsync(long id, CancellationToken ct)
     {
         const string sql = "DELETE FROM call_attempts WHERE id = @id AND state IN ('preview', 'dialing') AND call_sid IS NULL";
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+        await ExecuteAsync(sql, new { id }, ct);
     }
 
     /// <summary>Flags a number so that no campaign dials it again (flagged_numbers); the first reason stays.</summary>
@@ -111,8 +107,7 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
             VALUES (@phoneE164, @reason, @attemptId, @now)
             ON CONFLICT (phone_e164) DO NOTHING
             """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { phoneE164, reason, attemptId, now = time.GetUtcNow() }, cancellationToken: ct));
+        await ExecuteAsync(sql, new { phoneE164, reason, attemptId, now = time.GetUtcNow() }, ct);
     }
 
     /// <summary>
@@ -122,8 +117,7 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
     public async Task MarkSendingAsync(long id, CancellationToken ct)
     {
         const string sql = "UPDATE call_attempts SET created_at = @now WHERE id = @id AND state = 'dialing'";
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, now = time.GetUtcNow() }, cancellationToken: ct));
+        await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct);
     }
 
     /// <summary>Twilio has the call. False when the attempt was already confirmed or given up.</summary>
@@ -133,8 +127,7 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
             UPDATE call_attempts SET state = 'placed', call_sid = @callSid, placed_at = @now
             WHERE  id = @id AND state = 'dialing'
             """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, callSid, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
+        return await ExecuteAsync(sql, new { id, callSid, now = time.GetUtcNow() }, ct) == 1;
     }
 
     /// <summary>The call definitely does not exist. False when the attempt had already moved on.</summary>
@@ -144,8 +137,7 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
             UPDATE call_attempts SET state = 'not_placed', outcome = 'not_placed', ended_at = @now
             WHERE  id = @id AND state = 'dialing'
             """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
+        return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
     }
 
     /// <summary>Attempts whose create has been unconfirmed since before <paramref name="before"/>: the sweep reconciles them.</summary>
@@ -240,6 +232,13 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
             if (updated is not null) (attempt, ended) = (updated, true);
         }
         return new AttemptTransition(attempt, answered, ended);
+    }
+
+    /// <summary>One statement on its own connection; returns the rows it changed.</summary>
+    async Task<int> ExecuteAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
     }
 
     /// <summary>Twilio's AnsweredBy values for a machine or a fax (twilio.md §2.5).</summary>

@@ -49,7 +49,7 @@ public sealed class DispositionValidationException(IReadOnlyList<string> errors)
 /// <summary>Checks a disposition request (pure): one message per missing or invalid field, each starting with the field's path.</summary>
 public static partial class DispositionRules
 {
-    public static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
+    static TimeZoneInfo Rome => Policy.CallingCalendar.Rome;
 
     /// <summary>Appointments are booked at most this far ahead.</summary>
     public static readonly TimeSpan AppointmentHorizon = TimeSpan.FromDays(90);

@@ -1,3 +1,4 @@
+using Dialer.Core.Dialing.Policy;
 using System.Text.Json;
 using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Selection;
@@ -82,7 +83,7 @@ public sealed class DispositionService(NpgsqlDataSource db, OperatorRoster roste
                     new { attempt.PhoneE164, reason = disposition.Type.Code, attemptId, now }, tx, cancellationToken: ct));
                 break;
             case DispositionCatalogue.DoNotCall:
-                await ObjectionRegister.AddAsync(conn, tx, attempt.PersonCf, attempt.PhoneE164, LocalDate(now), ObjectionChannel.Phone,
+                await ObjectionRegister.AddAsync(conn, tx, attempt.PersonCf, attempt.PhoneE164, CallingCalendar.LocalDate(now), ObjectionChannel.Phone,
                     $"Dialer, attempt {attemptId}", ct);
                 break;
         }
@@ -214,7 +215,7 @@ public sealed class DispositionService(NpgsqlDataSource db, OperatorRoster roste
         return await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(sql, new
         {
             attempt.PersonCf,
-            takenOn = LocalDate(now).ToDateTime(TimeOnly.MinValue),
+            takenOn = CallingCalendar.LocalDate(now).ToDateTime(TimeOnly.MinValue),
             appointment.CpiCode,
             now,
             attemptId = attempt.Id,
@@ -228,7 +229,6 @@ public sealed class DispositionService(NpgsqlDataSource db, OperatorRoster roste
         }, tx, cancellationToken: ct));
     }
 
-    static DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, DispositionRules.Rome).DateTime);
 
     const string InsertCallback = """
         INSERT INTO callbacks (attempt_id, campaign_id, person_cf, phone_e164, due_at, operator_id, created_at)

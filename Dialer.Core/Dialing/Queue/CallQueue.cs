@@ -1,3 +1,4 @@
+using Dialer.Core.Dialing.Policy;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
@@ -23,8 +24,6 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
 
     // Rounds of a claim that found guard-blocked rows at the head of the queue (they move out of the way as it goes).
     const int ClaimRounds = 4;
-
-    static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
 
     readonly QueueListener listener = new(db, time, logger);
 
@@ -141,7 +140,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         var (added, _) = await conn.QuerySingleAsync<(int, int)>(new CommandDefinition(sql,
-            new { campaignId, now, today = RomeDay(now).ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
+            new { campaignId, now, today = CallingCalendar.LocalDate(now).ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
         logger.LogInformation("Queued {Added} contact list entries of campaign {CampaignId}", added, campaignId);
         return added;
     }
@@ -288,7 +287,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
             ORDER  BY "Priority", "Id"
             """;
         var now = time.GetUtcNow();
-        var today = RomeDay(now);
+        var today = CallingCalendar.LocalDate(now);
         var guards = request.Guards;
         await using var batch = new NpgsqlBatch(conn)
         {
@@ -300,7 +299,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                     Parameters =
                     {
                         P("campaignId", request.CampaignId), P("now", now), P("max", max), P("workerId", request.WorkerId),
-                        P("leaseUntil", now + request.Lease), P("today", today), P("tomorrow", StartOfRomeDay(today.AddDays(1))),
+                        P("leaseUntil", now + request.Lease), P("today", today), P("tomorrow", CallingCalendar.ToUtc(today.AddDays(1), TimeOnly.MinValue)),
                         P("maxPerDay", guards.MaxAttemptsPerDay), P("maxTotal", guards.MaxAttemptsTotal), P("coolOff", guards.AbandonedCoolOff),
                         P("patronComuni", guards.PatronComuniToday.ToArray()),
                     },
@@ -426,7 +425,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 P("dials", completions.Select(c => c.IsDial).ToArray()),
                 P("abandoned", completions.Select(c => c.Abandoned).ToArray()),
                 P("now", now),
-                P("today", RomeDay(now)),
+                P("today", CallingCalendar.LocalDate(now)),
             },
         };
         await command.PrepareAsync(ct);
@@ -533,16 +532,6 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
     }
 
     public ValueTask DisposeAsync() => listener.DisposeAsync();
-
-    /// <summary>The Europe/Rome calendar day of an instant: the day the caps count.</summary>
-    public static DateOnly RomeDay(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Rome).DateTime);
-
-    /// <summary>Midnight in Rome at the start of <paramref name="day"/>, as a UTC instant.</summary>
-    public static DateTimeOffset StartOfRomeDay(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, Rome), TimeSpan.Zero);
-    }
 
     static void Validate(IReadOnlyList<QueueCompletion> completions)
     {

@@ -34,4 +34,13 @@ public sealed partial class CallQueue
         await tx.CommitAsync(ct);
         return true;
     }
+
+    /// <summary>A finished contact's reason becomes the operator's disposition code (it was the provider outcome until then).</summary>
+    public async Task SetFinishedReasonAsync(long queueId, string disposition, CancellationToken ct)
+    {
+        if (!QueueVocabulary.Dispositions.Contains(disposition)) throw new ArgumentException($"\"{disposition}\" is not a disposition code.", nameof(disposition));
+        const string sql = "UPDATE call_queue SET finished_reason = @disposition WHERE id = @queueId AND state = 'done'";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { queueId, disposition }, cancellationToken: ct));
+    }
 }

@@ -28,18 +28,23 @@ public sealed class CallStatusConsumer(AttemptOutcomes outcomes) : IConsumer<Cal
 }
 
 /// <summary>
-/// A call-back disposition reopens the person's queue entry at the time they chose, moved by the policy to the next
-/// allowed slot if that time is not callable (a holiday, an evening), with the reason on the entry.
+/// An operator's disposition on the queue: a call-back reopens the person's entry at the time they chose, moved by the
+/// policy to the next allowed slot if that time is not callable (a holiday, an evening), with the reason on the entry;
+/// any other disposition becomes the finished entry's reason (what the diagnostics count).
 /// </summary>
-public sealed class CallbackConsumer(CallAttempts attempts, CallQueue queue, DialingCampaigns campaigns, ContactHistory history, TimeProvider time)
+public sealed class DispositionConsumer(CallAttempts attempts, CallQueue queue, DialingCampaigns campaigns, ContactHistory history, TimeProvider time)
     : IConsumer<DispositionRecorded>
 {
     public async Task Consume(ConsumeContext<DispositionRecorded> context)
     {
         var recorded = context.Message;
         var ct = context.CancellationToken;
-        if (recorded.CallbackAt is null) return;
         if (await attempts.FindAsync(recorded.AttemptId, ct) is not { QueueId: { } queueId } attempt) return;
+        if (recorded.CallbackAt is null)
+        {
+            await queue.SetFinishedReasonAsync(queueId, recorded.Code, ct);
+            return;
+        }
         if (await campaigns.FindAsync(attempt.CampaignId, ct) is not { } campaign) return;
 
         var now = time.GetUtcNow();

@@ -1,3 +1,4 @@
+using Dialer.Core.Dialing.Dispositions;
 using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
@@ -80,5 +81,9 @@ public sealed class DialingDiagnostics(DialingCampaigns campaigns, CallQueue que
 
     static List<ReasonCount> Counted(IReadOnlyDictionary<string, long> counts) =>
         counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => new ReasonCount(c.Key, PolicyReasons.Label(c.Key), c.Value)).ToList();
+            .Select(c => new ReasonCount(c.Key, Label(c.Key), c.Value)).ToList();
+
+    /// <summary>A finished contact's reason is a disposition code, a provider outcome or a reason not to dial.</summary>
+    static string Label(string code) =>
+        DispositionCatalogue.Find(code)?.Label ?? (code == ProviderOutcomes.Answered ? "Risposto, esito da registrare" : PolicyReasons.Label(code));
 }

@@ -25,6 +25,6 @@ public static class DialingRegistration
     public static void AddDialingConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<CallStatusConsumer>();
-        bus.AddConsumer<CallbackConsumer>();
+        bus.AddConsumer<DispositionConsumer>();
     }
 }

@@ -74,6 +74,13 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(attempts.Select(a => a.Abandoned), Has.All.False, "progressive mode reserves the operator first: nothing abandoned");
             Assert.That(attempts.Select(a => a.OperatorId), Has.All.Not.Null);
         });
+
+        // The diagnostics count finished contacts by the operator's disposition, or "answered" while it is still owed.
+        Assert.That(await Eventually.TrueAsync(async () =>
+        {
+            var d = await rig.Services.GetRequiredService<DialingDiagnostics>().ForAsync("donne-milano", default);
+            return d!.Finished.Any(f => f.Code == "already_employed" && f.Count == 2) && d.Finished.Any(f => f.Code == "answered" && f.Count == 1);
+        }, TimeSpan.FromSeconds(10)), Is.True);
     }
 
     static async Task<long> HeldCountAsync()

@@ -17,6 +17,9 @@ namespace Dialer.Core.Dialing;
 public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster, DispositionService dispositions, CallQueue queue, DialingCampaigns campaigns,
     ContactHistory history, ITelephonyClient client, IPublishEndpoint bus, TimeProvider time, ILogger<AttemptOutcomes> logger)
 {
+    /// <summary>How long a contact waits after Twilio refused its create for a reason other than the number.</summary>
+    public static readonly TimeSpan NotPlacedRetry = TimeSpan.FromMinutes(15);
+
     /// <summary>After a status callback (or the sweep): brings the attempt up to date and acts on what changed.</summary>
     public async Task ApplyAsync(long attemptId, CancellationToken ct)
     {
@@ -96,8 +99,9 @@ public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster
                 PolicyVerdict.Stop => new QueueCompletion(queueId, lease, QueueCompletionKind.Finish, decision.Reason, null, dialed ? outcome : null, attempt.Abandoned),
                 PolicyVerdict.NotBefore => new QueueCompletion(queueId, lease, QueueCompletionKind.Retry, decision.Reason, decision.NotBefore,
                     dialed ? outcome : null, attempt.Abandoned),
-                // Not placed and nothing against it: back to the queue at once (another operator, another slot).
-                _ => new QueueCompletion(queueId, lease, QueueCompletionKind.Retry, null, now, dialed ? outcome : null, attempt.Abandoned),
+                // Twilio refused the create (not for the number): try again later, not in a tight loop against the same refusal.
+                _ when !dialed => new QueueCompletion(queueId, lease, QueueCompletionKind.Retry, PolicyReasons.TelephonyPaused, now + NotPlacedRetry),
+                _ => new QueueCompletion(queueId, lease, QueueCompletionKind.Retry, null, now, outcome, attempt.Abandoned),
             };
         }
         var result = await queue.CompleteAsync([completion], ct);

@@ -148,6 +148,14 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
         return (await conn.QueryAsync<CallAttempt>(new CommandDefinition(sql, new { before }, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>Previews shown before <paramref name="before"/> and never called nor skipped (the operator left the screen).</summary>
+    public async Task<IReadOnlyList<CallAttempt>> StalePreviewsAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        const string sql = $"SELECT {Columns} FROM call_attempts WHERE state = 'preview' AND created_at < @before ORDER BY created_at LIMIT 100";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<CallAttempt>(new CommandDefinition(sql, new { before }, cancellationToken: ct))).AsList();
+    }
+
     /// <summary>Placed attempts whose call has a final status that was not applied (a lost event): the sweep applies them.</summary>
     public async Task<IReadOnlyList<long>> EndedUnappliedAsync(CancellationToken ct)
     {

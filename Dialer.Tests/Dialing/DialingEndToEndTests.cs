@@ -293,4 +293,54 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(events.Of<CallCompleted>().Single().Outcome, Is.EqualTo(ProviderOutcomes.Machine));
         });
     }
+
+    [Test]
+    public async Task A_create_that_fails_is_reconciled_not_resent_and_the_contact_waits_a_quarter_of_an_hour()
+    {
+        rig = await DialingRig.StartAsync();
+        var campaign = await rig.CampaignAsync();
+        await rig.EnqueueAsync(campaign, 1);
+        await rig.OperatorsAsync("anna");
+        // A 500 with nothing created: ambiguous for the client, so it is reconciled (nothing found), never sent again.
+        rig.Emulator.Emulator.InjectFault(new CreateFault(CreateFaultKind.ServerError));
+        await rig.StartWorkerAsync();
+
+        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "not_placed")
+            && await HeldCountAsync() == 1, TimeSpan.FromSeconds(30)), Is.True);
+        await Task.Delay(1500);
+        await using var conn = await Db.OpenConnectionAsync();
+        var queued = await conn.QuerySingleAsync<(string Reason, DateTime DueAt)>("SELECT hold_reason AS Reason, due_at AS DueAt FROM call_queue");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(rig.PeopleCalled(), Is.Empty, "nothing was created, and nothing was sent again");
+            Assert.That(await AttemptsAsync(), Has.Count.EqualTo(1), "no second attempt while the contact waits");
+            Assert.That(await PresenceAsync("anna"), Is.EqualTo("available"));
+            Assert.That(queued.Reason, Is.EqualTo("telephony_paused"));
+            Assert.That(queued.DueAt, Is.EqualTo(DialingRig.Morning.UtcDateTime + AttemptOutcomes.NotPlacedRetry));
+        });
+    }
+
+    [Test]
+    public async Task A_preview_left_on_screen_past_its_lease_is_closed_and_the_operator_freed()
+    {
+        rig = await DialingRig.StartAsync();
+        var campaign = await rig.CampaignAsync("preview");
+        await rig.EnqueueAsync(campaign, 1);
+        await rig.OperatorsAsync("carla");
+        var shown = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        Assert.That(shown.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await PresenceAsync("carla"), Is.EqualTo("reserved"));
+
+        rig.Clock.Advance(TimeSpan.FromMinutes(11));
+        await rig.StartWorkerAsync();
+
+        Assert.That(await Eventually.TrueAsync(async () => await PresenceAsync("carla") == "available", TimeSpan.FromSeconds(15)), Is.True);
+        var again = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await AttemptsAsync())[0].Outcome, Is.EqualTo("skipped"));
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the contact came back with its lease and can be shown again");
+            Assert.That(rig.PeopleCalled(), Is.Empty);
+        });
+    }
 }

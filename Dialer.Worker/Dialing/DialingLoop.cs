@@ -95,7 +95,6 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
 
     async Task SweepAsync(IServiceProvider sp, DateTimeOffset now, CancellationToken ct)
     {
-        await sp.GetRequiredService<OperatorRoster>().EnforceWrapUpLimitsAsync(now, ct);
         var attempts = sp.GetRequiredService<CallAttempts>();
         var outcomes = sp.GetRequiredService<AttemptOutcomes>();
         var placer = sp.GetRequiredService<CallPlacer>();
@@ -108,6 +107,15 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
             if (!result.Placed) await outcomes.NotPlacedAsync(result.Attempt, false, ct);
         }
         foreach (var id in await attempts.EndedUnappliedAsync(ct)) await outcomes.ApplyAsync(id, ct);
+
+        // A preview nobody called nor skipped within its lease: the contact has gone back to the queue with the lease;
+        // the preview is closed as skipped and the operator, still reserved for it, is free again.
+        var roster = sp.GetRequiredService<OperatorRoster>();
+        await roster.EnforceWrapUpLimitsAsync(now, ct);
+        foreach (var preview in await attempts.StalePreviewsAsync(now - options.Value.PreviewLease, ct))
+        {
+            if (await attempts.SkipAsync(preview.Id, ct) && preview.OperatorId is { } op) await roster.FreeAsync(op, preview.Id, ct);
+        }
 
         // Call-backs still only scheduled when due: the disposition's event never reached a consumer (a crash). Queue them now.
         var queue = sp.GetRequiredService<CallQueue>();

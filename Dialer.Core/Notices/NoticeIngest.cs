@@ -30,8 +30,10 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@LockKey)", new { LockKey }, tx, cancellationToken: ct));
         // JIT compiles every large statement here for ~1.5 s each on a 2-core box (performance.md §3), and the
-        // merge's sorts of a reload spill to disk with the default 4 MB work_mem.
-        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'", transaction: tx, cancellationToken: ct));
+        // merge's sorts of a reload spill to disk with the default 4 MB work_mem. The spell aggregates compare dates
+        // and times as text (see RecomputePeopleAsync): ISO output keeps that order chronological whatever the session had.
+        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; SET LOCAL DateStyle = 'ISO, YMD'",
+            transaction: tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition(CreateStagingSql, transaction: tx, cancellationToken: ct));
 
         var staged = await StageAsync(conn, inputs, progress, ct);
@@ -466,11 +468,13 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
             -- Who each touched person is: their latest notice (by dataInvio, then code) says; someone known only
             -- from a contact list is what the codice fiscale says.
+            -- The grouping key sorts under "C": byte order allows abbreviated keys, which halve this sort on a reload
+            -- (the order within each person, which decides, is unchanged).
             CREATE TEMP TABLE facts ON COMMIT DROP AS
-            SELECT DISTINCT ON (n.worker_cf) n.worker_cf AS cf, n.sex, n.birth_on, n.birth_place, n.surname, n.name, n.domicile_comune
+            SELECT DISTINCT ON (n.worker_cf COLLATE "C") n.worker_cf AS cf, n.sex, n.birth_on, n.birth_place, n.surname, n.name, n.domicile_comune
             FROM   notices n
             WHERE  n.worker_cf IN (SELECT cf FROM touched)
-            ORDER  BY n.worker_cf, n.sent_at DESC NULLS LAST, n.code DESC;
+            ORDER  BY n.worker_cf COLLATE "C", n.sent_at DESC NULLS LAST, n.code DESC;
             INSERT INTO facts (cf, sex, birth_on, birth_place)
             SELECT DISTINCT ON (c.cf) c.cf, c.sex, c.birth_on, c.birth_place
             FROM   contact_staging c
@@ -530,8 +534,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
             INSERT INTO employment_spells (person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
                 hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason)
-            SELECT person_cf, employer_cf, start_on, employer_name, COALESCE(transformed_to, by_hiring[1][1]), by_hiring[1][2],
-                   hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause,
+            SELECT person_cf, employer_cf, start_on, latest[3], COALESCE(transformed[3], by_hiring[4]), by_hiring[5],
+                   hired, planned_end_on, extension_end_on, permanent_on, cessation_on, ceased[3],
                    CASE WHEN cessation_on IS NOT NULL THEN cessation_on
                         WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
                         ELSE COALESCE(extension_end_on, planned_end_on) END,
@@ -539,18 +543,27 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                         WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
                         WHEN COALESCE(extension_end_on, planned_end_on) IS NOT NULL THEN 'term' END
             FROM (
+                -- "The value of the first notice in an order" is the max() of an array that starts with the ordering
+                -- keys (the codes are unique, so the keys decide): ordered aggregates (array_agg(… ORDER BY …)) sort
+                -- each spell's notices apart, and were 80% of this statement; these let one hash aggregate do it all.
+                -- Dates as ISO text (DateStyle set for the transaction) sort as dates; a NULL element sorts above any
+                -- value, as a NULL sorts first in a DESC order; '' below any time, as NULLS LAST.
                 SELECT COALESCE(s.successor_cf, e.worker_cf) AS person_cf, e.employer_cf, e.start_on,
-                       (array_agg(e.employer_name ORDER BY e.sent_at DESC NULLS LAST, e.code DESC))[1] AS employer_name,
-                       (array_agg(e.contract_type ORDER BY e.transformation_on DESC, e.code DESC) FILTER (WHERE e.event = 'TRS'))[1] AS transformed_to,
-                       -- one per-group sort for both: [1][1] contract type, [1][2] occupation of the hiring (else latest)
-                       array_agg(ARRAY[e.contract_type, e.occupation_code] ORDER BY e.event <> 'ASS', e.sent_at DESC NULLS LAST, e.code DESC) AS by_hiring,
+                       -- employer name of the latest notice (by data invio, then code)
+                       max(ARRAY[COALESCE((e.sent_at AT TIME ZONE 'UTC')::text, ''), e.code, e.employer_name]) AS latest,
+                       -- contract type after the latest transformation
+                       max(ARRAY[e.transformation_on::text, e.code, e.contract_type]) FILTER (WHERE e.event = 'TRS') AS transformed,
+                       -- contract type and occupation of the (latest) hiring, else of the latest notice
+                       max(ARRAY[CASE WHEN e.event = 'ASS' THEN '1' ELSE '0' END, COALESCE((e.sent_at AT TIME ZONE 'UTC')::text, ''), e.code,
+                                 e.contract_type, e.occupation_code]) AS by_hiring,
                        bool_or(e.event = 'ASS') AS hired,
                        COALESCE(max(e.planned_end_on) FILTER (WHERE e.event = 'ASS'), max(e.planned_end_on)) AS planned_end_on,
                        max(e.extension_end_on) FILTER (WHERE e.event = 'PRO') AS extension_end_on,
                        min(e.transformation_on) FILTER (WHERE e.event = 'TRS' AND (e.permanent OR e.transformation_code = 'DI')) AS permanent_on,
                        bool_or(e.event = 'ASS' AND e.permanent) AS permanent_hire,
                        max(e.cessation_on) FILTER (WHERE e.event = 'CES') AS cessation_on,
-                       (array_agg(e.cessation_cause ORDER BY e.cessation_on DESC, e.code DESC) FILTER (WHERE e.event = 'CES'))[1] AS cessation_cause
+                       -- cause of the latest cessation
+                       max(ARRAY[e.cessation_on::text, e.code, e.cessation_cause]) FILTER (WHERE e.event = 'CES') AS ceased
                 FROM   effective_notices e
                 LEFT   JOIN successors s ON s.cf = e.worker_cf
                 WHERE  e.worker_cf IN (SELECT cf FROM touched)
@@ -570,8 +583,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                    CASE WHEN f.cf IS NULL OR f.name IS NULL THEN o.name ELSE f.name END AS name,
                    CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.domicile_comune ELSE f.domicile_comune END AS domicile_comune,
                    m.phone_e164 AS mobile_e164, m.source AS mobile_source, s.last_start_on, s.last_end_on,
-                   COALESCE(s.has_open_spell, false) AS has_open_spell, s.last_spell[1][1] AS last_contract_type,
-                   s.last_spell[1][2] AS last_cessation_cause,
+                   COALESCE(s.has_open_spell, false) AS has_open_spell, s.last_spell[3] AS last_contract_type,
+                   s.last_spell[4] AS last_cessation_cause,
                    o.cf IS NOT NULL AS known
             FROM   touched t
             LEFT   JOIN facts f ON f.cf = t.cf
@@ -580,8 +593,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             LEFT   JOIN (
                 SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
                        bool_or(effective_end_on IS NULL) AS has_open_spell,
-                       -- one per-group sort for both, and both from the same (latest) spell
-                       (array_agg(ARRAY[contract_type, cessation_cause] ORDER BY effective_end_on DESC NULLS FIRST, start_on DESC))[1:1] AS last_spell
+                       -- both from the same spell: the open one, else the latest ended (then started), as in the
+                       -- spell aggregate above (a NULL end sorts above every date)
+                       max(ARRAY[effective_end_on::text, start_on::text, contract_type, cessation_cause]) AS last_spell
                 FROM   employment_spells
                 WHERE  person_cf IN (SELECT cf FROM touched)
                 GROUP  BY person_cf

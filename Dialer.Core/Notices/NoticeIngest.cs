@@ -159,8 +159,12 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             file_name text, position bigint, reason text, message text, raw text
         ) ON COMMIT DROP;
         CREATE TEMP TABLE batch_new (code text, comm_type text, worker_cf text) ON COMMIT DROP;
+        -- the phone numbers of the new notices, taken as they are inserted (no second pass over notices)
+        CREATE TEMP TABLE batch_phones (cf text, phone_e164 text, phone_kind text, seen_on date) ON COMMIT DROP;
         CREATE TEMP TABLE affected_roots (root_code text PRIMARY KEY) ON COMMIT DROP;
-        CREATE TEMP TABLE touched (cf text PRIMARY KEY) ON COMMIT DROP;
+        -- no index: filled with distinct codes, and always read whole (a reload's 500,000 random-order key
+        -- insertions cost more than the rest of that statement)
+        CREATE TEMP TABLE touched (cf text NOT NULL) ON COMMIT DROP;
         """;
 
     public const string NoticeCopySql = """
@@ -374,7 +378,11 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 -- ON CONFLICT's speculative insertion; within the batch the first copy (in file order) wins.
                 WHERE  s.ctid IN (SELECT min(ctid) FROM notice_staging GROUP BY code)
                   AND  NOT EXISTS (SELECT 1 FROM notices o WHERE o.code = s.code)
-                RETURNING code, comm_type, worker_cf)
+                RETURNING code, comm_type, worker_cf, phone_e164, phone_kind,
+                          COALESCE((sent_at AT TIME ZONE 'Europe/Rome')::date, start_on) AS seen_on),
+            phones AS (
+                INSERT INTO batch_phones (cf, phone_e164, phone_kind, seen_on)
+                SELECT worker_cf, phone_e164, phone_kind, seen_on FROM inserted WHERE phone_e164 IS NOT NULL)
             INSERT INTO batch_new (code, comm_type, worker_cf)
             SELECT code, comm_type, worker_cf FROM inserted
             """;
@@ -383,7 +391,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices ADD CONSTRAINT notices_pkey PRIMARY KEY (code)",
                 transaction: tx, cancellationToken: ct, commandTimeout: 0));
         await CreateIndexesAsync(conn, tx, deferredIndexes, ct);
-        await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new", transaction: tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new; ANALYZE batch_phones", transaction: tx, cancellationToken: ct));
 
         // Corrections of corrections: point every chain member at the original, however the chain arrived.
         const string rerootSql = """
@@ -456,10 +464,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             INSERT INTO person_contacts (cf, source, phone_e164, phone_kind, priority, seen_on)
             SELECT cf, source, phone_e164, max(phone_kind), min(priority), max(seen_on)
             FROM (
-                SELECT n.worker_cf AS cf, 'CO' AS source, n.phone_e164, n.phone_kind, 4::smallint AS priority,
-                       COALESCE((n.sent_at AT TIME ZONE 'Europe/Rome')::date, n.start_on) AS seen_on
-                FROM   batch_new b JOIN notices n ON n.code = b.code
-                WHERE  n.phone_e164 IS NOT NULL
+                SELECT cf, 'CO' AS source, phone_e164, phone_kind, 4::smallint AS priority, seen_on FROM batch_phones
                 UNION ALL
                 SELECT cf, source, phone_e164, phone_kind, priority, seen_on FROM contact_staging
             ) c
@@ -508,10 +513,11 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
             -- Newly linked pairs, and the provisional codes of anyone touched, are recomputed together.
             INSERT INTO touched (cf)
-            SELECT provisional_cf FROM links UNION SELECT successor_cf FROM links
-            UNION
-            SELECT p.cf FROM people p WHERE p.successor_cf IN (SELECT cf FROM touched)
-            ON CONFLICT DO NOTHING;
+            SELECT x.cf
+            FROM  (SELECT provisional_cf AS cf FROM links UNION SELECT successor_cf FROM links
+                   UNION
+                   SELECT p.cf FROM people p WHERE p.successor_cf IN (SELECT cf FROM touched)) x
+            WHERE  NOT EXISTS (SELECT 1 FROM touched t WHERE t.cf = x.cf);
 
             CREATE TEMP TABLE successors (cf text PRIMARY KEY, successor_cf text NOT NULL) ON COMMIT DROP;
             INSERT INTO successors (cf, successor_cf)

@@ -422,11 +422,15 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new; ANALYZE batch_phones", transaction: tx, cancellationToken: ct));
 
         // Corrections of corrections: point every chain member at the original, however the chain arrived.
+        // A member points at a correction only when that correction arrived in this batch (before, its code was
+        // missing and taken for an original; later passes follow chains of such new arrivals): only the batch's
+        // corrections need looking at, not every correction ever stored.
         const string rerootSql = """
             UPDATE notices c
             SET    root_code = p.root_code
             FROM   notices p
-            WHERE  c.code <> c.root_code AND c.root_code = p.code AND p.root_code <> p.code
+            WHERE  p.code IN (SELECT code FROM batch_new) AND p.root_code <> p.code
+              AND  c.root_code = p.code AND c.code <> c.root_code
             """;
         for (var pass = 0; pass < 16; pass++)
         {
@@ -434,8 +438,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         }
 
         const string revisionsSql = """
-            -- revisions keyed on a code that turned out to be a correction are stale
-            DELETE FROM notice_revisions r USING notices n WHERE n.code = r.root_code AND n.code <> n.root_code;
+            -- revisions keyed on a code that turned out to be a correction (one that arrived in this batch) are stale
+            DELETE FROM notice_revisions r USING notices n
+            WHERE  n.code = r.root_code AND n.code <> n.root_code AND n.code IN (SELECT code FROM batch_new);
 
             INSERT INTO notice_quarantine (file_name, position, reason, message, raw)
             SELECT file_name, position, reason, message, raw FROM quarantine_staging
@@ -455,9 +460,10 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                         FILTER (WHERE n.comm_type <> '04'))[1],
                    bool_or(n.comm_type = '04'),
                    bool_or(n.code = n.root_code)
-            FROM   notices n
-            WHERE  n.code IN (SELECT root_code FROM affected_roots)
-               OR  (n.code <> n.root_code AND n.root_code IN (SELECT root_code FROM affected_roots))
+            -- the chains' originals and their corrections, each read by index (an OR of the two reads every notice)
+            FROM  (SELECT code, root_code, comm_type, sent_at FROM notices WHERE code IN (SELECT root_code FROM affected_roots)
+                   UNION ALL
+                   SELECT code, root_code, comm_type, sent_at FROM notices WHERE code <> root_code AND root_code IN (SELECT root_code FROM affected_roots)) n
             GROUP  BY n.root_code
             ON CONFLICT (root_code) DO UPDATE
             SET    chosen_code = EXCLUDED.chosen_code, cancelled = EXCLUDED.cancelled, has_root = EXCLUDED.has_root;
@@ -481,10 +487,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             INSERT INTO touched (cf)
             SELECT worker_cf FROM batch_new
             UNION
-            SELECT n.worker_cf
-            FROM   notices n
-            WHERE  n.code IN (SELECT root_code FROM affected_roots)
-               OR  (n.code <> n.root_code AND n.root_code IN (SELECT root_code FROM affected_roots))
+            SELECT worker_cf FROM notices WHERE code IN (SELECT root_code FROM affected_roots)
+            UNION
+            SELECT worker_cf FROM notices WHERE code <> root_code AND root_code IN (SELECT root_code FROM affected_roots)
             UNION
             SELECT cf FROM contact_staging;
             ANALYZE touched;

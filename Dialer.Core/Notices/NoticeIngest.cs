@@ -571,6 +571,10 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         const string spellsSql = """
             DELETE FROM employment_spells WHERE person_cf IN (SELECT cf FROM touched);
 
+            -- Every spell of a touched person is rewritten here (their provisional codes are touched too), so the
+            -- person's spell summary is taken from what this writes instead of reading employment_spells again.
+            CREATE TEMP TABLE spell_summary ON COMMIT DROP AS
+            WITH written AS (
             INSERT INTO employment_spells (person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
                 hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason)
             SELECT person_cf, employer_cf, start_on, latest[3], COALESCE(transformed[3], by_hiring[4]), by_hiring[5],
@@ -607,7 +611,16 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 LEFT   JOIN successors s ON s.cf = e.worker_cf
                 WHERE  e.worker_cf IN (SELECT cf FROM touched)
                 GROUP  BY 1, 2, 3
-            ) g;
+            ) g
+            RETURNING person_cf, start_on, effective_end_on, contract_type, cessation_cause)
+            SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
+                   bool_or(effective_end_on IS NULL) AS has_open_spell,
+                   -- both from the same spell: the open one, else the latest ended (then started), as in the
+                   -- spell aggregate above (a NULL end sorts above every date)
+                   max(ARRAY[effective_end_on::text, start_on::text, contract_type, cessation_cause]) AS last_spell
+            FROM   written
+            GROUP  BY person_cf;
+            ANALYZE spell_summary;
 
             -- The state the nightly selection reads, so that it never scans notices or spells. A person without
             -- new facts keeps what was known; a linked provisional code keeps no state of its own.
@@ -629,16 +642,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             LEFT   JOIN facts f ON f.cf = t.cf
             LEFT   JOIN people o ON o.cf = t.cf
             LEFT   JOIN successors x ON x.cf = t.cf
-            LEFT   JOIN (
-                SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
-                       bool_or(effective_end_on IS NULL) AS has_open_spell,
-                       -- both from the same spell: the open one, else the latest ended (then started), as in the
-                       -- spell aggregate above (a NULL end sorts above every date)
-                       max(ARRAY[effective_end_on::text, start_on::text, contract_type, cessation_cause]) AS last_spell
-                FROM   employment_spells
-                WHERE  person_cf IN (SELECT cf FROM touched)
-                GROUP  BY person_cf
-            ) s ON s.person_cf = t.cf
+            LEFT   JOIN spell_summary s ON s.person_cf = t.cf
             LEFT   JOIN (
                 -- best Italian mobile: source priority (CPI, SAP, SIISL, CO), then the most recently seen
                 SELECT DISTINCT ON (COALESCE(q.successor_cf, c.cf)) COALESCE(q.successor_cf, c.cf) AS owner, c.phone_e164, c.source

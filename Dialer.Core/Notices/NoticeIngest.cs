@@ -570,7 +570,10 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         // permanent; else the last extension's end; else the planned end, which a fixed-term job reaches with
         // no cessation notice.
         const string spellsSql = """
-            DELETE FROM employment_spells WHERE person_cf IN (SELECT cf FROM touched);
+            -- A join, not IN: touched is distinct but has no unique index, and the planner only probes the spells'
+            -- key per touched person (50 ms instead of 266 ms for 10,091 people of an increment over 1,000,000 notices) when
+            -- it need not make touched distinct first.
+            DELETE FROM employment_spells s USING touched t WHERE s.person_cf = t.cf;
 
             -- Every spell of a touched person is rewritten here (their provisional codes are touched too), so the
             -- person's spell summary is taken from what this writes instead of reading employment_spells again.
@@ -647,9 +650,10 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             LEFT   JOIN (
                 -- best Italian mobile: source priority (CPI, SAP, SIISL, CO), then the most recently seen
                 SELECT DISTINCT ON (COALESCE(q.successor_cf, c.cf)) COALESCE(q.successor_cf, c.cf) AS owner, c.phone_e164, c.source
-                FROM   person_contacts c
+                FROM   touched w
+                JOIN   person_contacts c ON c.cf = w.cf
                 LEFT   JOIN successors q ON q.cf = c.cf
-                WHERE  c.cf IN (SELECT cf FROM touched) AND c.phone_kind = 'mobile'
+                WHERE  c.phone_kind = 'mobile'
                 ORDER  BY COALESCE(q.successor_cf, c.cf), c.priority, c.seen_on DESC, c.phone_e164
             ) m ON m.owner = t.cf;
 

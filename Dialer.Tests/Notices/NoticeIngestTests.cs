@@ -85,6 +85,34 @@ public sealed class NoticeIngestTests : DatabaseTest
     }
 
     [Test]
+    public async Task A_code_repeated_within_one_import_keeps_its_first_copy_in_file_order()
+    {
+        var first = CsvNotice.Input("a.csv",
+            Hire with { End = "2024-06-30" },
+            Hire with { End = "2024-07-31", EmployerName = "SECONDA COPIA SRL" });
+        var second = CsvNotice.Input("b.csv",
+            Hire with { End = "2024-08-31", EmployerName = "TERZA COPIA SRL" },
+            Hire with { Code = "0300024000000002", Event = "PRO", ExtensionEnd = "2024-09-30", SentAt = "2024-06-20T09:00:00" },
+            Hire with { Code = "0300024000000002", Event = "PRO", ExtensionEnd = "2024-12-31", SentAt = "2024-06-21T09:00:00" });
+
+        var summary = await ImportAsync(first, second);
+
+        await using var conn = await Db.OpenConnectionAsync();
+        var stored = (await conn.QueryAsync<(string Code, DateOnly? PlannedEnd, DateOnly? ExtensionEnd, string EmployerName)>(
+            "SELECT code, planned_end_on, extension_end_on, employer_name FROM notices ORDER BY code")).ToList();
+        Assert.Multiple(async () =>
+        {
+            Assert.That((summary.Read, summary.Imported, summary.Duplicates), Is.EqualTo((5L, 2L, 3L)));
+            Assert.That(stored, Is.EqualTo(new[]
+            {
+                ("0300024000000001", (DateOnly?)new DateOnly(2024, 6, 30), (DateOnly?)null, "ESEMPIO RISTORAZIONE SRL"),
+                ("0300024000000002", (DateOnly?)new DateOnly(2024, 6, 30), (DateOnly?)new DateOnly(2024, 9, 30), "ESEMPIO RISTORAZIONE SRL"),
+            }));
+            Assert.That((await SpellsAsync()).Single().EffectiveEndOn, Is.EqualTo(new DateOnly(2024, 9, 30)));
+        });
+    }
+
+    [Test]
     public async Task Every_quarantine_reason_is_stored_with_file_position_and_raw_line()
     {
         var cases = NoticeRulesTestsCases().ToList();

@@ -47,6 +47,22 @@ public sealed class ContactHistory(NpgsqlDataSource db)
         };
     }
 
+    /// <summary>
+    /// Whether the contact-list entry a queued contact came from has expired (its campaign's <c>contactListDays</c> passed
+    /// while it waited in the queue): it is then not dialed, and the entry is marked expired.
+    /// </summary>
+    public async Task<bool> ExpireIfPastAsync(long? contactListEntryId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (contactListEntryId is null) return false;
+        const string sql = """
+            UPDATE contact_list_entries SET state = 'expired'
+            WHERE  id = @contactListEntryId AND expires_on < @today AND state IN ('pending', 'in_progress')
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql,
+            new { contactListEntryId, today = CallingCalendar.LocalDate(now) }, cancellationToken: ct)) == 1;
+    }
+
     /// <summary>How long a personal call-back waits for its operator before anyone free may make it.</summary>
     public static readonly TimeSpan PersonalCallbackGrace = TimeSpan.FromMinutes(15);
 

@@ -59,7 +59,9 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
                 if (claimed.Count == 0) break;
                 var contact = claimed[0];
                 var facts = await history.FactsAsync(campaign.Id, contact.PersonCf, contact.PhoneE164, contact.ComuneCode, now, ct);
-                var decision = campaign.Policy.Decide(facts, now);
+                var decision = await history.ExpireIfPastAsync(contact.ContactListEntryId, now, ct)
+                    ? PolicyDecision.Stop(PolicyReasons.ContactExpired)
+                    : campaign.Policy.Decide(facts, now);
                 if (decision.Verdict != PolicyVerdict.Dial)
                 {
                     if (decision.FlagNumber) await attempts.FlagNumberAsync(contact.PhoneE164, "failed", null, ct);

@@ -46,7 +46,9 @@ public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, Ca
     {
         var now = time.GetUtcNow();
         var facts = await history.FactsAsync(campaign.Id, contact.PersonCf, contact.PhoneE164, contact.ComuneCode, now, ct);
-        var decision = campaign.Policy.Decide(facts, now);
+        var decision = await history.ExpireIfPastAsync(contact.ContactListEntryId, now, ct)
+            ? PolicyDecision.Stop(PolicyReasons.ContactExpired)
+            : campaign.Policy.Decide(facts, now);
         if (decision.Verdict != PolicyVerdict.Dial)
         {
             await NotNowAsync(contact, decision, null, ct);

@@ -343,4 +343,38 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(rig.PeopleCalled(), Is.Empty);
         });
     }
+
+    [Test]
+    public async Task A_contact_whose_list_entry_expired_while_queued_is_not_rung()
+    {
+        rig = await DialingRig.StartAsync();
+        var campaign = await rig.CampaignAsync();
+        await rig.OperatorsAsync("anna");
+        await using var conn = await Db.OpenConnectionAsync();
+        // Two people selected on 1 February; one entry expired yesterday (9 March), the other expires tomorrow.
+        var entries = (await conn.QueryAsync<long>("""
+            INSERT INTO contact_list_entries (campaign_id, person_cf, selected_on, priority, expires_on, state)
+            VALUES (@campaign, 'PRSNEXPIRED0', '2026-02-01', 1, '2026-03-09', 'in_progress'),
+                   (@campaign, 'PRSNCURRENT0', '2026-02-01', 2, '2026-03-11', 'in_progress')
+            RETURNING id
+            """, new { campaign })).ToList();
+        await rig.Services.GetRequiredService<CallQueue>().EnqueueAsync(
+        [
+            new QueueEntry(campaign, "PRSNEXPIRED0", "+393470000001", "F205", 1, DialingRig.Morning.AddMinutes(-1), entries[0]),
+            new QueueEntry(campaign, "PRSNCURRENT0", "+393470000002", "F205", 2, DialingRig.Morning.AddMinutes(-1), entries[1]),
+        ], default);
+        await rig.StartWorkerAsync();
+
+        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True);
+        var expired = await conn.QuerySingleAsync<(string Queue, string? Reason, string Entry)>("""
+            SELECT q.state AS Queue, q.finished_reason AS Reason, e.state AS Entry
+            FROM   call_queue q JOIN contact_list_entries e ON e.id = q.contact_list_entry_id
+            WHERE  q.person_cf = 'PRSNEXPIRED0'
+            """);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.PeopleCalled(), Is.EqualTo(new[] { "+393470000002" }));
+            Assert.That(expired, Is.EqualTo(("done", (string?)"contact_expired", "expired")));
+        });
+    }
 }

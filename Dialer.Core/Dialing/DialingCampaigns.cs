@@ -21,20 +21,22 @@ public sealed class DialingCampaigns(CampaignStore campaigns, PatronSaintDays pa
     public async Task<IReadOnlyList<DialingCampaign>> ActiveAsync(CancellationToken ct)
     {
         var table = await patronDays.TableAsync(ct);
-        return (await campaigns.ListAsync(ct)).Where(c => c.Active).Select(c => new DialingCampaign(c, new ContactPolicy(c.Definition.Dialing, table))).ToList();
+        return (await campaigns.ListAsync(ct)).Where(c => c.Active).Select(c => Of(c, table)).ToList();
     }
 
     public async Task<DialingCampaign?> FindAsync(long id, CancellationToken ct)
     {
         var table = await patronDays.TableAsync(ct);
-        return (await campaigns.ListAsync(ct)).Where(c => c.Id == id).Select(c => new DialingCampaign(c, new ContactPolicy(c.Definition.Dialing, table))).FirstOrDefault();
+        return await campaigns.FindAsync(id, ct) is { } c ? Of(c, table) : null;
     }
 
     public async Task<DialingCampaign?> FindAsync(string slug, CancellationToken ct)
     {
         var table = await patronDays.TableAsync(ct);
-        return await campaigns.FindAsync(slug, ct) is { } c ? new DialingCampaign(c, new ContactPolicy(c.Definition.Dialing, table)) : null;
+        return await campaigns.FindAsync(slug, ct) is { } c ? Of(c, table) : null;
     }
+
+    static DialingCampaign Of(Campaign campaign, PatronDayTable patronDays) => new(campaign, new ContactPolicy(campaign.Definition.Dialing, patronDays));
 
     /// <summary>The comuni whose patron saint's day it is today (Europe/Rome): the claim skips their people.</summary>
     public async Task<IReadOnlyList<string>> PatronComuniTodayAsync(DateTimeOffset now, CancellationToken ct) =>

@@ -11,6 +11,7 @@ public static class DialingRegistration
         services.AddOptions<DialingOptions>().BindConfiguration(DialingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CallAttempts>();
         services.AddSingleton<ContactHistory>();
+        services.AddSingleton<ContactScreening>();
         services.AddSingleton<CpsBudget>();
         services.AddSingleton<DialingCampaigns>();
         services.AddTransient<CallPlacer>();

@@ -30,6 +30,7 @@ public sealed record SkipReason(string Code, string Label, bool Finishes);
 /// else can dial the person meanwhile; an abandoned preview comes back when its lease ends.
 /// </summary>
 public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, OperatorDirectory directory, CallAttempts attempts, ContactHistory history,
+    ContactScreening screening,
     CallPlacer placer, AttemptOutcomes outcomes, DialingCampaigns campaigns, NpgsqlDataSource db, IOptions<DialingOptions> options, TimeProvider time)
 {
     public static readonly IReadOnlyList<SkipReason> SkipReasons =
@@ -58,18 +59,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
                     campaign.Guards(patron)), ct);
                 if (claimed.Count == 0) break;
                 var contact = claimed[0];
-                var facts = await history.FactsAsync(campaign.Id, contact.PersonCf, contact.PhoneE164, contact.ComuneCode, now, ct);
-                var decision = await history.ExpireIfPastAsync(contact.ContactListEntryId, now, ct)
-                    ? PolicyDecision.Stop(PolicyReasons.ContactExpired)
-                    : campaign.Policy.Decide(facts, now);
-                if (decision.Verdict != PolicyVerdict.Dial)
-                {
-                    if (decision.FlagNumber) await attempts.FlagNumberAsync(contact.PhoneE164, "failed", null, ct);
-                    await queue.CompleteAsync([decision.Verdict == PolicyVerdict.Stop
-                        ? QueueCompletion.Finish(contact, decision.Reason!)
-                        : QueueCompletion.Hold(contact, decision.NotBefore!.Value, decision.Reason!)], ct);
-                    continue;
-                }
+                if (await screening.ScreenAsync(campaign, contact, now, ct) is not { } facts) continue;
                 var attempt = await attempts.CreateAsync(new NewAttempt(campaign.Id, contact.QueueId, contact.LeaseToken, contact.PersonCf,
                     contact.PhoneE164, "preview", null, facts.CallbackAt is not null), ct);
                 if (await roster.TryReserveAsync(who.Identity, campaign.Id, attempt.Id, ct) is null)

@@ -2,7 +2,6 @@ using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Telephony;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Core.Dialing;
@@ -13,9 +12,10 @@ namespace Dialer.Core.Dialing;
 /// queue's claim (SKIP LOCKED, leases), the operator reservation (one conditional UPDATE) and the CPS budget (one row)
 /// are each shared through PostgreSQL.
 /// </summary>
-public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, CallAttempts attempts, ContactHistory history, CallPlacer placer,
-    AttemptOutcomes outcomes, DialingCampaigns campaigns, TelephonyHealth health, IOptions<DialingOptions> options, TimeProvider time,
-    ILogger<ProgressiveDialer> logger)
+public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, CallAttempts attempts, ContactHistory history, ContactScreening screening,
+    CallPlacer placer,
+    AttemptOutcomes outcomes, DialingCampaigns campaigns, TelephonyHealth health, IOptions<DialingOptions> options,
+    TimeProvider time)
 {
     /// <summary>How long a placed call keeps its queue lease: the longest call Twilio allows (4 hours).</summary>
     public static readonly TimeSpan CallLease = TimeSpan.FromHours(4);
@@ -45,15 +45,7 @@ public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, Ca
     async Task<bool> DialAsync(DialingCampaign campaign, ClaimedContact contact, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var facts = await history.FactsAsync(campaign.Id, contact.PersonCf, contact.PhoneE164, contact.ComuneCode, now, ct);
-        var decision = await history.ExpireIfPastAsync(contact.ContactListEntryId, now, ct)
-            ? PolicyDecision.Stop(PolicyReasons.ContactExpired)
-            : campaign.Policy.Decide(facts, now);
-        if (decision.Verdict != PolicyVerdict.Dial)
-        {
-            await NotNowAsync(contact, decision, null, ct);
-            return false;
-        }
+        if (await screening.ScreenAsync(campaign, contact, now, ct) is not { } facts) return false;
 
         var attempt = await attempts.CreateAsync(new NewAttempt(campaign.Id, contact.QueueId, contact.LeaseToken, contact.PersonCf, contact.PhoneE164,
             "progressive", null, facts.CallbackAt is not null), ct);
@@ -73,7 +65,7 @@ public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, Ca
         var result = await placer.PlaceAsync(attempt, reserved.Target, campaign.Campaign.Definition.CallerId,
             TimeSpan.FromSeconds(campaign.Settings.RingTimeoutSeconds), ct);
         if (!result.Placed) await outcomes.NotPlacedAsync(result.Attempt, result.InvalidNumber, ct);
-        else await MarkCallbackQueuedAsync(campaign, contact, ct);
+        else await history.CallbacksDoneAsync(campaign.Id, contact.PersonCf, ct);
         return result.Placed;
     }
 
@@ -83,19 +75,5 @@ public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, Ca
         if (await history.PersonalCallbackOperatorAsync(campaign.Id, contact.PersonCf, time.GetUtcNow(), ct) is { } identity)
             return await roster.TryReserveAsync(identity, campaign.Id, attempt.Id, ct);
         return await roster.TryReserveAsync(campaign.Id, attempt.Id, ct);
-    }
-
-    Task MarkCallbackQueuedAsync(DialingCampaign campaign, ClaimedContact contact, CancellationToken ct) =>
-        history.CallbacksDoneAsync(campaign.Id, contact.PersonCf, ct);
-
-    /// <summary>The policy said not now (or never): the reason goes on the queue row, where diagnostics count it.</summary>
-    async Task NotNowAsync(ClaimedContact contact, PolicyDecision decision, long? attemptId, CancellationToken ct)
-    {
-        if (decision.FlagNumber) await attempts.FlagNumberAsync(contact.PhoneE164, "failed", attemptId, ct);
-        var completion = decision.Verdict == PolicyVerdict.Stop
-            ? QueueCompletion.Finish(contact, decision.Reason!)
-            : QueueCompletion.Hold(contact, decision.NotBefore!.Value, decision.Reason!);
-        await queue.CompleteAsync([completion], ct);
-        logger.LogDebug("Queue entry {QueueId} not dialed: {Reason}", contact.QueueId, decision.Reason);
     }
 }

@@ -25,17 +25,24 @@ public sealed class CampaignStore(NpgsqlDataSource db)
 
     public async Task<IReadOnlyList<Campaign>> ListAsync(CancellationToken ct)
     {
-        const string sql = "SELECT id AS Id, slug AS Slug, name AS Name, active AS Active, definition::text AS Definition, updated_at AS UpdatedAt FROM campaigns ORDER BY slug";
+        const string sql = $"{SelectCampaign} ORDER BY slug";
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<Row>(new CommandDefinition(sql, cancellationToken: ct));
         return rows.Select(r => r.ToCampaign()).ToList();
     }
 
-    public async Task<Campaign?> FindAsync(string slug, CancellationToken ct)
+    const string SelectCampaign =
+        "SELECT id AS Id, slug AS Slug, name AS Name, active AS Active, definition::text AS Definition, updated_at AS UpdatedAt FROM campaigns";
+
+    public Task<Campaign?> FindAsync(string slug, CancellationToken ct) => FindOneAsync($"{SelectCampaign} WHERE slug = @slug", new { slug }, ct);
+
+    /// <summary>By id: the dialing engine knows an attempt's campaign by its id.</summary>
+    public Task<Campaign?> FindAsync(long id, CancellationToken ct) => FindOneAsync($"{SelectCampaign} WHERE id = @id", new { id }, ct);
+
+    async Task<Campaign?> FindOneAsync(string sql, object args, CancellationToken ct)
     {
-        const string sql = "SELECT id AS Id, slug AS Slug, name AS Name, active AS Active, definition::text AS Definition, updated_at AS UpdatedAt FROM campaigns WHERE slug = @slug";
         await using var conn = await db.OpenConnectionAsync(ct);
-        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { slug }, cancellationToken: ct));
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, args, cancellationToken: ct));
         return row?.ToCampaign();
     }
 

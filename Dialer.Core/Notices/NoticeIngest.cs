@@ -34,34 +34,41 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         // and times as text (see RecomputePeopleAsync): ISO output keeps that order chronological whatever the session had.
         await conn.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; SET LOCAL DateStyle = 'ISO, YMD'",
             transaction: tx, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition(CreateStagingSql, transaction: tx, cancellationToken: ct));
-
-        var staged = await StageAsync(conn, inputs, progress, ct);
-        stages["parse_and_stage"] = clock.Elapsed.TotalSeconds;
-
-        var mark = clock.Elapsed;
-        var reload = staged.Notices >= reloadThreshold;
-        // A batch larger than what is stored: maintaining the secondary indexes row by row costs 2.5× building
-        // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
-        var deferIndexes = reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
-        // The very first load (nothing stored yet): the primary keys too are built once, after the writes; the
-        // notice insert deduplicates by itself, and people and spells are written once per person and spell.
-        var firstLoad = deferIndexes && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+        // The very first load (nothing stored yet) COPYs the notices straight into their table, with the primary keys
+        // too built once, after the writes: codes are deduplicated while staging, and people and spells are written
+        // once per person and spell.
+        var firstLoad = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT NOT EXISTS (SELECT 1 FROM notices) AND NOT EXISTS (SELECT 1 FROM people) AND NOT EXISTS (SELECT 1 FROM employment_spells)",
             transaction: tx, cancellationToken: ct));
+        IReadOnlyList<string> noticeIndexes = [], peopleIndexes = [];
         if (firstLoad)
+        {
             await conn.ExecuteAsync(new CommandDefinition(
                 "ALTER TABLE notices DROP CONSTRAINT notices_pkey; ALTER TABLE people DROP CONSTRAINT people_pkey; " +
                 "ALTER TABLE employment_spells DROP CONSTRAINT employment_spells_pkey",
                 transaction: tx, cancellationToken: ct));
-        IReadOnlyList<string> noticeIndexes = [], peopleIndexes = [];
-        if (deferIndexes)
+            noticeIndexes = await DropSecondaryIndexesAsync(conn, tx, "notices", ct);
+            peopleIndexes = await DropSecondaryIndexesAsync(conn, tx, "people", ct);
+        }
+        await conn.ExecuteAsync(new CommandDefinition(CreateStagingSql + (firstLoad ? FirstLoadBatchSql : BatchTablesSql),
+            transaction: tx, cancellationToken: ct));
+
+        var staged = await StageAsync(conn, inputs, firstLoad, progress, ct);
+        stages["parse_and_stage"] = clock.Elapsed.TotalSeconds;
+
+        var mark = clock.Elapsed;
+        var reload = firstLoad || staged.Notices >= reloadThreshold;
+        // A batch larger than what is stored: maintaining the secondary indexes row by row costs 2.5× building
+        // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
+        var deferIndexes = firstLoad || reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
+        if (deferIndexes && !firstLoad)
         {
             noticeIndexes = await DropSecondaryIndexesAsync(conn, tx, "notices", ct);
             peopleIndexes = await DropSecondaryIndexesAsync(conn, tx, "people", ct);
-            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_nestloop = off", transaction: tx, cancellationToken: ct));
         }
+        if (deferIndexes)
+            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_nestloop = off", transaction: tx, cancellationToken: ct));
         var merge = await MergeAsync(conn, tx, noticeIndexes, firstLoad, ct);
         if (reload)
         {
@@ -80,6 +87,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         await CreateIndexesAsync(conn, tx, peopleIndexes, ct);
         stages["spells_and_people"] = (clock.Elapsed - mark).TotalSeconds;
 
+        // Temporary views outlive the transaction (unlike the ON COMMIT DROP tables), and the connection is pooled.
+        if (firstLoad)
+            await conn.ExecuteAsync(new CommandDefinition("DROP VIEW batch_phones; DROP VIEW batch_new", transaction: tx, cancellationToken: ct));
         var quarantined = await conn.QueryAsync<(string Reason, long Count)>(new CommandDefinition(
             "SELECT reason, count(*) FROM quarantine_staging GROUP BY reason ORDER BY reason", transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
@@ -158,29 +168,49 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         CREATE TEMP TABLE quarantine_staging (
             file_name text, position bigint, reason text, message text, raw text
         ) ON COMMIT DROP;
-        CREATE TEMP TABLE batch_new (code text, comm_type text, worker_cf text) ON COMMIT DROP;
-        -- the phone numbers of the new notices, taken as they are inserted (no second pass over notices)
-        CREATE TEMP TABLE batch_phones (cf text, phone_e164 text, phone_kind text, seen_on date) ON COMMIT DROP;
         CREATE TEMP TABLE affected_roots (root_code text PRIMARY KEY) ON COMMIT DROP;
         -- no index: filled with distinct codes, and always read whole (a reload's 500,000 random-order key
         -- insertions cost more than the rest of that statement)
         CREATE TEMP TABLE touched (cf text NOT NULL) ON COMMIT DROP;
         """;
 
-    public const string NoticeCopySql = """
-        COPY notice_staging (code, previous_code, comm_type, event, sent_at, worker_cf, surname, name, sex, birth_on,
+    // The notices this import added, and their phone numbers, taken as they are inserted (no second pass over notices).
+    const string BatchTablesSql = """
+        CREATE TEMP TABLE batch_new (code text, comm_type text, worker_cf text) ON COMMIT DROP;
+        CREATE TEMP TABLE batch_phones (cf text, phone_e164 text, phone_kind text, seen_on date) ON COMMIT DROP;
+        """;
+
+    // On a first load every stored notice is new: the same names, as views of the notices table.
+    const string FirstLoadBatchSql = $"""
+        CREATE TEMP VIEW batch_new AS SELECT code, comm_type, worker_cf FROM notices;
+        CREATE TEMP VIEW batch_phones AS
+        SELECT worker_cf AS cf, phone_e164, phone_kind, {SeenOnSql} AS seen_on FROM notices WHERE phone_e164 IS NOT NULL;
+        """;
+
+    // The day a notice's phone number was last seen: the day it was sent, in Italy, else its start.
+    const string SeenOnSql = "COALESCE((sent_at AT TIME ZONE 'Europe/Rome')::date, start_on)";
+
+    const string StagedColumns = """
+        code, previous_code, comm_type, event, sent_at, worker_cf, surname, name, sex, birth_on,
             birth_place, domicile_comune, employer_cf, employer_name, workplace_comune, start_on, planned_end_on,
             extension_end_on, transformation_on, transformation_code, cessation_on, cessation_cause, contract_type,
-            permanent, occupation_code, phone_e164, phone_kind, email) FROM STDIN (FORMAT BINARY)
+            permanent, occupation_code, phone_e164, phone_kind, email
         """;
+
+    public const string NoticeCopySql = $"COPY notice_staging ({StagedColumns}) FROM STDIN (FORMAT BINARY)";
+
+    // A first load's notices go straight into their table, each with its chain's root (WriteNoticeAsync).
+    const string FirstLoadCopySql = $"COPY notices ({StagedColumns}, root_code) FROM STDIN (FORMAT BINARY)";
+
 
     readonly record struct Staged(int Files, long Notices, long Contacts, long Rejections);
 
     /// <summary>
     /// Parses on a second thread while this one COPYs: on two cores parsing and PostgreSQL's COPY overlap.
-    /// One COPY is open at a time; rejections (few) are kept and written at the end.
+    /// One COPY is open at a time; rejections (few) are kept and written at the end. A first load COPYs the notices
+    /// into their table, anything else into the staging table the merge reads.
     /// </summary>
-    async Task<Staged> StageAsync(NpgsqlConnection conn, IEnumerable<NoticeInput> inputs, IProgress<ImportProgress>? progress, CancellationToken ct)
+    async Task<Staged> StageAsync(NpgsqlConnection conn, IEnumerable<NoticeInput> inputs, bool firstLoad, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var channel = System.Threading.Channels.Channel.CreateBounded<SourceRecord[]>(new System.Threading.Channels.BoundedChannelOptions(8)
         {
@@ -239,8 +269,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                         // never staged (cheaper here than a grouping of the whole staging table in the merge).
                         if (!codes.Add(n.Code)) continue;
                         if (contactCopy is not null) { await contactCopy.CompleteAsync(ct); await contactCopy.DisposeAsync(); contactCopy = null; }
-                        noticeCopy ??= await conn.BeginBinaryImportAsync(NoticeCopySql, ct);
-                        await WriteNoticeAsync(noticeCopy, n, ct);
+                        noticeCopy ??= await conn.BeginBinaryImportAsync(firstLoad ? FirstLoadCopySql : NoticeCopySql, ct);
+                        await WriteNoticeAsync(noticeCopy, n, ct, withRoot: firstLoad);
                     }
                     else if (record.Contact is { } c)
                     {
@@ -309,7 +339,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         FROM STDIN (FORMAT BINARY)
         """;
 
-    public static async Task WriteNoticeAsync(NpgsqlBinaryImporter copy, Notice n, CancellationToken ct)
+    // withRoot: also write the root of the notice's chain, as the merge's insert would. A correction or cancellation
+    // joins the chain of the notice it names; when that one is itself a correction, the merge's re-rooting fixes it.
+    public static async Task WriteNoticeAsync(NpgsqlBinaryImporter copy, Notice n, CancellationToken ct, bool withRoot = false)
     {
         await copy.StartRowAsync(ct);
         await copy.WriteAsync(n.Code, NpgsqlDbType.Text, ct);
@@ -341,6 +373,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         await WriteAsync(copy, n.Phone.E164, ct);
         await WriteAsync(copy, KindName(n.Phone.Kind), ct);
         await WriteAsync(copy, n.Email, ct);
+        if (withRoot)
+            await copy.WriteAsync(n.CommunicationType is "03" or "04" ? n.PreviousCode! : n.Code, NpgsqlDbType.Text, ct);
     }
 
     static async Task WriteContactAsync(NpgsqlBinaryImporter copy, Contact c, CancellationToken ct)
@@ -385,10 +419,10 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     readonly record struct Merged(long Imported, long Corrected, long Cancelled);
 
-    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> deferredIndexes, bool deferredKey, CancellationToken ct)
+    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> deferredIndexes, bool firstLoad, CancellationToken ct)
     {
         // New notices only: a codice comunicazione already stored (or repeated in the batch) is a duplicate.
-        const string insertSql = """
+        const string insertSql = $"""
             WITH inserted AS (
                 INSERT INTO notices (code, previous_code, root_code, comm_type, event, sent_at, worker_cf, surname, name, sex,
                     birth_on, birth_place, domicile_comune, employer_cf, employer_name, workplace_comune, start_on,
@@ -407,20 +441,26 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 -- Imports hold the advisory lock, so an anti-join is enough and costs a third less than
                 -- ON CONFLICT's speculative insertion; codes are unique within the staging table (StageAsync).
                 WHERE  NOT EXISTS (SELECT 1 FROM notices o WHERE o.code = s.code)
-                RETURNING code, comm_type, worker_cf, phone_e164, phone_kind,
-                          COALESCE((sent_at AT TIME ZONE 'Europe/Rome')::date, start_on) AS seen_on),
+                RETURNING code, comm_type, worker_cf, phone_e164, phone_kind, {SeenOnSql} AS seen_on),
             phones AS (
                 INSERT INTO batch_phones (cf, phone_e164, phone_kind, seen_on)
                 SELECT worker_cf, phone_e164, phone_kind, seen_on FROM inserted WHERE phone_e164 IS NOT NULL)
             INSERT INTO batch_new (code, comm_type, worker_cf)
             SELECT code, comm_type, worker_cf FROM inserted
             """;
-        await conn.ExecuteAsync(new CommandDefinition(insertSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
-        if (deferredKey)
+        if (firstLoad)
+        {
+            // The notices were COPYed straight in (StageAsync), and batch_new and batch_phones are views of them.
             await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices ADD CONSTRAINT notices_pkey PRIMARY KEY (code)",
                 transaction: tx, cancellationToken: ct, commandTimeout: 0));
-        await CreateIndexesAsync(conn, tx, deferredIndexes, ct);
-        await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new; ANALYZE batch_phones", transaction: tx, cancellationToken: ct));
+            await CreateIndexesAsync(conn, tx, deferredIndexes, ct);
+        }
+        else
+        {
+            await conn.ExecuteAsync(new CommandDefinition(insertSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+            await CreateIndexesAsync(conn, tx, deferredIndexes, ct);
+            await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new; ANALYZE batch_phones", transaction: tx, cancellationToken: ct));
+        }
 
         // Corrections of corrections: point every chain member at the original, however the chain arrived.
         // A member points at a correction only when that correction arrived in this batch (before, its code was

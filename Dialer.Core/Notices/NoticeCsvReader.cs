@@ -76,33 +76,33 @@ public static class NoticeCsvReader
         // Unknown columns are ignored, so exports with extra columns still load.
         var setters = names.Select(n => Setters.GetValueOrDefault(n)).ToArray();
 
-        // Parsing and validating is most of the import's client time: chunks of lines are parsed on every core,
-        // and yielded in file order. Parallel.For also runs on this thread, so it never waits for a free one.
-        var workers = Math.Max(1, Environment.ProcessorCount);
-        var chunks = new List<(long Position, string Text)>[workers];
-        var results = new SourceRecord[workers][];
+        // Parsing and validating is most of the import's client time: chunks of lines are parsed on their own threads
+        // while this one reads on, a few chunks ahead, and yielded in file order. Dedicated threads, not the pool's:
+        // this thread blocks on the oldest chunk, and so may the importer's, which would starve a pool this small.
+        var ahead = Math.Max(2, 2 * Environment.ProcessorCount);
+        var pending = new Queue<Task<SourceRecord[]>>(ahead);
         long line = 1;
         var done = false;
-        while (!done)
+        while (!done || pending.Count > 0)
         {
-            var filled = 0;
-            for (; filled < workers; filled++)
+            if (!done)
             {
                 var chunk = new List<(long, string)>(ChunkLines);
                 while (chunk.Count < ChunkLines && ReadRecord(reader, ref line, out var position) is { } text)
                     if (text.Length > 0) chunk.Add((position, text));
-                if (chunk.Count < ChunkLines) done = true;
-                chunks[filled] = chunk;
-                if (done) { filled++; break; }
+                done = chunk.Count < ChunkLines;
+                ct.ThrowIfCancellationRequested();
+                if (chunk.Count > 0)
+                    pending.Enqueue(Task.Factory.StartNew(() => ParseChunk(file, chunk, names.Length, setters), ct,
+                        TaskCreationOptions.LongRunning, TaskScheduler.Default));
             }
-            ct.ThrowIfCancellationRequested();
-            Parallel.For(0, filled, i => results[i] = ParseChunk(file, chunks[i], names.Length, setters));
-            for (var i = 0; i < filled; i++)
-                foreach (var record in results[i]) yield return record;
+            if (pending.Count >= ahead || (done && pending.Count > 0))
+                foreach (var record in pending.Dequeue().GetAwaiter().GetResult()) yield return record;
         }
     }
 
-    const int ChunkLines = 4096;
+    // Small enough that the parsed chunks alive at any time stay few (they would survive garbage collections).
+    const int ChunkLines = 1024;
 
     static SourceRecord[] ParseChunk(string file, List<(long Position, string Text)> lines, int columns, Action<RawNotice, string?>?[] setters)
     {

@@ -261,7 +261,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         long notices = 0, contacts = 0;
         var rejections = new List<SourceRecord>();
         var codes = new StagedCodes();
-        NpgsqlBinaryImporter? noticeCopy = null, contactCopy = null;
+        CopyRowWriter? noticeCopy = null, contactCopy = null;
         try
         {
             await foreach (var chunk in channel.Reader.ReadAllAsync(ct))
@@ -275,15 +275,17 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                         // Within a batch the first copy of a code (in file order) wins; a repeat is a duplicate, and is
                         // never staged (cheaper here than a grouping of the whole staging table in the merge).
                         if (!codes.Add(n.Code)) continue;
-                        if (contactCopy is not null) { await contactCopy.CompleteAsync(ct); await contactCopy.DisposeAsync(); contactCopy = null; }
-                        noticeCopy ??= await conn.BeginBinaryImportAsync(firstLoad ? FirstLoadCopySql : NoticeCopySql, ct);
+                        if (contactCopy is not null) { await contactCopy.CompleteAsync(ct); contactCopy = null; }
+                        noticeCopy ??= await CopyRowWriter.BeginAsync(conn, firstLoad ? FirstLoadCopySql : NoticeCopySql, ct);
                         WriteNotice(noticeCopy, n, withRoot: firstLoad);
+                        await noticeCopy.FlushIfFullAsync(ct);
                     }
                     else if (record.Contact is { } c)
                     {
-                        if (noticeCopy is not null) { await noticeCopy.CompleteAsync(ct); await noticeCopy.DisposeAsync(); noticeCopy = null; }
-                        contactCopy ??= await conn.BeginBinaryImportAsync(ContactCopySql, ct);
+                        if (noticeCopy is not null) { await noticeCopy.CompleteAsync(ct); noticeCopy = null; }
+                        contactCopy ??= await CopyRowWriter.BeginAsync(conn, ContactCopySql, ct);
                         WriteContact(contactCopy, c);
+                        await contactCopy.FlushIfFullAsync(ct);
                         contacts++;
                     }
                 }
@@ -346,69 +348,68 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         FROM STDIN (FORMAT BINARY)
         """;
 
-    // Rows are written with the synchronous calls: a row is 28 fields, and awaiting each one (they complete at once
-    // but for a buffer flush) cost more than PostgreSQL's own work for the row. Only the COPY's thread blocks on a flush.
     // withRoot: also write the root of the notice's chain, as the merge's insert would. A correction or cancellation
     // joins the chain of the notice it names; when that one is itself a correction, the merge's re-rooting fixes it.
-    public static void WriteNotice(NpgsqlBinaryImporter copy, Notice n, bool withRoot = false)
+    public static void WriteNotice(CopyRowWriter copy, Notice n, bool withRoot = false)
     {
-        copy.StartRow();
-        copy.Write(n.Code, NpgsqlDbType.Text);
-        Write(copy, n.PreviousCode);
-        copy.Write(n.CommunicationType, NpgsqlDbType.Text);
-        copy.Write(Notice.EventCode(n.Event), NpgsqlDbType.Text);
-        if (n.SentAt is { } sent) copy.Write(DateTime.SpecifyKind(sent, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
-        else copy.WriteNull();
-        copy.Write(n.WorkerCf, NpgsqlDbType.Text);
-        Write(copy, n.Surname);
-        Write(copy, n.Name);
-        Write(copy, n.Sex?.ToString());
-        Write(copy, n.BirthDate);
-        Write(copy, n.BirthPlace);
-        Write(copy, n.DomicileComune);
-        copy.Write(n.EmployerCf, NpgsqlDbType.Text);
-        Write(copy, n.EmployerName);
-        Write(copy, n.WorkplaceComune);
-        copy.Write(n.StartOn, NpgsqlDbType.Date);
-        Write(copy, n.PlannedEndOn);
-        Write(copy, n.ExtensionEndOn);
-        Write(copy, n.TransformationOn);
-        Write(copy, n.TransformationCode);
-        Write(copy, n.CessationOn);
-        Write(copy, n.CessationCause);
-        copy.Write(n.ContractType, NpgsqlDbType.Text);
-        copy.Write(n.PermanentContract, NpgsqlDbType.Boolean);
-        Write(copy, n.OccupationCode);
-        Write(copy, n.Phone.E164);
-        Write(copy, KindName(n.Phone.Kind));
-        Write(copy, n.Email);
-        if (withRoot)
-            copy.Write(n.CommunicationType is "03" or "04" ? n.PreviousCode! : n.Code, NpgsqlDbType.Text);
+        copy.StartRow(withRoot ? (short)29 : (short)28);
+        copy.Text(n.Code);
+        copy.Text(n.PreviousCode);
+        copy.Text(n.CommunicationType);
+        copy.Text(Notice.EventCode(n.Event));
+        copy.TimestampTz(n.SentAt is { } sent ? DateTime.SpecifyKind(sent, DateTimeKind.Utc) : null);
+        copy.Text(n.WorkerCf);
+        copy.Text(n.Surname);
+        copy.Text(n.Name);
+        copy.Text(SexCode(n.Sex));
+        copy.Date(n.BirthDate);
+        copy.Text(n.BirthPlace);
+        copy.Text(n.DomicileComune);
+        copy.Text(n.EmployerCf);
+        copy.Text(n.EmployerName);
+        copy.Text(n.WorkplaceComune);
+        copy.Date(n.StartOn);
+        copy.Date(n.PlannedEndOn);
+        copy.Date(n.ExtensionEndOn);
+        copy.Date(n.TransformationOn);
+        copy.Text(n.TransformationCode);
+        copy.Date(n.CessationOn);
+        copy.Text(n.CessationCause);
+        copy.Text(n.ContractType);
+        copy.Boolean(n.PermanentContract);
+        copy.Text(n.OccupationCode);
+        copy.Text(n.Phone.E164);
+        copy.Text(KindName(n.Phone.Kind));
+        copy.Text(n.Email);
+        if (withRoot) copy.Text(n.CommunicationType is "03" or "04" ? n.PreviousCode! : n.Code);
     }
 
-    static void WriteContact(NpgsqlBinaryImporter copy, Contact c)
+    // The sex column (char(1)) without a new string per notice.
+    static string? SexCode(char? sex) => sex switch { null => null, 'M' => "M", 'F' => "F", { } other => other.ToString() };
+
+    static void WriteContact(CopyRowWriter copy, Contact c)
     {
-        copy.StartRow();
-        copy.Write(c.Cf, NpgsqlDbType.Text);
-        copy.Write(c.Source.ToString(), NpgsqlDbType.Text);
-        copy.Write(c.Phone.E164!, NpgsqlDbType.Text);
-        copy.Write(KindName(c.Phone.Kind)!, NpgsqlDbType.Text);
-        copy.Write((short)c.Source, NpgsqlDbType.Smallint);
-        copy.Write(c.SeenOn, NpgsqlDbType.Date);
+        copy.StartRow(10);
+        copy.Text(c.Cf);
+        copy.Text(c.Source.ToString());
+        copy.Text(c.Phone.E164!);
+        copy.Text(KindName(c.Phone.Kind)!);
+        copy.Int16((short)c.Source);
+        copy.Date(c.SeenOn);
         var provisional = CodiceFiscale.IsProvisional(c.Cf);
-        copy.Write(provisional, NpgsqlDbType.Boolean);
+        copy.Boolean(provisional);
         if (provisional)
         {
-            copy.WriteNull();
-            copy.WriteNull();
-            copy.WriteNull();
+            copy.Null();
+            copy.Null();
+            copy.Null();
         }
         else
         {
             var (sex, birth, place) = CodiceFiscale.Decode(c.Cf, c.SeenOn);
-            copy.Write(sex.ToString(), NpgsqlDbType.Char);
-            Write(copy, birth);
-            copy.Write(place, NpgsqlDbType.Text);
+            copy.Text(SexCode(sex));
+            copy.Date(birth);
+            copy.Text(place);
         }
     }
 
@@ -419,18 +420,6 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         PhoneKind.Foreign => "foreign",
         _ => null,
     };
-
-    static void Write(NpgsqlBinaryImporter copy, string? value)
-    {
-        if (value is null) copy.WriteNull();
-        else copy.Write(value, NpgsqlDbType.Text);
-    }
-
-    static void Write(NpgsqlBinaryImporter copy, DateOnly? value)
-    {
-        if (value is { } d) copy.Write(d, NpgsqlDbType.Date);
-        else copy.WriteNull();
-    }
 
     readonly record struct Merged(long Imported, long Corrected, long Cancelled);
 

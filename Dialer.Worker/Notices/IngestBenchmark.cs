@@ -103,9 +103,13 @@ static class IngestBenchmark
                 phone_e164 text, phone_kind text, email text)
             """, cancellationToken: ct));
         var clock = Stopwatch.StartNew();
-        await using (var copy = await conn.BeginBinaryImportAsync(NoticeIngest.NoticeCopySql, ct))
+        await using (var copy = await CopyRowWriter.BeginAsync(conn, NoticeIngest.NoticeCopySql, ct))
         {
-            foreach (var row in rows) NoticeIngest.WriteNotice(copy, row);
+            foreach (var row in rows)
+            {
+                NoticeIngest.WriteNotice(copy, row);
+                await copy.FlushIfFullAsync(ct);
+            }
             await copy.CompleteAsync(ct);
         }
         var seconds = clock.Elapsed.TotalSeconds;

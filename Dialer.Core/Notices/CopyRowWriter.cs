@@ -87,6 +87,14 @@ public sealed class CopyRowWriter : IAsyncDisposable
         length += 6;
     }
 
+    public void Int64(long value)
+    {
+        var span = Reserve(12);
+        BinaryPrimitives.WriteInt32BigEndian(span, 8);
+        BinaryPrimitives.WriteInt64BigEndian(span[4..], value);
+        length += 12;
+    }
+
     /// <summary>Sends what is buffered once it has grown past the flush size.</summary>
     public ValueTask FlushIfFullAsync(CancellationToken ct) => length >= FlushAt ? FlushAsync(ct) : ValueTask.CompletedTask;
 

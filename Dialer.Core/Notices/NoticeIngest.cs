@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Dialer.Core.PhoneNumbers;
 using Microsoft.Extensions.Logging;
-using NpgsqlTypes;
 
 namespace Dialer.Core.Notices;
 
@@ -300,17 +299,18 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         }
         await producer;
 
-        await using (var copy = await conn.BeginBinaryImportAsync(
+        await using (var copy = await CopyRowWriter.BeginAsync(conn,
             "COPY quarantine_staging (file_name, position, reason, message, raw) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var r in rejections)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.File, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Position, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.Rejection!.Reason.ToString(), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Rejection.Message, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Raw ?? "", NpgsqlDbType.Text, ct);
+                copy.StartRow(5);
+                copy.Text(r.File);
+                copy.Int64(r.Position);
+                copy.Text(r.Rejection!.Reason.ToString());
+                copy.Text(r.Rejection.Message);
+                copy.Text(r.Raw ?? "");
+                await copy.FlushIfFullAsync(ct);
             }
             await copy.CompleteAsync(ct);
         }

@@ -67,9 +67,12 @@ public sealed class CopyRowWriter : IAsyncDisposable
         if (utc is not { } t) { Null(); return; }
         var span = Reserve(12);
         BinaryPrimitives.WriteInt32BigEndian(span, 8);
-        BinaryPrimitives.WriteInt64BigEndian(span[4..], (t.Ticks - PostgresEpochTicks) / TimeSpan.TicksPerMicrosecond);
+        BinaryPrimitives.WriteInt64BigEndian(span[4..], Microseconds(t));
         length += 12;
     }
+
+    /// <summary>A UTC time as PostgreSQL stores a timestamptz: microseconds since 2000-01-01 00:00 UTC.</summary>
+    public static long Microseconds(DateTime utc) => (utc.Ticks - PostgresEpochTicks) / TimeSpan.TicksPerMicrosecond;
 
     public void Boolean(bool value)
     {

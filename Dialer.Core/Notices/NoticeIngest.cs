@@ -33,77 +33,84 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         // and times as text (see RecomputePeopleAsync): ISO output keeps that order chronological whatever the session had.
         await conn.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; SET LOCAL DateStyle = 'ISO, YMD'",
             transaction: tx, cancellationToken: ct));
-        // The very first load (nothing stored yet) COPYs the notices straight into their table, with the primary keys
-        // too built once, after the writes: codes are deduplicated while staging, and people and spells are written
-        // once per person and spell.
-        var firstLoad = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT NOT EXISTS (SELECT 1 FROM notices) AND NOT EXISTS (SELECT 1 FROM people) AND NOT EXISTS (SELECT 1 FROM employment_spells)",
-            transaction: tx, cancellationToken: ct));
+        // The very first load (nothing stored yet) COPYs the notices straight into their table, works out what they
+        // imply in this process (FirstLoadState) and COPYs that too, with the keys built once, after the writes.
+        var firstLoad = await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT NOT EXISTS (SELECT 1 FROM notices) AND NOT EXISTS (SELECT 1 FROM notice_revisions)
+               AND NOT EXISTS (SELECT 1 FROM people) AND NOT EXISTS (SELECT 1 FROM employment_spells)
+               AND NOT EXISTS (SELECT 1 FROM person_contacts)
+            """, transaction: tx, cancellationToken: ct));
         IReadOnlyList<string> noticeIndexes = [], peopleIndexes = [];
         if (firstLoad)
         {
-            // The table is empty, but truncating it in this transaction lets the COPY write its rows frozen: no
-            // visibility checks against this transaction for the statements that read them next, and no hint bits
-            // or freezing left for later readers and vacuums to write.
+            // The tables are empty, but truncating them in this transaction lets the COPYs write their rows frozen: no
+            // hint bits or freezing left for later readers and vacuums to write.
             await conn.ExecuteAsync(new CommandDefinition(
-                "TRUNCATE notices; ALTER TABLE notices DROP CONSTRAINT notices_pkey; ALTER TABLE people DROP CONSTRAINT people_pkey; " +
+                "TRUNCATE notices, notice_revisions, people, employment_spells, person_contacts; " +
+                "ALTER TABLE notices DROP CONSTRAINT notices_pkey; ALTER TABLE people DROP CONSTRAINT people_pkey; " +
                 "ALTER TABLE employment_spells DROP CONSTRAINT employment_spells_pkey",
                 transaction: tx, cancellationToken: ct));
             noticeIndexes = await DropSecondaryIndexesAsync(conn, tx, "notices", ct);
             peopleIndexes = await DropSecondaryIndexesAsync(conn, tx, "people", ct);
         }
-        await conn.ExecuteAsync(new CommandDefinition(CreateStagingSql + (firstLoad ? FirstLoadBatchSql : BatchTablesSql),
+        await conn.ExecuteAsync(new CommandDefinition(CreateStagingSql + (firstLoad ? "" : BatchTablesSql),
             transaction: tx, cancellationToken: ct));
 
-        var staged = await StageAsync(conn, inputs, firstLoad, progress, ct);
+        var state = firstLoad ? new FirstLoadState() : null;
+        var staged = await StageAsync(conn, inputs, state, progress, ct);
         stages["parse_and_stage"] = clock.Elapsed.TotalSeconds;
 
         var mark = clock.Elapsed;
-        var reload = firstLoad || staged.Notices >= reloadThreshold;
-        // A batch larger than what is stored: maintaining the secondary indexes row by row costs 2.5× building
-        // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
-        var deferIndexes = firstLoad || reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
-        if (deferIndexes && !firstLoad)
+        Merged merge;
+        long people;
+        if (state is not null)
         {
-            noticeIndexes = await DropSecondaryIndexesAsync(conn, tx, "notices", ct);
-            peopleIndexes = await DropSecondaryIndexesAsync(conn, tx, "people", ct);
-        }
-        if (deferIndexes)
-            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_nestloop = off", transaction: tx, cancellationToken: ct));
-        var merge = await MergeAsync(conn, tx, noticeIndexes, firstLoad, ct);
-        if (reload)
-        {
-            // A reload changes the tables' sizes by orders of magnitude: plan the spell rebuild on fresh statistics.
-            await conn.ExecuteAsync(new CommandDefinition("ANALYZE notices; ANALYZE notice_revisions; ANALYZE people", transaction: tx, cancellationToken: ct, commandTimeout: 0));
-        }
-        stages["merge_notices"] = (clock.Elapsed - mark).TotalSeconds;
+            // The server builds the notices' keys and fixes their chains' roots while this process works out the rest.
+            var derive = Task.Run(state.Complete, ct);
+            await KeyFirstLoadAsync(conn, tx, noticeIndexes, ct);
+            await derive;
+            stages["merge_notices"] = (clock.Elapsed - mark).TotalSeconds;
 
-        mark = clock.Elapsed;
-        var people = await RecomputePeopleAsync(conn, tx, firstLoad, ct);
-        if (firstLoad)
+            mark = clock.Elapsed;
+            await state.WriteAsync(conn, ct);
             await conn.ExecuteAsync(new CommandDefinition(
                 "ALTER TABLE people ADD CONSTRAINT people_pkey PRIMARY KEY (cf); " +
                 "ALTER TABLE employment_spells ADD CONSTRAINT employment_spells_pkey PRIMARY KEY (person_cf, employer_cf, start_on)",
                 transaction: tx, cancellationToken: ct, commandTimeout: 0));
-        await CreateIndexesAsync(conn, tx, peopleIndexes, ct);
-        stages["spells_and_people"] = (clock.Elapsed - mark).TotalSeconds;
+            await CreateIndexesAsync(conn, tx, peopleIndexes, ct);
+            stages["spells_and_people"] = (clock.Elapsed - mark).TotalSeconds;
+            merge = new Merged(state.Imported, state.Corrected, state.Cancelled);
+            people = state.People;
+        }
+        else
+        {
+            (merge, people) = await MergeAndRecomputeAsync(conn, tx, staged, stages, ct);
+        }
 
-        // Temporary views outlive the transaction (unlike the ON COMMIT DROP tables), and the connection is pooled.
-        if (firstLoad)
-            await conn.ExecuteAsync(new CommandDefinition("DROP VIEW batch_phones; DROP VIEW batch_new", transaction: tx, cancellationToken: ct));
         var quarantined = await conn.QueryAsync<(string Reason, long Count)>(new CommandDefinition(
             "SELECT reason, count(*) FROM quarantine_staging GROUP BY reason ORDER BY reason", transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
 
+        var reload = firstLoad || staged.Notices >= reloadThreshold;
         if (reload)
         {
+            // A reload changes the tables' sizes by orders of magnitude: fresh statistics for whatever reads them next.
+            // A first load analyses everything here (nothing read it in the transaction), the notices on a connection
+            // of their own, alongside.
             mark = clock.Elapsed;
-            await conn.ExecuteAsync(new CommandDefinition("ANALYZE people; ANALYZE employment_spells",
-                cancellationToken: ct, commandTimeout: 0));
+            var notices = Task.CompletedTask;
+            if (firstLoad)
+            {
+                notices = Task.Run(async () =>
+                {
+                    await using var other = await db.OpenConnectionAsync(ct);
+                    await other.ExecuteAsync(new CommandDefinition("ANALYZE notices; ANALYZE notice_revisions", cancellationToken: ct, commandTimeout: 0));
+                }, ct);
+            }
+            await conn.ExecuteAsync(new CommandDefinition("ANALYZE people; ANALYZE employment_spells", cancellationToken: ct, commandTimeout: 0));
+            await notices;
             stages["analyze"] = (clock.Elapsed - mark).TotalSeconds;
         }
-
         var byReason = quarantined.ToDictionary(q => q.Reason, q => q.Count);
         var summary = new ImportSummary
         {
@@ -126,6 +133,67 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             summary.Files, summary.Imported, summary.Corrected, summary.Cancelled, summary.Duplicates, summary.Contacts,
             summary.Quarantined, summary.PeopleUpdated, Math.Round(summary.Elapsed.TotalSeconds, 2));
         return summary;
+    }
+
+    /// <summary>
+    /// An import into a store that holds something: new notices merged by code, chains re-resolved, and spells and
+    /// people recomputed for everyone the batch touched, all in SQL.
+    /// </summary>
+    async Task<(Merged Merge, long People)> MergeAndRecomputeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Staged staged,
+        Dictionary<string, double> stages, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var reload = staged.Notices >= reloadThreshold;
+        // A batch larger than what is stored: maintaining the secondary indexes row by row costs 2.5× building
+        // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
+        var deferIndexes = reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
+        IReadOnlyList<string> noticeIndexes = [], peopleIndexes = [];
+        if (deferIndexes)
+        {
+            noticeIndexes = await DropSecondaryIndexesAsync(conn, tx, "notices", ct);
+            peopleIndexes = await DropSecondaryIndexesAsync(conn, tx, "people", ct);
+            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_nestloop = off", transaction: tx, cancellationToken: ct));
+        }
+        var merge = await MergeAsync(conn, tx, noticeIndexes, ct);
+        if (reload)
+        {
+            // A reload changes the tables' sizes by orders of magnitude: plan the spell rebuild on fresh statistics.
+            await conn.ExecuteAsync(new CommandDefinition("ANALYZE notices; ANALYZE notice_revisions; ANALYZE people", transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        }
+        stages["merge_notices"] = clock.Elapsed.TotalSeconds;
+
+        var mark = clock.Elapsed;
+        var people = await RecomputePeopleAsync(conn, tx, ct);
+        await CreateIndexesAsync(conn, tx, peopleIndexes, ct);
+        stages["spells_and_people"] = (clock.Elapsed - mark).TotalSeconds;
+        return (merge, people);
+    }
+
+    /// <summary>
+    /// A first load's notices, once COPYed: their keys and indexes built, the roots of chains of corrections fixed (a
+    /// correction COPYed before the correction it points at took that one for the original), and the quarantine kept.
+    /// </summary>
+    static async Task KeyFirstLoadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> noticeIndexes, CancellationToken ct)
+    {
+        await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices ADD CONSTRAINT notices_pkey PRIMARY KEY (code)",
+            transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        await CreateIndexesAsync(conn, tx, noticeIndexes, ct);
+        // Every notice is new, so every correction may need re-rooting: both sides are read from the corrections'
+        // partial index (two passes per 1,000,000: 1.17 -> 0.1 s against the increment's join with the batch). Without
+        // statistics the planner takes "code <> root_code" for almost every row and would scan the table for each side.
+        const string rerootSql = """
+            UPDATE notices c
+            SET    root_code = p.root_code
+            FROM   notices p
+            WHERE  p.root_code <> p.code AND c.root_code = p.code AND c.code <> c.root_code
+            """;
+        await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off", transaction: tx, cancellationToken: ct));
+        for (var pass = 0; pass < 16; pass++)
+        {
+            if (await conn.ExecuteAsync(new CommandDefinition(rerootSql, transaction: tx, cancellationToken: ct)) == 0) break;
+        }
+        await conn.ExecuteAsync(new CommandDefinition($"SET LOCAL enable_seqscan = on; {QuarantineSql}", transaction: tx, cancellationToken: ct));
     }
 
     /// <summary>
@@ -182,13 +250,6 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         CREATE TEMP TABLE batch_phones (cf text, phone_e164 text, phone_kind text, seen_on date) ON COMMIT DROP;
         """;
 
-    // On a first load every stored notice is new: the same names, as views of the notices table.
-    const string FirstLoadBatchSql = $"""
-        CREATE TEMP VIEW batch_new AS SELECT code, comm_type, worker_cf FROM notices;
-        CREATE TEMP VIEW batch_phones AS
-        SELECT worker_cf AS cf, phone_e164, phone_kind, {SeenOnSql} AS seen_on FROM notices WHERE phone_e164 IS NOT NULL;
-        """;
-
     // The day a notice's phone number was last seen: the day it was sent, in Italy, else its start.
     const string SeenOnSql = "COALESCE((sent_at AT TIME ZONE 'Europe/Rome')::date, start_on)";
 
@@ -214,7 +275,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
     /// </summary>
     const int ChunkRecords = 1024;
 
-    async Task<Staged> StageAsync(NpgsqlConnection conn, IEnumerable<NoticeInput> inputs, bool firstLoad, IProgress<ImportProgress>? progress, CancellationToken ct)
+    async Task<Staged> StageAsync(NpgsqlConnection conn, IEnumerable<NoticeInput> inputs, FirstLoadState? state, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         // Small chunks, few in flight: parsed notices waiting here survive garbage collections, and copying survivors
         // was half the parse's time with 8 chunks of 4,096.
@@ -257,6 +318,32 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             }
         }, ct);
 
+        // A first load works out what its notices imply (FirstLoadState) on a thread of its own, a few chunks behind.
+        var folding = state is null ? null : System.Threading.Channels.Channel.CreateBounded<SourceRecord[]>(new System.Threading.Channels.BoundedChannelOptions(4)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var fold = folding is null ? Task.CompletedTask : Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var batch in folding.Reader.ReadAllAsync(ct))
+                {
+                    foreach (var record in batch)
+                    {
+                        if (record.Notice is { } n) state!.Add(n);
+                        else state!.Add(record.Contact!);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                folding.Writer.TryComplete(ex);
+                throw;
+            }
+        }, ct);
+
         long notices = 0, contacts = 0;
         var rejections = new List<SourceRecord>();
         var codes = new StagedCodes();
@@ -265,6 +352,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         {
             await foreach (var chunk in channel.Reader.ReadAllAsync(ct))
             {
+                var toFold = folding is null ? null : new List<SourceRecord>(chunk.Length);
                 foreach (var record in chunk)
                 {
                     if (record.Rejection is not null) { rejections.Add(record); continue; }
@@ -275,29 +363,35 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                         // never staged (cheaper here than a grouping of the whole staging table in the merge).
                         if (!codes.Add(n.Code)) continue;
                         if (contactCopy is not null) { await contactCopy.CompleteAsync(ct); contactCopy = null; }
-                        noticeCopy ??= await CopyRowWriter.BeginAsync(conn, firstLoad ? FirstLoadCopySql : NoticeCopySql, ct);
-                        WriteNotice(noticeCopy, n, withRoot: firstLoad);
+                        noticeCopy ??= await CopyRowWriter.BeginAsync(conn, state is not null ? FirstLoadCopySql : NoticeCopySql, ct);
+                        WriteNotice(noticeCopy, n, withRoot: state is not null);
+                        toFold?.Add(record);
                         await noticeCopy.FlushIfFullAsync(ct);
                     }
                     else if (record.Contact is { } c)
                     {
+                        contacts++;
+                        // a first load keeps its contacts in memory with everything else it derives
+                        if (toFold is not null) { toFold.Add(record); continue; }
                         if (noticeCopy is not null) { await noticeCopy.CompleteAsync(ct); noticeCopy = null; }
                         contactCopy ??= await CopyRowWriter.BeginAsync(conn, ContactCopySql, ct);
                         WriteContact(contactCopy, c);
                         await contactCopy.FlushIfFullAsync(ct);
-                        contacts++;
                     }
                 }
+                if (toFold is { Count: > 0 }) await folding!.Writer.WriteAsync([.. toFold], ct);
             }
             if (noticeCopy is not null) await noticeCopy.CompleteAsync(ct);
             if (contactCopy is not null) await contactCopy.CompleteAsync(ct);
         }
         finally
         {
+            folding?.Writer.TryComplete();
             if (noticeCopy is not null) await noticeCopy.DisposeAsync();
             if (contactCopy is not null) await contactCopy.DisposeAsync();
         }
         await producer;
+        await fold;
 
         await using (var copy = await CopyRowWriter.BeginAsync(conn,
             "COPY quarantine_staging (file_name, position, reason, message, raw) FROM STDIN (FORMAT BINARY)", ct))
@@ -318,29 +412,16 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
     }
 
     /// <summary>
-    /// The codes staged so far. A valid code (16 of 0-9, A-Z) is kept as a 96-bit number, 6 bits a character: about
-    /// 40 bytes a code with the set's own overhead (~40 MB for 1,000,000 notices), against ~100 keeping the strings
-    /// alive; anything else is kept as it is.
+    /// The codes staged so far, as <see cref="CodeKey"/>s: about 40 bytes a code with the set's own overhead (~40 MB for
+    /// 1,000,000 notices), against ~100 keeping the strings alive. Validated codes always pack; anything else is kept
+    /// as it is.
     /// </summary>
     sealed class StagedCodes
     {
         readonly HashSet<UInt128> packed = [];
         readonly HashSet<string> other = new(StringComparer.Ordinal);
 
-        public bool Add(string code) => TryPack(code, out var key) ? packed.Add(key) : other.Add(code);
-
-        static bool TryPack(string code, out UInt128 key)
-        {
-            key = 0;
-            if (code.Length != 16) return false;
-            foreach (var c in code)
-            {
-                uint digit = c switch { >= '0' and <= '9' => (uint)(c - '0'), >= 'A' and <= 'Z' => (uint)(c - 'A' + 10), _ => 64 };
-                if (digit == 64) return false;
-                key = (key << 6) | digit;
-            }
-            return true;
-        }
+        public bool Add(string code) => CodeKey.TryPack(code, out var key) ? packed.Add(key) : other.Add(code);
     }
 
     const string ContactCopySql = """
@@ -385,7 +466,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
     }
 
     // The sex column (char(1)) without a new string per notice.
-    static string? SexCode(char? sex) => sex switch { null => null, 'M' => "M", 'F' => "F", { } other => other.ToString() };
+    internal static string? SexCode(char? sex) => sex switch { null => null, 'M' => "M", 'F' => "F", { } other => other.ToString() };
 
     static void WriteContact(CopyRowWriter copy, Contact c)
     {
@@ -413,7 +494,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         }
     }
 
-    static string? KindName(PhoneKind kind) => kind switch
+    internal static string? KindName(PhoneKind kind) => kind switch
     {
         PhoneKind.ItalianMobile => "mobile",
         PhoneKind.Landline => "landline",
@@ -423,7 +504,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     readonly record struct Merged(long Imported, long Corrected, long Cancelled);
 
-    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> deferredIndexes, bool firstLoad, CancellationToken ct)
+    static async Task<Merged> MergeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> deferredIndexes, CancellationToken ct)
     {
         // New notices only: a codice comunicazione already stored (or repeated in the batch) is a duplicate.
         const string insertSql = $"""
@@ -452,19 +533,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             INSERT INTO batch_new (code, comm_type, worker_cf)
             SELECT code, comm_type, worker_cf FROM inserted
             """;
-        if (firstLoad)
-        {
-            // The notices were COPYed straight in (StageAsync), and batch_new and batch_phones are views of them.
-            await conn.ExecuteAsync(new CommandDefinition("ALTER TABLE notices ADD CONSTRAINT notices_pkey PRIMARY KEY (code)",
-                transaction: tx, cancellationToken: ct, commandTimeout: 0));
-            await CreateIndexesAsync(conn, tx, deferredIndexes, ct);
-        }
-        else
-        {
-            await conn.ExecuteAsync(new CommandDefinition(insertSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
-            await CreateIndexesAsync(conn, tx, deferredIndexes, ct);
-            await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new; ANALYZE batch_phones", transaction: tx, cancellationToken: ct));
-        }
+        await conn.ExecuteAsync(new CommandDefinition(insertSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        await CreateIndexesAsync(conn, tx, deferredIndexes, ct);
+        await conn.ExecuteAsync(new CommandDefinition("ANALYZE batch_new; ANALYZE batch_phones", transaction: tx, cancellationToken: ct));
 
         // Corrections of corrections: point every chain member at the original, however the chain arrived.
         // A member points at a correction only when that correction arrived in this batch (before, its code was
@@ -477,25 +548,10 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             WHERE  p.code IN (SELECT code FROM batch_new) AND p.root_code <> p.code
               AND  c.root_code = p.code AND c.code <> c.root_code
             """;
-        // On a first load every notice is in the batch: the same update without that filter, which cost a hash join
-        // over every notice; both sides are then read from the corrections' partial index (two passes per 1,000,000:
-        // 1.17 -> 0.1 s).
-        const string firstLoadRerootSql = """
-            UPDATE notices c
-            SET    root_code = p.root_code
-            FROM   notices p
-            WHERE  p.root_code <> p.code AND c.root_code = p.code AND c.code <> c.root_code
-            """;
-        // Before the reload's ANALYZE the planner takes "code <> root_code" for almost every row and scans the table for
-        // each side; the partial index holds exactly those rows.
-        if (firstLoad)
-            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = off", transaction: tx, cancellationToken: ct));
         for (var pass = 0; pass < 16; pass++)
         {
-            if (await conn.ExecuteAsync(new CommandDefinition(firstLoad ? firstLoadRerootSql : rerootSql, transaction: tx, cancellationToken: ct)) == 0) break;
+            if (await conn.ExecuteAsync(new CommandDefinition(rerootSql, transaction: tx, cancellationToken: ct)) == 0) break;
         }
-        if (firstLoad)
-            await conn.ExecuteAsync(new CommandDefinition("SET LOCAL enable_seqscan = on", transaction: tx, cancellationToken: ct));
 
         const string revisionsSql = $"""
             -- revisions keyed on a code that turned out to be a correction (one that arrived in this batch) are stale
@@ -512,21 +568,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
             {ChooseRevisionsSql};
             """;
-        // A first load: every notice is in the batch, so the affected chains are those of every correction, read from
-        // their partial index (460 -> 45 ms per 1,000,000) instead of two semi-joins of every notice with the batch.
-        // Revisions (none, unless notices were deleted by hand) are dropped as stale as in an increment.
-        const string firstLoadRevisionsSql = $"""
-            DELETE FROM notice_revisions r USING notices n WHERE n.code = r.root_code AND n.code <> n.root_code;
-
-            {QuarantineSql};
-
-            INSERT INTO affected_roots (root_code)
-            SELECT DISTINCT root_code FROM notices WHERE code <> root_code;
-            ANALYZE affected_roots;
-
-            {ChooseRevisionsSql};
-            """;
-        await conn.ExecuteAsync(new CommandDefinition(firstLoad ? firstLoadRevisionsSql : revisionsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        await conn.ExecuteAsync(new CommandDefinition(revisionsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
 
         var counts = await conn.QuerySingleAsync<(long Imported, long Corrected, long Cancelled)>(new CommandDefinition("""
             SELECT count(*) FILTER (WHERE comm_type NOT IN ('03', '04')),
@@ -548,7 +590,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         -- correction by dataInvio (then code), else the original.
         INSERT INTO notice_revisions (root_code, chosen_code, cancelled, has_root)
         SELECT n.root_code,
-               (array_agg(n.code ORDER BY n.code = n.root_code, n.sent_at DESC NULLS LAST, n.code DESC)
+               (array_agg(n.code ORDER BY n.code = n.root_code, n.sent_at DESC NULLS LAST, n.code COLLATE "C" DESC)
                     FILTER (WHERE n.comm_type <> '04'))[1],
                bool_or(n.comm_type = '04'),
                bool_or(n.code = n.root_code)
@@ -563,7 +605,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     /// <summary>Spells and per-person state for everyone the batch touched; returns how many people that was.</summary>
     /// <remarks>Each person row is written once, at the end, with who they are, their links, spells summary and mobile.</remarks>
-    static async Task<long> RecomputePeopleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, bool firstLoad, CancellationToken ct)
+    static async Task<long> RecomputePeopleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         const string touchedSql = $"""
             INSERT INTO touched (cf)
@@ -605,40 +647,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             ANALYZE touched;
             ANALYZE successors;
             """;
-        // A first load (nothing stored before): everyone in it is new and touched, and every contact, notice and link
-        // is theirs. So the facts need no filter by touched (a semi-join of every notice, 0.8 s per 1,000,000), touched
-        // is the facts' people (one row each: no distinct over every notice, 0.8-1.3 s), the contacts go in plainly, in
-        // key order (no speculative insertion, index pages appended: 1.2-1.9 -> 0.8-1.1 s for 135,744), and the
-        // successors are the links. The links' join of the provisional codes to everyone's facts is hashed: as a merge
-        // join it sorted all the facts by name first (0.8-1.3 -> 0.3 s).
-        const string firstLoadContactsSql = $"""
-            INSERT INTO person_contacts (cf, source, phone_e164, phone_kind, priority, seen_on)
-            {BatchContactsSql}
-            ORDER  BY cf, source, phone_e164;
-            """;
-        const string firstLoadTouchedSql = $"""
-            {FactsSql}
-            {FactsOrderSql};
-            {ContactFactsSql};
-            ANALYZE facts;
-
-            INSERT INTO touched (cf) SELECT cf FROM facts;
-            ANALYZE touched;
-
-            SET LOCAL enable_mergejoin = off;
-            {LinksSql};
-            SET LOCAL enable_mergejoin = on;
-
-            CREATE TEMP TABLE successors (cf text PRIMARY KEY, successor_cf text NOT NULL) ON COMMIT DROP;
-            INSERT INTO successors (cf, successor_cf) SELECT provisional_cf, successor_cf FROM links;
-            ANALYZE successors;
-            """;
-        // (Contacts are only ever stored with their people, so none are stored on a first load; checked all the same.)
-        var noContacts = firstLoad && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT NOT EXISTS (SELECT 1 FROM person_contacts)", transaction: tx, cancellationToken: ct));
-        var sql = !firstLoad ? touchedSql
-            : (noContacts ? firstLoadContactsSql : UpsertContactsSql + ";\n") + firstLoadTouchedSql;
-        await conn.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        await conn.ExecuteAsync(new CommandDefinition(touchedSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
 
         // Effective end (domain-italy.md §2.4): the cessation date; else open if transformed to (or hired as)
         // permanent; else the last extension's end; else the planned end, which a fixed-term job reaches with
@@ -654,25 +663,13 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             {WriteSpellsTailSql};
             ANALYZE spell_summary;
             """;
-        // A first load: no spells stored, and every notice is a touched person's (the semi-join cost 0.8 s per 1,000,000).
-        const string firstLoadSpellsSql = $"""
-            {WriteSpellsSql}
-            {WriteSpellsTailSql};
-            ANALYZE spell_summary;
-            """;
-        await conn.ExecuteAsync(new CommandDefinition(firstLoad ? firstLoadSpellsSql : spellsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
+        await conn.ExecuteAsync(new CommandDefinition(spellsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
 
         // The state the nightly selection reads, so that it never scans notices or spells. A person without
         // new facts keeps what was known; a linked provisional code keeps no state of its own.
         // Worked out once into a temporary table (no WAL), then an UPDATE of the known and a plain INSERT of the
         // new: cheaper than ON CONFLICT's speculative insertion, and the advisory lock keeps imports apart.
-        // A first load has no one known: its rows go straight into people.
-        var peopleSql = firstLoad
-            ? $"""
-              INSERT INTO people ({PeopleColumns}, updated_at)
-              SELECT {PeopleColumns}, now() FROM ({FirstLoadPersonRowsSql}) r
-              """
-            : $"""
+        const string peopleSql = $"""
               CREATE TEMP TABLE person_rows ON COMMIT DROP AS {PersonRowsSql};
               UPDATE people p
               SET    successor_cf = r.successor_cf, sex = r.sex, birth_on = r.birth_on, birth_place = r.birth_place,
@@ -776,7 +773,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         FROM   notices n
         """;
 
-    const string FactsOrderSql = """ORDER  BY n.worker_cf COLLATE "C", n.sent_at DESC NULLS LAST, n.code DESC""";
+    const string FactsOrderSql = """ORDER  BY n.worker_cf COLLATE "C", n.sent_at DESC NULLS LAST, n.code COLLATE "C" DESC""";
 
     const string ContactFactsSql = """
         INSERT INTO facts (cf, sex, birth_on, birth_place)
@@ -849,24 +846,6 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
     const string BestMobileTailSql = """
         LEFT   JOIN successors q ON q.cf = c.cf
         WHERE  c.phone_kind = 'mobile'
-        ORDER  BY COALESCE(q.successor_cf, c.cf), c.priority, c.seen_on DESC, c.phone_e164
-        """;
-
-    // A first load's person rows: everyone is new and in facts (touched is facts), and every stored contact is of
-    // someone touched; two joins of every person fewer than PersonRowsSql (nobody known, no touched to drive it).
-    const string FirstLoadPersonRowsSql = $"""
-        SELECT f.cf, length(f.cf) = 11 AS provisional, x.successor_cf, f.sex, f.birth_on, f.birth_place, f.surname, f.name,
-               CASE WHEN f.surname IS NULL THEN NULL ELSE f.domicile_comune END AS domicile_comune,
-               m.phone_e164 AS mobile_e164, m.source AS mobile_source, s.last_start_on, s.last_end_on,
-               COALESCE(s.has_open_spell, false) AS has_open_spell, s.last_spell[3] AS last_contract_type,
-               s.last_spell[4] AS last_cessation_cause
-        FROM   facts f
-        LEFT   JOIN successors x ON x.cf = f.cf
-        LEFT   JOIN spell_summary s ON s.person_cf = f.cf
-        LEFT   JOIN (
-            {BestMobileSql}
-            FROM   person_contacts c
-            {BestMobileTailSql}
-        ) m ON m.owner = f.cf
+        ORDER  BY COALESCE(q.successor_cf, c.cf), c.priority, c.seen_on DESC, c.phone_e164 COLLATE "C"
         """;
 }

@@ -29,8 +29,8 @@ public static class NoticeRules
             return new(QuarantineReason.MissingPreviousCode, $"tipo comunicazione {type} requires codice comunicazione precedente");
         if (!needsPrevious && previous is not null && !previous.All(c => c == '0'))
             return new(QuarantineReason.UnexpectedPreviousCode, $"tipo comunicazione {type} must not carry codice comunicazione precedente");
-        if (previous is not null && (previous.Length != 16 || previous == code))
-            return new(QuarantineReason.MissingPreviousCode, "codice comunicazione precedente must be another 16-character code");
+        if (previous is not null && (previous.Length != 16 || !previous.All(char.IsAsciiLetterOrDigit) || previous == code))
+            return new(QuarantineReason.MissingPreviousCode, "codice comunicazione precedente must be another code of 16 letters or digits");
         if (!needsPrevious) previous = null;
 
         NoticeEvent? evt = Clean(raw.Event) switch

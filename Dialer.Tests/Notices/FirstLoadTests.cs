@@ -4,40 +4,37 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Dialer.Tests.Notices;
 
 /// <summary>
-/// An import into an empty store takes its own path (notices COPYed straight into their table, keys built afterwards,
-/// people inserted without a merge); anything else merges through the staging tables. Both must store the same.
+/// An import into an empty store takes its own path (notices COPYed straight into their table, chains, spells, people
+/// and contacts worked out in memory by FirstLoadState and COPYed too); anything else merges through the staging tables
+/// with SQL. Both must store the same, row for row.
 /// </summary>
 public sealed class FirstLoadTests : DatabaseTest
 {
     // Someone known only from a contact list: importing them first makes the store non-empty.
     static readonly string Bystander = CodiceFiscale.Compose("ZETA", "OSVALDO", 'M', new DateOnly(1950, 3, 3), "L219");
 
-    [Test]
-    public async Task A_first_load_stores_exactly_what_the_merge_of_the_same_files_into_a_store_stores()
+    [TestCase(400, 7)]
+    [TestCase(3000, 31)]
+    public async Task A_first_load_stores_exactly_what_the_merge_of_the_same_files_into_a_store_stores(int people, int seed)
     {
         var folder = Directory.CreateTempSubdirectory("dialer-first-load-").FullName;
         try
         {
             // Corrections, cancellations, duplicates, provisional codes, bad rows and contact lists: the generator mixes them in.
-            NoticeDatasetWriter.Write(new NoticeGenerator(new GeneratorOptions { People = 400, Seed = 7, InvalidShare = 0.02 }), folder, DatasetFormat.Csv);
+            NoticeDatasetWriter.Write(new NoticeGenerator(new GeneratorOptions { People = people, Seed = seed, InvalidShare = 0.02 }), folder, DatasetFormat.Csv);
             NoticeInput[] files = [NoticeInput.FromFile(Path.Combine(folder, "notices.csv")), NoticeInput.FromFile(Path.Combine(folder, "contacts.csv"))];
-            var ingest = new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance);
-
-            var first = await ingest.RunAsync(files);
-            var firstLoad = await SnapshotAsync();
-
-            await ClearStoreAsync();
-            await ingest.RunAsync([CsvNotice.Input("bystander.csv", $"codice_fiscale;cellulare;fonte;data\n{Bystander};+393331234567;SAP;2024-05-02\n")]);
-            var merged = await ingest.RunAsync(files);
-            var mergedStore = await SnapshotAsync();
+            var (first, firstLoad, merged, mergedStore) = await ImportBothWaysAsync(files);
 
             Assert.Multiple(() =>
             {
-                Assert.That(firstLoad["notices"], Has.Count.GreaterThan(400), "the dataset is not trivially small");
+                Assert.That(firstLoad["notices"], Has.Count.GreaterThan(people), "the dataset is not trivially small");
                 Assert.That(firstLoad["notice_revisions"], Is.Not.Empty, "the dataset has corrections or cancellations");
                 Assert.That(firstLoad["person_contacts"], Is.Not.Empty, "the dataset has phone numbers");
+                Assert.That(firstLoad["people"].Count(p => p.Contains(",t,", StringComparison.Ordinal) && !p.Contains(",t,,", StringComparison.Ordinal)),
+                    Is.GreaterThan(0), "some provisional codes are linked");
                 Assert.That(first.Imported + first.Corrected + first.Cancelled, Is.EqualTo(merged.Imported + merged.Corrected + merged.Cancelled));
                 Assert.That(first.Quarantined, Is.EqualTo(merged.Quarantined).And.GreaterThan(0));
+                Assert.That(first.PeopleUpdated, Is.EqualTo(firstLoad["people"].Count));
                 foreach (var (table, rows) in firstLoad)
                     Assert.That(mergedStore[table], Is.EqualTo(rows), table);
             });
@@ -46,6 +43,81 @@ public sealed class FirstLoadTests : DatabaseTest
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The cases the generator makes rarely or never, in one file: a correction of a correction arriving before both,
+    /// corrections sent at the same time (the code decides), a cancelled correction, a correction whose original never
+    /// arrives, notices without data invio, a provisional code with one successor, one with two and one whose birth place picks one of two, and people known
+    /// only from a contact list.
+    /// </summary>
+    [Test]
+    public async Task A_first_load_resolves_the_rare_cases_as_the_merge_does()
+    {
+        var worker = CsvNotice.Worker;
+        var twin1 = CodiceFiscale.Compose("BIANCHI", "LUCA", 'M', new DateOnly(1990, 1, 2), "F205");
+        var twin2 = CodiceFiscale.Compose("BIANCHI", "LUCA", 'M', new DateOnly(1990, 1, 2), "L219");
+        var linked = Provisional("9876543210");
+        var ambiguous = Provisional("1234567890");
+        var placed = Provisional("2222222222");
+        var hire = new CsvNotice { Mobile = "333 111 2222" };
+        var notices = CsvNotice.File(
+            // a correction of a correction, before the correction and the original; the two corrections sent together
+            hire with { Code = "0300024000000003", Type = "03", Previous = "0300024000000002", SentAt = "2024-01-10T09:00:00", End = "2024-08-31" },
+            hire with { Code = "0300024000000002", Type = "03", Previous = "0300024000000001", SentAt = "2024-01-10T09:00:00", End = "2024-07-31" },
+            hire,
+            new CsvNotice { Code = "0300024000000004", Event = "PRO", SentAt = null, ExtensionEnd = "2024-12-31", End = "2024-08-31" },
+            // a second job transformed to permanent, a third hired and cancelled through a correction
+            hire with { Code = "0300024000000005", Start = "2025-01-07", End = "2025-03-31", SentAt = "2025-01-03T10:00:00", Mobile = "+39 333 999 8888" },
+            new CsvNotice { Code = "0300024000000006", Event = "TRS", Start = "2025-01-07", End = "2025-03-31", TransformationOn = "2025-03-01",
+                TransformationCode = "DI", Contract = "A.01.00", SentAt = "2025-02-27T10:00:00" },
+            hire with { Code = "0300024000000007", Start = "2025-05-05", End = "2025-06-30", SentAt = null },
+            hire with { Code = "0300024000000008", Type = "03", Previous = "0300024000000007", Start = "2025-05-05", End = "2025-07-31", SentAt = "2025-05-06T08:00:00" },
+            hire with { Code = "0300024000000009", Type = "04", Previous = "0300024000000008", Start = "2025-05-05", End = "2025-07-31", SentAt = "2025-05-07T08:00:00" },
+            // a correction whose original never arrives
+            hire with { Code = "0300024000000010", Type = "03", Previous = "0300024000000099", Start = "2025-09-01", End = "2025-09-30" },
+            // a provisional code and its one successor; another with two candidates (no birth place to choose by)
+            hire with { Code = "0300024000000011", Cf = linked, Surname = "ROSSI", Name = "GIULIA", BirthPlace = "F205", Start = "2023-02-01", End = "2023-05-31",
+                Mobile = "3471234567", SentAt = "2023-01-30T10:00:00" },
+            hire with { Code = "0300024000000012", Cf = twin1, Surname = "BIANCHI", Name = "LUCA", Sex = "M", BirthDate = "1990-01-02", BirthPlace = "F205" },
+            hire with { Code = "0300024000000013", Cf = twin2, Surname = "BIANCHI", Name = "LUCA", Sex = "M", BirthDate = "1990-01-02", BirthPlace = "L219" },
+            hire with { Code = "0300024000000014", Cf = ambiguous, Surname = "BIANCHI", Name = "LUCA", Sex = "M", BirthDate = "1990-01-02", BirthPlace = null },
+            hire with { Code = "0300024000000015", Cf = placed, Surname = "BIANCHI", Name = "LUCA", Sex = "M", BirthDate = "1990-01-02", BirthPlace = "L219" });
+        var contacts = "codice_fiscale;cellulare;fonte;data\n" +
+            $"{worker};3335556666;SAP;2024-03-01\n{worker};3335556666;SAP;2024-04-01\n{worker};3337778888;CPI;2023-01-01\n" +
+            $"{linked};3401112222;SIISL;2024-02-02\n" +
+            $"{CodiceFiscale.Compose("VERDI", "ANNA", 'F', new DateOnly(1975, 5, 5), "L219")};3209998877;SAP;2024-01-01\n" +
+            $"{Provisional("5555555555")};0212345678;CPI;2024-01-01\n";
+        NoticeInput[] files = [CsvNotice.Input("rare.csv", notices), CsvNotice.Input("rare-contacts.csv", contacts)];
+
+        var (first, firstLoad, _, mergedStore) = await ImportBothWaysAsync(files);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.QuarantinedByReason, Is.Empty, "every row of the files is valid");
+            Assert.That(firstLoad["notice_revisions"], Has.Count.EqualTo(3), "three chains");
+            Assert.That(firstLoad["people"].Single(p => p.StartsWith($"({linked},", StringComparison.Ordinal)), Does.Contain($",t,{worker},"));
+            Assert.That(firstLoad["people"].Single(p => p.StartsWith($"({ambiguous},", StringComparison.Ordinal)), Does.Contain(",t,,"));
+            Assert.That(firstLoad["people"].Single(p => p.StartsWith($"({placed},", StringComparison.Ordinal)), Does.Contain($",t,{twin2},"));
+            foreach (var (table, rows) in firstLoad)
+                Assert.That(mergedStore[table], Is.EqualTo(rows), table);
+        });
+    }
+
+    static string Provisional(string first10) => first10 + CodiceFiscale.NumericCheckDigit(first10);
+
+    /// <summary>The files imported into an empty store, and again, after clearing it, into a store holding someone else.</summary>
+    static async Task<(ImportSummary First, Dictionary<string, List<string>> FirstLoad, ImportSummary Merged, Dictionary<string, List<string>> MergedStore)>
+        ImportBothWaysAsync(NoticeInput[] files)
+    {
+        var ingest = new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance);
+        var first = await ingest.RunAsync(files);
+        var firstLoad = await SnapshotAsync();
+
+        await ClearStoreAsync();
+        await ingest.RunAsync([CsvNotice.Input("bystander.csv", $"codice_fiscale;cellulare;fonte;data\n{Bystander};+393331234567;SAP;2024-05-02\n")]);
+        var merged = await ingest.RunAsync(files);
+        return (first, firstLoad, merged, await SnapshotAsync());
     }
 
     [Test]

@@ -103,6 +103,7 @@ public sealed class NoticeRulesTests
         yield return Case(ok with { Type = "10" }, QuarantineReason.InvalidCommunicationType);
         yield return Case(ok with { Type = "03" }, QuarantineReason.MissingPreviousCode);
         yield return Case(ok with { Type = "04", Previous = "0000000000000000" }, QuarantineReason.MissingPreviousCode);
+        yield return Case(ok with { Type = "03", Previous = "0300024-0000-001" }, QuarantineReason.MissingPreviousCode);
         yield return Case(ok with { Previous = "0300024000000009" }, QuarantineReason.UnexpectedPreviousCode);
         yield return Case(ok with { Event = "XYZ" }, QuarantineReason.InvalidEvent);
         yield return Case(ok with { Cf = "RSSGLI88D52F205A" }, QuarantineReason.InvalidWorkerCf);

@@ -97,9 +97,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         {
             // A reload changes the tables' sizes by orders of magnitude: fresh statistics for whatever reads them next.
             // A first load analyses everything here (nothing read it in the transaction), the notices on a connection
-            // of their own, alongside, and only in the columns the imports' statements filter and join on: an ANALYZE
-            // of some columns leaves the table's count of changes as it was, so autovacuum analyses the rest (text
-            // columns sorted under the database's collation, half of the 0.6 s) in the background within a minute.
+            // of their own, alongside.
             mark = clock.Elapsed;
             var notices = Task.CompletedTask;
             if (firstLoad)
@@ -107,9 +105,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 notices = Task.Run(async () =>
                 {
                     await using var other = await db.OpenConnectionAsync(ct);
-                    await other.ExecuteAsync(new CommandDefinition(
-                        "ANALYZE notices (code, previous_code, root_code, comm_type, event, worker_cf, employer_cf, start_on); ANALYZE notice_revisions",
-                        cancellationToken: ct, commandTimeout: 0));
+                    await other.ExecuteAsync(new CommandDefinition("ANALYZE notices; ANALYZE notice_revisions", cancellationToken: ct, commandTimeout: 0));
                 }, ct);
             }
             await conn.ExecuteAsync(new CommandDefinition("ANALYZE people; ANALYZE employment_spells", cancellationToken: ct, commandTimeout: 0));

@@ -251,9 +251,6 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         CREATE TEMP TABLE batch_phones (cf text, phone_e164 text, phone_kind text, seen_on date) ON COMMIT DROP;
         """;
 
-    // The day a notice's phone number was last seen: the day it was sent, in Italy, else its start.
-    const string SeenOnSql = "COALESCE((sent_at AT TIME ZONE 'Europe/Rome')::date, start_on)";
-
     const string StagedColumns = """
         code, previous_code, comm_type, event, sent_at, worker_cf, surname, name, sex, birth_on,
             birth_place, domicile_comune, employer_cf, employer_name, workplace_comune, start_on, planned_end_on,
@@ -527,7 +524,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 -- Imports hold the advisory lock, so an anti-join is enough and costs a third less than
                 -- ON CONFLICT's speculative insertion; codes are unique within the staging table (StageAsync).
                 WHERE  NOT EXISTS (SELECT 1 FROM notices o WHERE o.code = s.code)
-                RETURNING code, comm_type, worker_cf, phone_e164, phone_kind, {SeenOnSql} AS seen_on),
+                RETURNING code, comm_type, worker_cf, phone_e164, phone_kind,
+                -- The day a notice's phone number was last seen: the day it was sent, in Italy, else its start.
+                COALESCE((sent_at AT TIME ZONE 'Europe/Rome')::date, start_on) AS seen_on),
             phones AS (
                 INSERT INTO batch_phones (cf, phone_e164, phone_kind, seen_on)
                 SELECT worker_cf, phone_e164, phone_kind, seen_on FROM inserted WHERE phone_e164 IS NOT NULL)
@@ -567,7 +566,21 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             WHERE  c.code <> c.root_code
               AND  (c.code IN (SELECT code FROM batch_new) OR c.root_code IN (SELECT code FROM batch_new));
 
-            {ChooseRevisionsSql};
+            -- Which version of each affected chain counts: any cancellation retracts it; otherwise the latest
+            -- correction by dataInvio (then code), else the original.
+            INSERT INTO notice_revisions (root_code, chosen_code, cancelled, has_root)
+            SELECT n.root_code,
+                   (array_agg(n.code ORDER BY n.code = n.root_code, n.sent_at DESC NULLS LAST, n.code DESC)
+                        FILTER (WHERE n.comm_type <> '04'))[1],
+                   bool_or(n.comm_type = '04'),
+                   bool_or(n.code = n.root_code)
+            -- the chains' originals and their corrections, each read by index (an OR of the two reads every notice)
+            FROM  (SELECT code, root_code, comm_type, sent_at FROM notices WHERE code IN (SELECT root_code FROM affected_roots)
+                   UNION ALL
+                   SELECT code, root_code, comm_type, sent_at FROM notices WHERE code <> root_code AND root_code IN (SELECT root_code FROM affected_roots)) n
+            GROUP  BY n.root_code
+            ON CONFLICT (root_code) DO UPDATE
+            SET    chosen_code = EXCLUDED.chosen_code, cancelled = EXCLUDED.cancelled, has_root = EXCLUDED.has_root;
             """;
         await conn.ExecuteAsync(new CommandDefinition(revisionsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
 
@@ -580,35 +593,18 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         return new Merged(counts.Imported, counts.Corrected, counts.Cancelled);
     }
 
+    // Both paths keep the batch's rejected records alike (a first load's KeyFirstLoadAsync, an increment's MergeAsync).
     const string QuarantineSql = """
         INSERT INTO notice_quarantine (file_name, position, reason, message, raw)
         SELECT file_name, position, reason, message, raw FROM quarantine_staging
         ON CONFLICT DO NOTHING
         """;
 
-    const string ChooseRevisionsSql = """
-        -- Which version of each affected chain counts: any cancellation retracts it; otherwise the latest
-        -- correction by dataInvio (then code), else the original.
-        INSERT INTO notice_revisions (root_code, chosen_code, cancelled, has_root)
-        SELECT n.root_code,
-               (array_agg(n.code ORDER BY n.code = n.root_code, n.sent_at DESC NULLS LAST, n.code COLLATE "C" DESC)
-                    FILTER (WHERE n.comm_type <> '04'))[1],
-               bool_or(n.comm_type = '04'),
-               bool_or(n.code = n.root_code)
-        -- the chains' originals and their corrections, each read by index (an OR of the two reads every notice)
-        FROM  (SELECT code, root_code, comm_type, sent_at FROM notices WHERE code IN (SELECT root_code FROM affected_roots)
-               UNION ALL
-               SELECT code, root_code, comm_type, sent_at FROM notices WHERE code <> root_code AND root_code IN (SELECT root_code FROM affected_roots)) n
-        GROUP  BY n.root_code
-        ON CONFLICT (root_code) DO UPDATE
-        SET    chosen_code = EXCLUDED.chosen_code, cancelled = EXCLUDED.cancelled, has_root = EXCLUDED.has_root
-        """;
-
     /// <summary>Spells and per-person state for everyone the batch touched; returns how many people that was.</summary>
     /// <remarks>Each person row is written once, at the end, with who they are, their links, spells summary and mobile.</remarks>
     static async Task<long> RecomputePeopleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        const string touchedSql = $"""
+        const string touchedSql = """
             INSERT INTO touched (cf)
             SELECT worker_cf FROM batch_new
             UNION
@@ -619,15 +615,54 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             SELECT cf FROM contact_staging;
             ANALYZE touched;
 
-            {UpsertContactsSql};
+            INSERT INTO person_contacts (cf, source, phone_e164, phone_kind, priority, seen_on)
+            -- The batch's phone numbers, one row per person, source and number.
+            SELECT cf, source, phone_e164, max(phone_kind), min(priority), max(seen_on)
+            FROM (
+                SELECT cf, 'CO' AS source, phone_e164, phone_kind, 4::smallint AS priority, seen_on FROM batch_phones
+                UNION ALL
+                SELECT cf, source, phone_e164, phone_kind, priority, seen_on FROM contact_staging
+            ) c
+            GROUP  BY cf, source, phone_e164
+            ON CONFLICT (cf, source, phone_e164) DO UPDATE SET seen_on = GREATEST(person_contacts.seen_on, EXCLUDED.seen_on);
 
-            {FactsSql}
+            -- Who each touched person is: their latest notice (by dataInvio, then code) says; someone known only
+            -- from a contact list is what the codice fiscale says. (Codes compare by byte: migration 0450.)
+            CREATE TEMP TABLE facts ON COMMIT DROP AS
+            SELECT DISTINCT ON (n.worker_cf) n.worker_cf AS cf, n.sex, n.birth_on, n.birth_place, n.surname, n.name, n.domicile_comune
+            FROM   notices n
             WHERE  n.worker_cf IN (SELECT cf FROM touched)
-            {FactsOrderSql};
-            {ContactFactsSql};
+            ORDER  BY n.worker_cf, n.sent_at DESC NULLS LAST, n.code DESC;
+            INSERT INTO facts (cf, sex, birth_on, birth_place)
+            SELECT DISTINCT ON (c.cf) c.cf, c.sex, c.birth_on, c.birth_place
+            FROM   contact_staging c
+            WHERE  NOT EXISTS (SELECT 1 FROM facts f WHERE f.cf = c.cf)
+              AND  NOT EXISTS (SELECT 1 FROM people p WHERE p.cf = c.cf);
             ANALYZE facts;
 
-            {LinksSql};
+            -- A provisional code and a 16-character code with the same surname, name, birth date (and birth place,
+            -- when the provisional notices give one) are the same person, when exactly one such code exists.
+            CREATE TEMP TABLE links ON COMMIT DROP AS
+            WITH unlinked AS (
+                SELECT f.cf, f.surname, f.name, f.birth_on, f.birth_place
+                FROM   facts f LEFT JOIN people p ON p.cf = f.cf
+                WHERE  length(f.cf) = 11 AND p.successor_cf IS NULL
+                UNION
+                SELECT p.cf, p.surname, p.name, p.birth_on, p.birth_place
+                FROM   people p JOIN facts f ON f.surname = p.surname AND f.name = p.name AND f.birth_on = p.birth_on
+                WHERE  p.provisional AND p.successor_cf IS NULL AND length(f.cf) = 16),
+            candidates AS (
+                SELECT u.cf AS provisional_cf, s.cf AS successor_cf
+                FROM   unlinked u JOIN facts s ON s.surname = u.surname AND s.name = u.name AND s.birth_on = u.birth_on
+                WHERE  length(s.cf) = 16 AND (u.birth_place IS NULL OR s.birth_place = u.birth_place)
+                UNION
+                SELECT u.cf, s.cf
+                FROM   unlinked u JOIN people s ON s.surname = u.surname AND s.name = u.name AND s.birth_on = u.birth_on
+                WHERE  NOT s.provisional AND (u.birth_place IS NULL OR s.birth_place = u.birth_place))
+            SELECT provisional_cf, min(successor_cf) AS successor_cf
+            FROM   candidates
+            GROUP  BY provisional_cf
+            HAVING count(*) = 1;
 
             -- Newly linked pairs, and the provisional codes of anyone touched, are recomputed together.
             INSERT INTO touched (cf)
@@ -653,15 +688,65 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         // Effective end (domain-italy.md §2.4): the cessation date; else open if transformed to (or hired as)
         // permanent; else the last extension's end; else the planned end, which a fixed-term job reaches with
         // no cessation notice.
-        const string spellsSql = $"""
+        const string spellsSql = """
             -- A join, not IN: touched is distinct but has no unique index, and the planner only probes the spells'
             -- key per touched person (50 ms instead of 266 ms for 10,091 people of an increment over 1,000,000 notices) when
             -- it need not make touched distinct first.
             DELETE FROM employment_spells s USING touched t WHERE s.person_cf = t.cf;
 
-            {WriteSpellsSql}
-            WHERE  e.worker_cf IN (SELECT cf FROM touched)
-            {WriteSpellsTailSql};
+            -- Every spell of the touched people, written, with each person's summary of them (spell_summary).
+            -- Every spell of a touched person is rewritten here (their provisional codes are touched too), so the
+            -- person's spell summary is taken from what this writes instead of reading employment_spells again.
+            CREATE TEMP TABLE spell_summary ON COMMIT DROP AS
+            WITH written AS (
+            INSERT INTO employment_spells (person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
+                hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason)
+            SELECT person_cf, employer_cf, start_on, latest[3], COALESCE(transformed[3], by_hiring[4]), by_hiring[5],
+                   hired, planned_end_on, extension_end_on, permanent_on, cessation_on, ceased[3],
+                   CASE WHEN cessation_on IS NOT NULL THEN cessation_on
+                        WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
+                        ELSE COALESCE(extension_end_on, planned_end_on) END,
+                   CASE WHEN cessation_on IS NOT NULL THEN 'cessation'
+                        WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
+                        WHEN COALESCE(extension_end_on, planned_end_on) IS NOT NULL THEN 'term' END
+            FROM (
+                -- "The value of the first notice in an order" is the max() of an array that starts with the ordering
+                -- keys (the codes are unique, so the keys decide): ordered aggregates (array_agg(… ORDER BY …)) sort
+                -- each spell's notices apart, and were 80% of this statement; these let one hash aggregate do it all.
+                -- Dates as ISO text (DateStyle set for the transaction) sort as dates; a NULL element sorts above any
+                -- value, as a NULL sorts first in a DESC order; '' below any time, as NULLS LAST.
+                -- The arrays compare in byte order (COLLATE "C"): the deciding elements are ISO dates and codes, which
+                -- sort the same in any collation, and the database's own (C.UTF-8, it_IT…) goes through strcoll for
+                -- every element compared, a sixth of this statement.
+                SELECT COALESCE(s.successor_cf, e.worker_cf) AS person_cf, e.employer_cf, e.start_on,
+                       -- employer name of the latest notice (by data invio, then code)
+                       max(ARRAY[COALESCE((e.sent_at AT TIME ZONE 'UTC')::text, ''), e.code, e.employer_name] COLLATE "C") AS latest,
+                       -- contract type after the latest transformation
+                       max(ARRAY[e.transformation_on::text, e.code, e.contract_type] COLLATE "C") FILTER (WHERE e.event = 'TRS') AS transformed,
+                       -- contract type and occupation of the (latest) hiring, else of the latest notice
+                       max(ARRAY[CASE WHEN e.event = 'ASS' THEN '1' ELSE '0' END, COALESCE((e.sent_at AT TIME ZONE 'UTC')::text, ''), e.code,
+                                 e.contract_type, e.occupation_code] COLLATE "C") AS by_hiring,
+                       bool_or(e.event = 'ASS') AS hired,
+                       COALESCE(max(e.planned_end_on) FILTER (WHERE e.event = 'ASS'), max(e.planned_end_on)) AS planned_end_on,
+                       max(e.extension_end_on) FILTER (WHERE e.event = 'PRO') AS extension_end_on,
+                       min(e.transformation_on) FILTER (WHERE e.event = 'TRS' AND (e.permanent OR e.transformation_code = 'DI')) AS permanent_on,
+                       bool_or(e.event = 'ASS' AND e.permanent) AS permanent_hire,
+                       max(e.cessation_on) FILTER (WHERE e.event = 'CES') AS cessation_on,
+                       -- cause of the latest cessation
+                       max(ARRAY[e.cessation_on::text, e.code, e.cessation_cause] COLLATE "C") FILTER (WHERE e.event = 'CES') AS ceased
+                FROM   effective_notices e
+                LEFT   JOIN successors s ON s.cf = e.worker_cf
+                WHERE  e.worker_cf IN (SELECT cf FROM touched)
+                GROUP  BY 1, 2, 3
+            ) g
+            RETURNING person_cf, start_on, effective_end_on, contract_type, cessation_cause)
+            SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
+                   bool_or(effective_end_on IS NULL) AS has_open_spell,
+                   -- both from the same spell: the open one, else the latest ended (then started), as in the
+                   -- spell aggregate above (a NULL end sorts above every date)
+                   max(ARRAY[effective_end_on::text, start_on::text, contract_type, cessation_cause] COLLATE "C") AS last_spell
+            FROM   written
+            GROUP  BY person_cf;
             ANALYZE spell_summary;
             """;
         await conn.ExecuteAsync(new CommandDefinition(spellsSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
@@ -671,7 +756,34 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         // Worked out once into a temporary table (no WAL), then an UPDATE of the known and a plain INSERT of the
         // new: cheaper than ON CONFLICT's speculative insertion, and the advisory lock keeps imports apart.
         const string peopleSql = $"""
-              CREATE TEMP TABLE person_rows ON COMMIT DROP AS {PersonRowsSql};
+              CREATE TEMP TABLE person_rows ON COMMIT DROP AS
+              -- Each touched person's row as it will be, and whether it is known already.
+              SELECT t.cf, length(t.cf) = 11 AS provisional, x.successor_cf,
+                     CASE WHEN f.cf IS NULL THEN o.sex ELSE f.sex END AS sex,
+                     CASE WHEN f.cf IS NULL THEN o.birth_on ELSE f.birth_on END AS birth_on,
+                     CASE WHEN f.cf IS NULL THEN o.birth_place ELSE f.birth_place END AS birth_place,
+                     CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.surname ELSE f.surname END AS surname,
+                     CASE WHEN f.cf IS NULL OR f.name IS NULL THEN o.name ELSE f.name END AS name,
+                     CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.domicile_comune ELSE f.domicile_comune END AS domicile_comune,
+                     m.phone_e164 AS mobile_e164, m.source AS mobile_source, s.last_start_on, s.last_end_on,
+                     COALESCE(s.has_open_spell, false) AS has_open_spell, s.last_spell[3] AS last_contract_type,
+                     s.last_spell[4] AS last_cessation_cause,
+                     o.cf IS NOT NULL AS known
+              FROM   touched t
+              LEFT   JOIN facts f ON f.cf = t.cf
+              LEFT   JOIN people o ON o.cf = t.cf
+              LEFT   JOIN successors x ON x.cf = t.cf
+              LEFT   JOIN spell_summary s ON s.person_cf = t.cf
+              LEFT   JOIN (
+                  -- best Italian mobile: source priority (CPI, SAP, SIISL, CO), then the most recently seen, then the number
+                  SELECT DISTINCT ON (COALESCE(q.successor_cf, c.cf)) COALESCE(q.successor_cf, c.cf) AS owner, c.phone_e164, c.source
+                  FROM   touched w
+                  JOIN   person_contacts c ON c.cf = w.cf
+                  LEFT   JOIN successors q ON q.cf = c.cf
+                  WHERE  c.phone_kind = 'mobile'
+                  ORDER  BY COALESCE(q.successor_cf, c.cf), c.priority, c.seen_on DESC, c.phone_e164 COLLATE "C"
+              ) m ON m.owner = t.cf;
+
               UPDATE people p
               SET    successor_cf = r.successor_cf, sex = r.sex, birth_on = r.birth_on, birth_place = r.birth_place,
                      surname = r.surname, name = r.name, domicile_comune = r.domicile_comune, mobile_e164 = r.mobile_e164,
@@ -688,165 +800,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM touched", transaction: tx, cancellationToken: ct));
     }
 
-    // Every spell of the touched people, written, with each person's summary of them (spell_summary). The caller
-    // puts the filter of the notices between the two halves.
-    const string WriteSpellsSql = """
-        -- Every spell of a touched person is rewritten here (their provisional codes are touched too), so the
-        -- person's spell summary is taken from what this writes instead of reading employment_spells again.
-        CREATE TEMP TABLE spell_summary ON COMMIT DROP AS
-        WITH written AS (
-        INSERT INTO employment_spells (person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
-            hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason)
-        SELECT person_cf, employer_cf, start_on, latest[3], COALESCE(transformed[3], by_hiring[4]), by_hiring[5],
-               hired, planned_end_on, extension_end_on, permanent_on, cessation_on, ceased[3],
-               CASE WHEN cessation_on IS NOT NULL THEN cessation_on
-                    WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
-                    ELSE COALESCE(extension_end_on, planned_end_on) END,
-               CASE WHEN cessation_on IS NOT NULL THEN 'cessation'
-                    WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
-                    WHEN COALESCE(extension_end_on, planned_end_on) IS NOT NULL THEN 'term' END
-        FROM (
-            -- "The value of the first notice in an order" is the max() of an array that starts with the ordering
-            -- keys (the codes are unique, so the keys decide): ordered aggregates (array_agg(… ORDER BY …)) sort
-            -- each spell's notices apart, and were 80% of this statement; these let one hash aggregate do it all.
-            -- Dates as ISO text (DateStyle set for the transaction) sort as dates; a NULL element sorts above any
-            -- value, as a NULL sorts first in a DESC order; '' below any time, as NULLS LAST.
-            -- The arrays compare in byte order (COLLATE "C"): the deciding elements are ISO dates and codes, which
-            -- sort the same in any collation, and the database's own (C.UTF-8, it_IT…) goes through strcoll for
-            -- every element compared, a sixth of this statement.
-            SELECT COALESCE(s.successor_cf, e.worker_cf) AS person_cf, e.employer_cf, e.start_on,
-                   -- employer name of the latest notice (by data invio, then code)
-                   max(ARRAY[COALESCE((e.sent_at AT TIME ZONE 'UTC')::text, ''), e.code, e.employer_name] COLLATE "C") AS latest,
-                   -- contract type after the latest transformation
-                   max(ARRAY[e.transformation_on::text, e.code, e.contract_type] COLLATE "C") FILTER (WHERE e.event = 'TRS') AS transformed,
-                   -- contract type and occupation of the (latest) hiring, else of the latest notice
-                   max(ARRAY[CASE WHEN e.event = 'ASS' THEN '1' ELSE '0' END, COALESCE((e.sent_at AT TIME ZONE 'UTC')::text, ''), e.code,
-                             e.contract_type, e.occupation_code] COLLATE "C") AS by_hiring,
-                   bool_or(e.event = 'ASS') AS hired,
-                   COALESCE(max(e.planned_end_on) FILTER (WHERE e.event = 'ASS'), max(e.planned_end_on)) AS planned_end_on,
-                   max(e.extension_end_on) FILTER (WHERE e.event = 'PRO') AS extension_end_on,
-                   min(e.transformation_on) FILTER (WHERE e.event = 'TRS' AND (e.permanent OR e.transformation_code = 'DI')) AS permanent_on,
-                   bool_or(e.event = 'ASS' AND e.permanent) AS permanent_hire,
-                   max(e.cessation_on) FILTER (WHERE e.event = 'CES') AS cessation_on,
-                   -- cause of the latest cessation
-                   max(ARRAY[e.cessation_on::text, e.code, e.cessation_cause] COLLATE "C") FILTER (WHERE e.event = 'CES') AS ceased
-            FROM   effective_notices e
-            LEFT   JOIN successors s ON s.cf = e.worker_cf
-        """;
-
-    const string WriteSpellsTailSql = """
-            GROUP  BY 1, 2, 3
-        ) g
-        RETURNING person_cf, start_on, effective_end_on, contract_type, cessation_cause)
-        SELECT person_cf, max(start_on) AS last_start_on, max(effective_end_on) AS last_end_on,
-               bool_or(effective_end_on IS NULL) AS has_open_spell,
-               -- both from the same spell: the open one, else the latest ended (then started), as in the
-               -- spell aggregate above (a NULL end sorts above every date)
-               max(ARRAY[effective_end_on::text, start_on::text, contract_type, cessation_cause] COLLATE "C") AS last_spell
-        FROM   written
-        GROUP  BY person_cf
-        """;
-
-    // The batch's phone numbers, one row per person, source and number.
-    const string BatchContactsSql = """
-        SELECT cf, source, phone_e164, max(phone_kind), min(priority), max(seen_on)
-        FROM (
-            SELECT cf, 'CO' AS source, phone_e164, phone_kind, 4::smallint AS priority, seen_on FROM batch_phones
-            UNION ALL
-            SELECT cf, source, phone_e164, phone_kind, priority, seen_on FROM contact_staging
-        ) c
-        GROUP  BY cf, source, phone_e164
-        """;
-
-    const string UpsertContactsSql = $"""
-        INSERT INTO person_contacts (cf, source, phone_e164, phone_kind, priority, seen_on)
-        {BatchContactsSql}
-        ON CONFLICT (cf, source, phone_e164) DO UPDATE SET seen_on = GREATEST(person_contacts.seen_on, EXCLUDED.seen_on)
-        """;
-
-    // Who each touched person is: their latest notice (by dataInvio, then code) says; someone known only
-    // from a contact list is what the codice fiscale says.
-    // The grouping key sorts under "C": byte order allows abbreviated keys, which halve this sort on a reload
-    // (the order within each person, which decides, is unchanged).
-    const string FactsSql = """
-        CREATE TEMP TABLE facts ON COMMIT DROP AS
-        SELECT DISTINCT ON (n.worker_cf COLLATE "C") n.worker_cf AS cf, n.sex, n.birth_on, n.birth_place, n.surname, n.name, n.domicile_comune
-        FROM   notices n
-        """;
-
-    const string FactsOrderSql = """ORDER  BY n.worker_cf COLLATE "C", n.sent_at DESC NULLS LAST, n.code COLLATE "C" DESC""";
-
-    const string ContactFactsSql = """
-        INSERT INTO facts (cf, sex, birth_on, birth_place)
-        SELECT DISTINCT ON (c.cf) c.cf, c.sex, c.birth_on, c.birth_place
-        FROM   contact_staging c
-        WHERE  NOT EXISTS (SELECT 1 FROM facts f WHERE f.cf = c.cf)
-          AND  NOT EXISTS (SELECT 1 FROM people p WHERE p.cf = c.cf)
-        """;
-
-    // A provisional code and a 16-character code with the same surname, name, birth date (and birth place,
-    // when the provisional notices give one) are the same person, when exactly one such code exists.
-    const string LinksSql = """
-        CREATE TEMP TABLE links ON COMMIT DROP AS
-        WITH unlinked AS (
-            SELECT f.cf, f.surname, f.name, f.birth_on, f.birth_place
-            FROM   facts f LEFT JOIN people p ON p.cf = f.cf
-            WHERE  length(f.cf) = 11 AND p.successor_cf IS NULL
-            UNION
-            SELECT p.cf, p.surname, p.name, p.birth_on, p.birth_place
-            FROM   people p JOIN facts f ON f.surname = p.surname AND f.name = p.name AND f.birth_on = p.birth_on
-            WHERE  p.provisional AND p.successor_cf IS NULL AND length(f.cf) = 16),
-        candidates AS (
-            SELECT u.cf AS provisional_cf, s.cf AS successor_cf
-            FROM   unlinked u JOIN facts s ON s.surname = u.surname AND s.name = u.name AND s.birth_on = u.birth_on
-            WHERE  length(s.cf) = 16 AND (u.birth_place IS NULL OR s.birth_place = u.birth_place)
-            UNION
-            SELECT u.cf, s.cf
-            FROM   unlinked u JOIN people s ON s.surname = u.surname AND s.name = u.name AND s.birth_on = u.birth_on
-            WHERE  NOT s.provisional AND (u.birth_place IS NULL OR s.birth_place = u.birth_place))
-        SELECT provisional_cf, min(successor_cf) AS successor_cf
-        FROM   candidates
-        GROUP  BY provisional_cf
-        HAVING count(*) = 1
-        """;
-
     const string PeopleColumns = """
         cf, provisional, successor_cf, sex, birth_on, birth_place, surname, name, domicile_comune, mobile_e164,
             mobile_source, last_start_on, last_end_on, has_open_spell, last_contract_type, last_cessation_cause
-        """;
-
-    // Each touched person's row as it will be, and whether it is known already.
-    const string PersonRowsSql = $"""
-        SELECT t.cf, length(t.cf) = 11 AS provisional, x.successor_cf,
-               CASE WHEN f.cf IS NULL THEN o.sex ELSE f.sex END AS sex,
-               CASE WHEN f.cf IS NULL THEN o.birth_on ELSE f.birth_on END AS birth_on,
-               CASE WHEN f.cf IS NULL THEN o.birth_place ELSE f.birth_place END AS birth_place,
-               CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.surname ELSE f.surname END AS surname,
-               CASE WHEN f.cf IS NULL OR f.name IS NULL THEN o.name ELSE f.name END AS name,
-               CASE WHEN f.cf IS NULL OR f.surname IS NULL THEN o.domicile_comune ELSE f.domicile_comune END AS domicile_comune,
-               m.phone_e164 AS mobile_e164, m.source AS mobile_source, s.last_start_on, s.last_end_on,
-               COALESCE(s.has_open_spell, false) AS has_open_spell, s.last_spell[3] AS last_contract_type,
-               s.last_spell[4] AS last_cessation_cause,
-               o.cf IS NOT NULL AS known
-        FROM   touched t
-        LEFT   JOIN facts f ON f.cf = t.cf
-        LEFT   JOIN people o ON o.cf = t.cf
-        LEFT   JOIN successors x ON x.cf = t.cf
-        LEFT   JOIN spell_summary s ON s.person_cf = t.cf
-        LEFT   JOIN (
-            {BestMobileSql}
-            FROM   touched w
-            JOIN   person_contacts c ON c.cf = w.cf
-            {BestMobileTailSql}
-        ) m ON m.owner = t.cf
-        """;
-
-    // best Italian mobile: source priority (CPI, SAP, SIISL, CO), then the most recently seen
-    const string BestMobileSql = "SELECT DISTINCT ON (COALESCE(q.successor_cf, c.cf)) COALESCE(q.successor_cf, c.cf) AS owner, c.phone_e164, c.source";
-
-    const string BestMobileTailSql = """
-        LEFT   JOIN successors q ON q.cf = c.cf
-        WHERE  c.phone_kind = 'mobile'
-        ORDER  BY COALESCE(q.successor_cf, c.cf), c.priority, c.seen_on DESC, c.phone_e164 COLLATE "C"
         """;
 }

@@ -58,6 +58,15 @@ static class IngestBenchmark
         var ingest = new NoticeIngest(db, NullLogger<NoticeIngest>.Instance);
 
         var fullImport = await ingest.RunAsync([NoticeInput.FromFile(Path.Combine(full, "notices.csv"))], ct: ct);
+        // After a million-row load autovacuum vacuums the new tables, for seconds, whenever its launcher next visits the
+        // database: done here, outside the measures, so that the increment and the baseline do not share the two cores
+        // with it at random (the raw COPY measured 267,000-425,000 rows/s with it). A nightly increment meets a store
+        // vacuumed long before.
+        var vacuum = Stopwatch.StartNew();
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            await conn.ExecuteAsync(new CommandDefinition("VACUUM notices, notice_revisions, people, employment_spells, person_contacts",
+                cancellationToken: ct, commandTimeout: 0));
+        var vacuumSeconds = vacuum.Elapsed.TotalSeconds;
         var increment = await ingest.RunAsync([NoticeInput.FromFile(Path.Combine(daily, "notices.csv"))], ct: ct);
         var (parseSeconds, copySeconds, copied) = await RawCopyAsync(db, Path.Combine(full, "notices.csv"), ct);
 
@@ -68,6 +77,7 @@ static class IngestBenchmark
         Console.Out.WriteLine($"Notice ingest on {Environment.ProcessorCount} cores, {read:N0} notices ({fullImport.Imported + fullImport.Corrected + fullImport.Cancelled:N0} stored, {fullImport.Quarantined:N0} quarantined, {fullImport.PeopleUpdated:N0} people)");
         Console.Out.WriteLine($"  full import        {fullImport.Elapsed.TotalSeconds,8:0.00} s  {fullRate,10:N0} notices/s   goal: 1,000,000 in ≤ 15 s");
         Console.Out.WriteLine($"    stages: {string.Join(", ", fullImport.StageSeconds.Select(s => $"{s.Key} {s.Value:0.00} s"))}");
+        Console.Out.WriteLine($"  (VACUUM of the loaded tables, outside the measures: {vacuumSeconds:0.00} s)");
         Console.Out.WriteLine($"  daily increment    {increment.Elapsed.TotalSeconds,8:0.00} s  {increment.Read,10:N0} notices     goal: 20,000 in ≤ 2 s");
         Console.Out.WriteLine($"    stages: {string.Join(", ", increment.StageSeconds.Select(s => $"{s.Key} {s.Value:0.00} s"))}");
         Console.Out.WriteLine($"  raw binary COPY    {copySeconds,8:0.00} s  {copyRate,10:N0} rows/s      goal: ≥ 300,000 rows/s");

@@ -123,20 +123,31 @@ public sealed class FirstLoadTests : DatabaseTest
     [Test]
     public async Task A_first_load_leaves_the_keys_and_indexes_in_place_and_the_next_import_merges_into_them()
     {
+        const string indexesSql = """
+            SELECT indexdef FROM pg_indexes
+            WHERE  tablename IN ('notices', 'notice_revisions', 'people', 'employment_spells', 'person_contacts')
+            ORDER  BY indexname
+            """;
+        List<string> before;
+        await using (var c = await Db.OpenConnectionAsync()) before = (await c.QueryAsync<string>(indexesSql)).ToList();
         await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance).RunAsync([CsvNotice.Input("first.csv", new CsvNotice())]);
+        List<string> afterFirstLoad;
+        await using (var c = await Db.OpenConnectionAsync()) afterFirstLoad = (await c.QueryAsync<string>(indexesSql)).ToList();
         // the same code again, and a second notice: the primary key of notices must be back to catch the duplicate
         var second = await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance).RunAsync(
             [CsvNotice.Input("second.csv", new CsvNotice(), new CsvNotice { Code = "0300024000000002", Start = "2024-07-01", End = "2024-12-31" })]);
         await using var conn = await Db.OpenConnectionAsync();
         var keys = (await conn.QueryAsync<string>("""
             SELECT conname FROM pg_constraint
-            WHERE  contype = 'p' AND conrelid IN ('notices'::regclass, 'people'::regclass, 'employment_spells'::regclass)
+            WHERE  contype = 'p' AND conrelid IN ('notices'::regclass, 'people'::regclass, 'employment_spells'::regclass, 'person_contacts'::regclass)
             ORDER  BY conname
             """)).ToList();
 
         Assert.Multiple(() =>
         {
-            Assert.That(keys, Is.EqualTo(new[] { "employment_spells_pkey", "notices_pkey", "people_pkey" }));
+            Assert.That(keys, Is.EqualTo(new[] { "employment_spells_pkey", "notices_pkey", "people_pkey", "person_contacts_pkey" }));
+            Assert.That(before, Has.Count.GreaterThan(8), "the migrations' indexes");
+            Assert.That(afterFirstLoad, Is.EqualTo(before), "every index, as the migrations made it");
             Assert.That(second.Imported, Is.EqualTo(1));
             Assert.That(second.Duplicates, Is.EqualTo(1));
         });

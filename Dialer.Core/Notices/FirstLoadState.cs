@@ -11,8 +11,8 @@ namespace Dialer.Core.Notices;
 /// </summary>
 /// <remarks>
 /// Why not SQL here too: for 1,000,000 notices those statements took ~11 s of one server core (hash aggregates of
-/// text arrays, a sort per derived table), while this takes about one, while the server builds the notices' keys,
-/// and COPYing what it derives ~2.5 s.
+/// text arrays, a sort per derived table). This takes about a second, while the server builds the notices' keys, and
+/// COPYing what it derives ~2.5 s.
 /// What is kept holds no object references: codes and codici fiscali as <see cref="CodeKey"/>s, every other text as
 /// a number in a table of distinct values. A million notices then cost ~130 bytes each in a few large arrays that
 /// the garbage collector never has to scan; with strings in them, its pauses took 3.3 s of a 7 s parse.

@@ -8,9 +8,11 @@ namespace Dialer.Core.Notices;
 public readonly record struct ImportProgress(int Files, long Records, string? CurrentFile);
 
 /// <summary>
-/// Imports notice and contact files: stream-parses them, binary-COPYs the records into session staging tables,
-/// then merges set-based in one transaction: new notices by codice comunicazione, chains of corrections and
+/// Imports notice and contact files in one transaction: stream-parses them, binary-COPYs the records into session
+/// staging tables, then merges set-based: new notices by codice comunicazione, chains of corrections and
 /// cancellations resolved, and spells and per-person state recomputed only for the people the batch touched.
+/// An import into an empty store (a first load) COPYs its notices straight into their table and works out the rest
+/// in memory instead (<see cref="FirstLoadState"/>).
 /// </summary>
 // reloadThreshold: a batch of at least this many notices is a reload (statistics refreshed, index maintenance deferred
 // when it outgrows the store). The container uses the default; tests lower it to exercise that path on small data.
@@ -266,13 +268,14 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     readonly record struct Staged(int Files, long Notices, long Contacts, long Rejections);
 
-    /// <summary>
-    /// Parses on a second thread while this one COPYs: on two cores parsing and PostgreSQL's COPY overlap.
-    /// One COPY is open at a time; rejections (few) are kept and written at the end. A first load COPYs the notices
-    /// into their table, anything else into the staging table the merge reads.
-    /// </summary>
     const int ChunkRecords = 1024;
 
+    /// <summary>
+    /// Parses on other threads while this one COPYs: on two cores parsing and PostgreSQL's COPY overlap.
+    /// One COPY is open at a time; rejections (few) are kept and written at the end. A first load COPYs the notices
+    /// into their table and folds them and the contacts into <paramref name="state"/> on a thread of its own;
+    /// anything else COPYs into the staging tables the merge reads.
+    /// </summary>
     async Task<Staged> StageAsync(NpgsqlConnection conn, IEnumerable<NoticeInput> inputs, FirstLoadState? state, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         // Small chunks, few in flight: parsed notices waiting here survive garbage collections, and copying survivors

@@ -88,8 +88,9 @@ sealed class FirstLoadState
         public int Contacts;
         public int Successor;
         // the spell summary, and the best Italian mobile of everyone they own (themselves and linked codes)
-        public bool HasSpells, OpenSpell;
+        public bool OpenSpell;
         public DateOnly? LastStartOn, LastEndOn;
+        // indexes into spells and contacts, -1 for none
         public int LastSpell;
         public int Mobile;
     }
@@ -507,8 +508,7 @@ sealed class FirstLoadState
         person.LastStartOn = Max(person.LastStartOn, spell.StartOn);
         person.LastEndOn = Max(person.LastEndOn, spell.EffectiveEndOn);
         person.OpenSpell |= spell.EffectiveEndOn is null;
-        if (!person.HasSpells || LaterSpell(ref spell, ref all[person.LastSpell])) person.LastSpell = index;
-        person.HasSpells = true;
+        if (person.LastSpell < 0 || LaterSpell(ref spell, ref all[person.LastSpell])) person.LastSpell = index;
     }
 
     bool LaterSpell(ref Spell a, ref Spell b)
@@ -698,7 +698,7 @@ sealed class FirstLoadState
         copy.Date(person.LastStartOn);
         copy.Date(person.LastEndOn);
         copy.Boolean(person.OpenSpell);
-        if (person.HasSpells)
+        if (person.LastSpell >= 0)
         {
             ref var last = ref CollectionsMarshal.AsSpan(spells)[person.LastSpell];
             copy.Text(texts[last.ContractType]);

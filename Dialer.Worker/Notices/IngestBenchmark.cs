@@ -59,9 +59,9 @@ static class IngestBenchmark
 
         var fullImport = await ingest.RunAsync([NoticeInput.FromFile(Path.Combine(full, "notices.csv"))], ct: ct);
         // After a million-row load autovacuum vacuums the new tables, for seconds, whenever its launcher next visits the
-        // database: done here, outside the measures, so that the increment and the baseline do not share the two cores
-        // with it at random (the raw COPY measured 267,000-425,000 rows/s with it). A nightly increment meets a store
-        // vacuumed long before.
+        // database: done here, outside the measures, so that it cannot share the two cores with the increment or the
+        // baseline at random (before this, the raw COPY ranged over 267,000-425,000 rows/s from run to run; the cause was
+        // not isolated). A nightly increment meets a store vacuumed long before.
         var vacuum = Stopwatch.StartNew();
         await using (var conn = await db.OpenConnectionAsync(ct))
             await conn.ExecuteAsync(new CommandDefinition("VACUUM notices, notice_revisions, people, employment_spells, person_contacts",

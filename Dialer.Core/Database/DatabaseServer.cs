@@ -41,7 +41,8 @@ public static class DatabaseServer
 
     static async Task<NpgsqlConnection> OpenMaintenanceAsync(string connectionString, CancellationToken ct)
     {
-        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        // DROP DATABASE waits for a checkpoint, which on a busy machine can take longer than the default 30 s.
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false, CommandTimeout = 300 };
         var conn = new NpgsqlConnection(admin.ConnectionString);
         await conn.OpenAsync(ct);
         return conn;

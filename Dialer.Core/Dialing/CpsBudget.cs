@@ -13,12 +13,12 @@ public sealed class CpsBudget(NpgsqlDataSource db, IOptions<DialingOptions> opti
     /// <summary>Takes the next slot and returns when it has come (at once when the budget is idle).</summary>
     public async Task WaitForSlotAsync(CancellationToken ct)
     {
-        var wait = await TakeSlotAsync(ct);
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
+        var slot = await TakeSlotAsync(ct);
+        if (slot.Wait > TimeSpan.Zero) await Task.Delay(slot.Wait, time, ct);
     }
 
-    /// <summary>Takes the next slot; returns how long to wait for it.</summary>
-    public async Task<TimeSpan> TakeSlotAsync(CancellationToken ct)
+    /// <summary>Takes the next slot: when it is, on the database's clock, and how long from now that is.</summary>
+    public async Task<CpsSlot> TakeSlotAsync(CancellationToken ct)
     {
         // The slot taken is the later of now and the row's next slot; the row moves one interval past it.
         const string sql = """
@@ -26,12 +26,16 @@ public sealed class CpsBudget(NpgsqlDataSource db, IOptions<DialingOptions> opti
             VALUES (@account, clock_timestamp() + @interval)
             ON CONFLICT (account) DO UPDATE
             SET    next_slot_at = greatest(s.next_slot_at, clock_timestamp()) + @interval
-            RETURNING extract(epoch FROM next_slot_at - @interval - clock_timestamp())::float8
+            RETURNING next_slot_at - @interval AS at, extract(epoch FROM next_slot_at - @interval - clock_timestamp())::float8 AS seconds
             """;
         var interval = TimeSpan.FromSeconds(1 / options.Value.CallsPerSecond);
         await using var conn = await db.OpenConnectionAsync(ct);
-        var seconds = await conn.ExecuteScalarAsync<double>(new CommandDefinition(sql,
+        var (at, seconds) = await conn.QuerySingleAsync<(DateTime At, double Seconds)>(new CommandDefinition(sql,
             new { account = twilio.Value.AccountSid, interval }, cancellationToken: ct));
-        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+        return new CpsSlot(new DateTimeOffset(at, TimeSpan.Zero), seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero);
     }
 }
+
+/// <param name="At">The slot's instant on the database's clock; slots of one account are at least one interval apart.</param>
+/// <param name="Wait">How long from the moment it was taken until the slot (zero when it is now or past).</param>
+public readonly record struct CpsSlot(DateTimeOffset At, TimeSpan Wait);

@@ -14,7 +14,7 @@ namespace Dialer.Core.Notices;
 /// text arrays, a sort per derived table). This takes about a second, while the server builds the notices' keys, and
 /// COPYing what it derives ~2.5 s.
 /// What is kept holds no object references: codes and codici fiscali as <see cref="CodeKey"/>s, every other text as
-/// a number in a table of distinct values. A million notices then cost ~130 bytes each in a few large arrays that
+/// a number in a table of distinct values. A million notices then cost ~230 bytes each in a few large arrays that
 /// the garbage collector never has to scan; with strings in them, its pauses took 3.3 s of a 7 s parse.
 /// The rules and orders are those of the SQL: text compares by code point (the SQL's <c>COLLATE "C"</c>), a missing
 /// data invio sorts below any time, dates and times compare as stored (microseconds).
@@ -38,6 +38,7 @@ sealed class FirstLoadState
     int contactCount;
     readonly List<string?> texts = [null];
     readonly Dictionary<string, int> textIds = new(StringComparer.Ordinal);
+    long textBytes;
     readonly int co, mobile, permanentTransformation;
     readonly List<Revision> revisions = [];
     readonly List<Spell> spells = [];
@@ -49,6 +50,21 @@ sealed class FirstLoadState
         mobile = Text(NoticeIngest.KindName(PhoneNumbers.PhoneKind.ItalianMobile));
         permanentTransformation = Text("DI");
     }
+
+    /// <summary>
+    /// What the state holds so far, roughly: its arrays as allocated, the people's index and the distinct texts.
+    /// Completing it adds the chains, spells and orders, and the process around it peaks higher still (see
+    /// <see cref="NoticeIngest"/>'s memory limit).
+    /// </summary>
+    public long ApproximateBytes =>
+        (long)chunks.Count * ChunkSize * Unsafe.SizeOf<Row>()
+        + (long)people.Length * Unsafe.SizeOf<Person>()
+        + (long)contacts.Length * Unsafe.SizeOf<ContactRow>()
+        // a dictionary entry: the key, the value, the hash and the next index, and the bucket
+        + (long)personIndex.Count * (Unsafe.SizeOf<UInt128>() + 16)
+        + textBytes;
+
+    public int Notices => count;
 
     public long Imported { get; private set; }
     public long Corrected { get; private set; }
@@ -202,6 +218,8 @@ sealed class FirstLoadState
         {
             id = texts.Count;
             texts.Add(value);
+            // the string (header, length, UTF-16), its list slot and its dictionary entry
+            textBytes += 22 + 2L * value.Length + 8 + 24;
         }
         return id;
     }

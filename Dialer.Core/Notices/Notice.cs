@@ -121,6 +121,8 @@ public sealed record ImportSummary
     public long Quarantined { get; init; }
     public IReadOnlyDictionary<string, long> QuarantinedByReason { get; init; } = new Dictionary<string, long>();
     public long PeopleUpdated { get; init; }
+    /// <summary>Whether this was a first load (into an empty store, derived in memory) rather than a merge.</summary>
+    public bool FirstLoad { get; init; }
     [JsonIgnore]
     public TimeSpan Elapsed { get; init; }
     public double ElapsedSeconds => Math.Round(Elapsed.TotalSeconds, 3);

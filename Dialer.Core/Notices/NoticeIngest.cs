@@ -15,15 +15,58 @@ public readonly record struct ImportProgress(int Files, long Records, string? Cu
 /// in memory instead (<see cref="FirstLoadState"/>).
 /// </summary>
 // reloadThreshold: a batch of at least this many notices is a reload (statistics refreshed, index maintenance deferred
-// when it outgrows the store). The container uses the default; tests lower it to exercise that path on small data.
-public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger, long reloadThreshold = NoticeIngest.DefaultReloadThreshold)
+// when it outgrows the store). firstLoadMemoryLimit: the most a first load may keep in memory (FirstLoadState's
+// ApproximateBytes), by default DefaultFirstLoadMemoryLimit. The container uses the defaults; tests lower them to
+// exercise the other paths on small data.
+public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger, long reloadThreshold = NoticeIngest.DefaultReloadThreshold,
+    long? firstLoadMemoryLimit = null)
 {
     // Imports run one at a time: two merges touching the same person must not interleave.
     const long LockKey = 0x4469616C6572_03;
     // A batch this large is a reload: refresh planner statistics afterwards.
     public const long DefaultReloadThreshold = 100_000;
 
+    /// <summary>
+    /// A quarter of the memory this process may use (a container's limit, or <c>DOTNET_GCHeapHardLimit</c>, when
+    /// set): completing a first load and COPYing it, the process peaks at about 2.6 times what it kept while reading
+    /// (592 MB for 1,000,000 notices, which kept ~228 MB).
+    /// </summary>
+    public static long DefaultFirstLoadMemoryLimit => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
+
+    readonly long firstLoadLimit = firstLoadMemoryLimit ?? DefaultFirstLoadMemoryLimit;
+
+    /// <summary>
+    /// Imports the inputs in one transaction. A first load that outgrows its memory limit is rolled back and the inputs
+    /// read again by the merge, which keeps only the codes in memory: slower, never out of memory.
+    /// </summary>
     public async Task<ImportSummary> RunAsync(IEnumerable<NoticeInput> inputs, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return await ImportAsync(inputs, progress, firstLoadAllowed: true, ct);
+        }
+        catch (FirstLoadOverLimitException over)
+        {
+            var abandoned = clock.Elapsed;
+            logger.LogWarning(
+                "A first load would keep more than {LimitMb} MB in memory ({Notices} notices read so far): reading the files again and merging them instead",
+                firstLoadLimit >> 20, over.Notices);
+            var merged = await ImportAsync(inputs, progress, firstLoadAllowed: false, ct);
+            return merged with
+            {
+                Elapsed = clock.Elapsed,
+                StageSeconds = new Dictionary<string, double>(merged.StageSeconds) { ["abandoned_first_load"] = abandoned.TotalSeconds },
+            };
+        }
+    }
+
+    sealed class FirstLoadOverLimitException(long notices) : Exception("A first load outgrew its memory limit.")
+    {
+        public long Notices { get; } = notices;
+    }
+
+    async Task<ImportSummary> ImportAsync(IEnumerable<NoticeInput> inputs, IProgress<ImportProgress>? progress, bool firstLoadAllowed, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var stages = new Dictionary<string, double>();
@@ -37,7 +80,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             transaction: tx, cancellationToken: ct));
         // The very first load (nothing stored yet) COPYs the notices straight into their table, works out what they
         // imply in this process (FirstLoadState) and COPYs that too, with the keys built once, after the writes.
-        var firstLoad = await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
+        var firstLoad = firstLoadAllowed && await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
             SELECT NOT EXISTS (SELECT 1 FROM notices) AND NOT EXISTS (SELECT 1 FROM notice_revisions)
                AND NOT EXISTS (SELECT 1 FROM people) AND NOT EXISTS (SELECT 1 FROM employment_spells)
                AND NOT EXISTS (SELECT 1 FROM person_contacts)
@@ -67,6 +110,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         long people;
         if (state is not null)
         {
+            logger.LogInformation("First load: {Notices} notices, ~{Mb} MB kept in memory (limit {LimitMb} MB)",
+                state.Notices, state.ApproximateBytes >> 20, firstLoadLimit >> 20);
             // The server builds the notices' keys and fixes their chains' roots while this process works out the rest.
             var derive = Task.Run(state.Complete, ct);
             await KeyFirstLoadAsync(conn, tx, noticeIndexes, ct);
@@ -127,6 +172,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             Quarantined = staged.Rejections,
             QuarantinedByReason = byReason,
             PeopleUpdated = people,
+            FirstLoad = firstLoad,
             Elapsed = clock.Elapsed,
             StageSeconds = stages,
         };
@@ -286,6 +332,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             SingleWriter = true,
         });
         var files = 0;
+        // Cancelled when the consumer fails, so that the producer does not wait on a full channel for ever.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>
         {
             try
@@ -296,20 +344,20 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 {
                     files++;
                     progress?.Report(new ImportProgress(files, records, input.Name));
-                    foreach (var record in NoticeReader.Read(input, ct))
+                    foreach (var record in NoticeReader.Read(input, stop.Token))
                     {
                         chunk.Add(record);
                         if (chunk.Count == ChunkRecords)
                         {
                             records += chunk.Count;
-                            await channel.Writer.WriteAsync([.. chunk], ct);
+                            await channel.Writer.WriteAsync([.. chunk], stop.Token);
                             chunk.Clear();
                             if (records % 65536 == 0) progress?.Report(new ImportProgress(files, records, input.Name));
                         }
                     }
                 }
                 records += chunk.Count;
-                if (chunk.Count > 0) await channel.Writer.WriteAsync([.. chunk], ct);
+                if (chunk.Count > 0) await channel.Writer.WriteAsync([.. chunk], stop.Token);
                 progress?.Report(new ImportProgress(files, records, null));
                 channel.Writer.Complete();
             }
@@ -317,7 +365,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             {
                 channel.Writer.Complete(ex);
             }
-        }, ct);
+        }, CancellationToken.None);
 
         long notices = 0, contacts = 0;
         var rejections = new List<SourceRecord>();
@@ -353,9 +401,16 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                         await contactCopy.FlushIfFullAsync(ct);
                     }
                 }
+                if (state is not null && state.ApproximateBytes > firstLoadLimit) throw new FirstLoadOverLimitException(state.Notices);
             }
             if (noticeCopy is not null) await noticeCopy.CompleteAsync(ct);
             if (contactCopy is not null) await contactCopy.CompleteAsync(ct);
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            await producer;
+            throw;
         }
         finally
         {

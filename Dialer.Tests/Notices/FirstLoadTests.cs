@@ -153,6 +153,54 @@ public sealed class FirstLoadTests : DatabaseTest
         });
     }
 
+    [Test]
+    public async Task A_first_load_over_its_memory_limit_is_rolled_back_and_merged_instead_with_the_same_result()
+    {
+        const string indexesSql = """
+            SELECT indexdef FROM pg_indexes
+            WHERE  tablename IN ('notices', 'notice_revisions', 'people', 'employment_spells', 'person_contacts')
+            ORDER  BY indexname
+            """;
+        var folder = Directory.CreateTempSubdirectory("dialer-first-load-").FullName;
+        try
+        {
+            NoticeDatasetWriter.Write(new NoticeGenerator(new GeneratorOptions { People = 1500, Seed = 11, InvalidShare = 0.02 }), folder, DatasetFormat.Csv);
+            NoticeInput[] files = [NoticeInput.FromFile(Path.Combine(folder, "notices.csv")), NoticeInput.FromFile(Path.Combine(folder, "contacts.csv"))];
+            List<string> before;
+            await using (var c = await Db.OpenConnectionAsync()) before = (await c.QueryAsync<string>(indexesSql)).ToList();
+            var inMemory = await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance).RunAsync(files);
+            var inMemoryStore = await SnapshotAsync();
+            await ClearStoreAsync();
+
+            // 1 MB: the state outgrows it with the first chunk of notices, while their COPY is still open.
+            var limited = await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance, firstLoadMemoryLimit: 1 << 20).RunAsync(files);
+            var limitedStore = await SnapshotAsync();
+            List<string> after;
+            await using (var c = await Db.OpenConnectionAsync()) after = (await c.QueryAsync<string>(indexesSql)).ToList();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(inMemory.FirstLoad, Is.True, "the default limit holds a small first load");
+                Assert.That(limited.FirstLoad, Is.False, "over the limit, the files were merged");
+                Assert.That(limited with
+                {
+                    Elapsed = inMemory.Elapsed, StageSeconds = inMemory.StageSeconds, QuarantinedByReason = inMemory.QuarantinedByReason, FirstLoad = true,
+                }, Is.EqualTo(inMemory), "the same counts, every record read once");
+                Assert.That(limited.QuarantinedByReason, Is.EqualTo(inMemory.QuarantinedByReason).And.Not.Empty);
+                Assert.That(limited.StageSeconds, Does.ContainKey("abandoned_first_load"), "the time lost is accounted for");
+                Assert.That(inMemory.StageSeconds, Does.Not.ContainKey("abandoned_first_load"));
+                Assert.That(inMemoryStore["notices"], Has.Count.GreaterThan(1500));
+                foreach (var (table, rows) in inMemoryStore)
+                    Assert.That(limitedStore[table], Is.EqualTo(rows), table);
+                Assert.That(after, Is.EqualTo(before), "the abandoned first load's dropped keys and indexes came back with its rollback");
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     static async Task ClearStoreAsync()
     {
         await using var conn = await Db.OpenConnectionAsync();

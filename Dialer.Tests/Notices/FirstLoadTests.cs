@@ -172,8 +172,9 @@ public sealed class FirstLoadTests : DatabaseTest
             var inMemoryStore = await SnapshotAsync();
             await ClearStoreAsync();
 
-            // 1 MB: the state outgrows it with the first chunk of notices, while their COPY is still open.
-            var limited = await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance, firstLoadMemoryLimit: 1 << 20).RunAsync(files);
+            // 1 MB: the state outgrows it with the first chunk of notices, while their COPY is still open. (A reader left
+            // waiting on the full channel would hang the import: fail instead.)
+            var limited = await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance, firstLoadMemoryLimit: 1 << 20).RunAsync(files).WaitAsync(TimeSpan.FromMinutes(2));
             var limitedStore = await SnapshotAsync();
             List<string> after;
             await using (var c = await Db.OpenConnectionAsync()) after = (await c.QueryAsync<string>(indexesSql)).ToList();

@@ -123,16 +123,9 @@ public sealed class FirstLoadTests : DatabaseTest
     [Test]
     public async Task A_first_load_leaves_the_keys_and_indexes_in_place_and_the_next_import_merges_into_them()
     {
-        const string indexesSql = """
-            SELECT indexdef FROM pg_indexes
-            WHERE  tablename IN ('notices', 'notice_revisions', 'people', 'employment_spells', 'person_contacts')
-            ORDER  BY indexname
-            """;
-        List<string> before;
-        await using (var c = await Db.OpenConnectionAsync()) before = (await c.QueryAsync<string>(indexesSql)).ToList();
+        var before = await IndexesAsync();
         await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance).RunAsync([CsvNotice.Input("first.csv", new CsvNotice())]);
-        List<string> afterFirstLoad;
-        await using (var c = await Db.OpenConnectionAsync()) afterFirstLoad = (await c.QueryAsync<string>(indexesSql)).ToList();
+        var afterFirstLoad = await IndexesAsync();
         // the same code again, and a second notice: the primary key of notices must be back to catch the duplicate
         var second = await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance).RunAsync(
             [CsvNotice.Input("second.csv", new CsvNotice(), new CsvNotice { Code = "0300024000000002", Start = "2024-07-01", End = "2024-12-31" })]);
@@ -156,18 +149,12 @@ public sealed class FirstLoadTests : DatabaseTest
     [Test]
     public async Task A_first_load_over_its_memory_limit_is_rolled_back_and_merged_instead_with_the_same_result()
     {
-        const string indexesSql = """
-            SELECT indexdef FROM pg_indexes
-            WHERE  tablename IN ('notices', 'notice_revisions', 'people', 'employment_spells', 'person_contacts')
-            ORDER  BY indexname
-            """;
         var folder = Directory.CreateTempSubdirectory("dialer-first-load-").FullName;
         try
         {
             NoticeDatasetWriter.Write(new NoticeGenerator(new GeneratorOptions { People = 4000, Seed = 11, InvalidShare = 0.02 }), folder, DatasetFormat.Csv);
             NoticeInput[] files = [NoticeInput.FromFile(Path.Combine(folder, "notices.csv")), NoticeInput.FromFile(Path.Combine(folder, "contacts.csv"))];
-            List<string> before;
-            await using (var c = await Db.OpenConnectionAsync()) before = (await c.QueryAsync<string>(indexesSql)).ToList();
+            var before = await IndexesAsync();
             var inMemory = await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance).RunAsync(files);
             var inMemoryStore = await SnapshotAsync();
             await ClearStoreAsync();
@@ -176,8 +163,7 @@ public sealed class FirstLoadTests : DatabaseTest
             // waiting on the full channel would hang the import: fail instead.)
             var limited = await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance, firstLoadMemoryLimit: 1 << 20).RunAsync(files).WaitAsync(TimeSpan.FromMinutes(2));
             var limitedStore = await SnapshotAsync();
-            List<string> after;
-            await using (var c = await Db.OpenConnectionAsync()) after = (await c.QueryAsync<string>(indexesSql)).ToList();
+            var after = await IndexesAsync();
 
             Assert.Multiple(() =>
             {
@@ -200,6 +186,17 @@ public sealed class FirstLoadTests : DatabaseTest
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>Every index of the import's tables (primary keys included), as defined.</summary>
+    static async Task<List<string>> IndexesAsync()
+    {
+        await using var conn = await Db.OpenConnectionAsync();
+        return (await conn.QueryAsync<string>("""
+            SELECT indexdef FROM pg_indexes
+            WHERE  tablename IN ('notices', 'notice_revisions', 'people', 'employment_spells', 'person_contacts')
+            ORDER  BY indexname
+            """)).ToList();
     }
 
     static async Task ClearStoreAsync()

@@ -317,7 +317,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
     /// <summary>
     /// Parses on other threads while this one COPYs: on two cores parsing and PostgreSQL's COPY overlap.
-    /// One COPY is open at a time; rejections (few) are kept and written at the end. A first load COPYs the notices
+    /// One COPY is open at a time; rejections (few) are kept and written at the end, or every 10,000. A first load COPYs the notices
     /// into their table and folds them and the contacts into <paramref name="state"/> as it goes (on a thread of its
     /// own the fold measured no faster: staging keeps both cores busy); anything else COPYs into the staging tables
     /// the merge reads.
@@ -367,7 +367,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             }
         }, CancellationToken.None);
 
-        long notices = 0, contacts = 0;
+        long notices = 0, contacts = 0, rejected = 0;
         var rejections = new List<SourceRecord>();
         var codes = new StagedCodes();
         CopyRowWriter? noticeCopy = null, contactCopy = null;
@@ -377,7 +377,19 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             {
                 foreach (var record in chunk)
                 {
-                    if (record.Rejection is not null) { rejections.Add(record); continue; }
+                    if (record.Rejection is not null)
+                    {
+                        rejections.Add(record);
+                        // A file of bad records is not held in memory either: every so many, the COPY in progress
+                        // ends and the rejections kept so far go to the quarantine's staging.
+                        if (rejections.Count == RejectionsKept)
+                        {
+                            if (noticeCopy is not null) { await noticeCopy.CompleteAsync(ct); noticeCopy = null; }
+                            if (contactCopy is not null) { await contactCopy.CompleteAsync(ct); contactCopy = null; }
+                            rejected += await QuarantineAsync(conn, rejections, ct);
+                        }
+                        continue;
+                    }
                     if (record.Notice is { } n)
                     {
                         notices++;
@@ -419,6 +431,16 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         }
         await producer;
 
+        rejected += await QuarantineAsync(conn, rejections, ct);
+        return new Staged(files, notices, contacts, rejected);
+    }
+
+    // The most rejections kept in memory: a file with more has them written out as it goes.
+    const int RejectionsKept = 10_000;
+
+    /// <summary>COPYs the rejections into the quarantine's staging, empties the list and returns how many there were.</summary>
+    static async Task<long> QuarantineAsync(NpgsqlConnection conn, List<SourceRecord> rejections, CancellationToken ct)
+    {
         await using (var copy = await CopyRowWriter.BeginAsync(conn,
             "COPY quarantine_staging (file_name, position, reason, message, raw) FROM STDIN (FORMAT BINARY)", ct))
         {
@@ -434,7 +456,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             }
             await copy.CompleteAsync(ct);
         }
-        return new Staged(files, notices, contacts, rejections.Count);
+        var count = rejections.Count;
+        rejections.Clear();
+        return count;
     }
 
     /// <summary>

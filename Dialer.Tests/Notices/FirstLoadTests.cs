@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dialer.Core.Notices;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -143,6 +144,33 @@ public sealed class FirstLoadTests : DatabaseTest
             Assert.That(afterFirstLoad, Is.EqualTo(before), "every index, as the migrations made it");
             Assert.That(second.Imported, Is.EqualTo(1));
             Assert.That(second.Duplicates, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task A_file_of_mostly_bad_rows_is_quarantined_as_it_streams_past_with_the_good_rows_between_them_imported()
+    {
+        // Four malformed rows after each notice: the rejections (12,000) outgrow what staging keeps in memory (10,000)
+        // while the notices' COPY is open, on both paths.
+        var lines = new List<string> { CsvNotice.Header };
+        var start = new DateOnly(2015, 1, 1);
+        for (var i = 0; i < 3000; i++)
+        {
+            var hired = start.AddDays(i);
+            lines.Add(new CsvNotice { Code = $"0300024{i:D9}", Start = hired.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), End = hired.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.ToLine());
+            for (var bad = 0; bad < 4; bad++) lines.Add($"riga;non;valida;{i};{bad}");
+        }
+        var (first, firstLoad, merged, mergedStore) = await ImportBothWaysAsync([CsvNotice.Input("mostly-bad.csv", string.Join("\n", lines) + "\n")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((first.Imported, first.Quarantined, first.QuarantinedByReason["Malformed"]), Is.EqualTo((3000L, 12000L, 12000L)));
+            Assert.That((merged.Imported, merged.Quarantined), Is.EqualTo((3000L, 12000L)));
+            Assert.That(firstLoad["notice_quarantine"], Has.Count.EqualTo(12000).And.Unique, "each bad row once, at its own line");
+            Assert.That(firstLoad["notice_quarantine"][0], Is.EqualTo("mostly-bad.csv|3|Malformed|5 columns where the header has 26"));
+            Assert.That(firstLoad["employment_spells"], Has.Count.EqualTo(3000));
+            foreach (var (table, rows) in firstLoad)
+                Assert.That(mergedStore[table], Is.EqualTo(rows), table);
         });
     }
 

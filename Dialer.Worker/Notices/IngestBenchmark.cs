@@ -96,10 +96,6 @@ static class IngestBenchmark
         Console.Out.WriteLine($"  full import, projected to 1,000,000        {fullImport.Elapsed.TotalSeconds * 1_000_000 / read,6:0.0} s");
     }
 
-    /// <summary>
-    /// The baseline: the parsed rows, already in memory, binary-COPYed into a table with no index. The parse that
-    /// reads them is timed too: with the COPY rate it bounds what the staging stage can reach.
-    /// </summary>
     /// <summary>Runs a CHECKPOINT and returns how long it took, or null when the role may not (superuser or pg_checkpoint).</summary>
     static async Task<double?> CheckpointAsync(NpgsqlDataSource db, CancellationToken ct)
     {
@@ -117,6 +113,10 @@ static class IngestBenchmark
         }
     }
 
+    /// <summary>
+    /// The baseline: the parsed rows, already in memory, binary-COPYed into a table with no index. The parse that
+    /// reads them is timed too: with the COPY rate it bounds what the staging stage can reach.
+    /// </summary>
     static async Task<(double ParseSeconds, double CopySeconds, long Rows)> RawCopyAsync(NpgsqlDataSource db, string file, CancellationToken ct)
     {
         // Counted, not kept: a million notices held in memory would time the garbage collector instead.

@@ -173,8 +173,10 @@ static class SelectBenchmark
                 Console.Out.WriteLine("Reusing the generated dataset already in this database.");
                 return;
             }
+            // CASCADE: the database is the bench's own, and later migrations hang tables on these (call_queue references
+            // contact_list_entries since 0410); without it TRUNCATE refuses with 0A000 before anything is measured.
             await conn.ExecuteAsync(new CommandDefinition(
-                "TRUNCATE bench_dataset, notices, people, employment_spells, person_contacts, notice_quarantine, contact_list_entries, selection_runs",
+                "TRUNCATE bench_dataset, notices, people, employment_spells, person_contacts, notice_quarantine, contact_list_entries, selection_runs CASCADE",
                 cancellationToken: ct));
         }
 

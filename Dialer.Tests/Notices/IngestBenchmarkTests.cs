@@ -17,6 +17,10 @@ public sealed class IngestBenchmarkTests
             Assert.That(lines, Has.One.Match(@"^daily increment\s+\d+\.\d\d s\s+20,000 notices"));
             Assert.That(lines, Has.One.Match(@"^raw binary COPY\s+\d+\.\d\d s\s+[\d,]+ rows/s"));
             Assert.That(lines, Has.One.Match(@"^full import rate / raw COPY rate\s+\d+\.\d\d$"));
+            Assert.That(lines, Has.One.Match(@"^parse alone\s+\d+\.\d\d s\s+[\d,]+ notices/s"));
+            Assert.That(lines, Has.One.Match(@"^parse\+stage rate / raw COPY rate\s+\d+\.\d\d$"));
+            Assert.That(lines, Has.One.Match(@"^increment per notice / full per notice\s+\d+\.\d\d$"));
+            Assert.That(lines, Has.One.Match(@"^full import, projected to 1,000,000\s+\d+\.\d s$"));
             Assert.That(lines.Count(l => l.StartsWith("stages: parse_and_stage", StringComparison.Ordinal)), Is.EqualTo(2), "the import's and the increment's stages");
         });
     }

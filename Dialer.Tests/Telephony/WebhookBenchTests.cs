@@ -24,6 +24,8 @@ public sealed class WebhookBenchTests
             Assert.That(lines.Single(l => l.StartsWith("no database write", StringComparison.Ordinal)), Does.Match(@"\s0\s+0\s+1\.00x"));
             Assert.That(lines.Single(l => l.StartsWith("one transaction per callback", StringComparison.Ordinal)), Does.Match(@"\s0\s+200\s+\d+\.\d\dx"));
             Assert.That(lines.Single(l => l.StartsWith("group commit", StringComparison.Ordinal)), Does.Match(@"\s0\s+200\s+\d+\.\d\dx"));
+            Assert.That(lines, Has.One.Match(@"^Goal: durable ≥ 2,000/s with p99 ≤ 100 ms: per callback (met|NOT met), group commit (met|NOT met)\.$"));
+            Assert.That(lines, Has.One.Match(@"^Stretch: group commit ≥ 8,000/s: (met|NOT met) \(\d+\.\dx one transaction per callback\)\.$"));
         });
     }
 }

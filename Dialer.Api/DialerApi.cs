@@ -1,6 +1,7 @@
 using Dialer.Api.Database;
 using Dialer.Api.Dialing;
 using Dialer.Api.Notices;
+using Dialer.Api.Security;
 using Dialer.Api.Selection;
 using Dialer.Api.Telephony;
 using Dialer.Core.Telephony;
@@ -21,6 +22,9 @@ public static class DialerApi
         // Twilio: the client and its breaker, and the signed webhooks (TwiML, status callbacks, AMD)
         builder.Services.AddTelephony(builder.Configuration).AddTwilioWebhooks();
 
+        // Content-Security-Policy, nosniff, no framing, no referrer on every response; HSTS outside Development
+        builder.Services.AddSecurityHeaders();
+
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
         // Enums travel as snake_case strings, as in the documents supervisors write.
@@ -32,6 +36,7 @@ public static class DialerApi
 
     public static WebApplication MapDialerApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRoot });

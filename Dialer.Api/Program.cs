@@ -4,23 +4,36 @@ using Dialer.Core;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
 
-var builder = WebApplication.CreateBuilder(args);
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-// Structured console logging, without personal data
-builder.Logging.AddDialerLogging(builder.Configuration);
+    // Structured console logging, without personal data
+    builder.Logging.AddDialerLogging(builder.Configuration);
 
-// PostgreSQL: the configured server, or the embedded cluster this process starts (and stops on exit)
-await using var database = await DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration));
+    // PostgreSQL: the configured server, or the embedded cluster this process starts (and stops on exit)
+    await using var database = await DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration));
 
-// Data and domain: Npgsql data source, Dapper settings, stores, workflows, options
-builder.Services.AddDialerCore(builder.Configuration);
+    // Data and domain: Npgsql data source, Dapper settings, stores, workflows, options
+    builder.Services.AddDialerCore(builder.Configuration);
 
-// Events between processes (in memory, or RabbitMQ when scaled out)
-builder.Services.AddDialerMessaging(builder.Configuration);
+    // Events between processes (in memory, or RabbitMQ when scaled out)
+    builder.Services.AddDialerMessaging(builder.Configuration);
 
-// Pages, API endpoints, webhooks, health
-builder.AddDialerApi();
+    // Pages, API endpoints, webhooks, health
+    builder.AddDialerApi();
 
-var app = builder.Build();
-app.MapDialerApi();
-await app.RunAsync();
+    var app = builder.Build();
+    app.MapDialerApi();
+
+    // Unsafe or incomplete settings and a port in use are refused in one line (docs/security-and-configuration.md)
+    StartupRefusals.CheckConfiguration(app.Services);
+    await StartupRefusals.ListenAsync(() => app.StartAsync(), "--urls or ASPNETCORE_URLS");
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupRefusals.Describe(ex) is { } lines)
+{
+    foreach (var line in lines) await Console.Error.WriteLineAsync($"error: {line}");
+    return StartupRefusals.ExitCode;
+}

@@ -2,20 +2,43 @@ using System.Diagnostics;
 
 namespace Dialer.Tests;
 
-/// <summary>The built `dialer` executable, run as an operator runs it, against the test database.</summary>
+/// <summary>The built `dialer` executable (or the API's), run as an operator runs it, against the test database.</summary>
 public static class DialerProcess
 {
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    public static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) =>
+        RunAsync(new Dictionary<string, string?>(), args);
+
+    /// <summary>`dialer` with extra environment variables (e.g. DOTNET_ENVIRONMENT=Production).</summary>
+    public static Task<(int Exit, string Out, string Err)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        StartAsync("dialer.dll", environment, args);
+
+    /// <summary>The API's own executable (Dialer.Api.dll), as deployed without the worker.</summary>
+    public static Task<(int Exit, string Out, string Err)> RunApiAsync(IReadOnlyDictionary<string, string?> environment) =>
+        StartAsync("Dialer.Api.dll", environment, []);
+
+    static async Task<(int Exit, string Out, string Err)> StartAsync(string dll, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll"));
+        psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, dll));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
         psi.Environment["Logging__Level"] = "Warning";
+        foreach (var (key, value) in environment) psi.Environment[key] = value;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        // A server that should have refused to start would otherwise run for ever: stop it, and let the test say so.
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, await stdout, "still running after 3 minutes; stopped. " + await stderr);
+        }
         return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -19,7 +19,8 @@ public static class TestWorkerHost
     public static IHost Create(string instanceId, Action<IQuartzBuilder>? jobs = null, IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        // Development, as the tests' API is: in Production the worker refuses the emulator (StartupRefusalTests).
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Dialer"] = TestDatabase.ConnectionString,

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Dialer.Core.Database;
+using Dialer.Api;
 using Dialer.Worker.CommandLine;
 
 try
@@ -12,11 +12,11 @@ try
         EnableDefaultExceptionHandler = false,
     });
 }
-catch (DatabaseNotReadyException ex)
+catch (Exception ex) when (StartupRefusals.Describe(ex) is { } lines)
 {
-    // Expected conditions an operator can fix: say what, without a stack trace.
-    await Console.Error.WriteLineAsync($"error: {ex.Message}");
-    return 3;
+    // Expected conditions an operator can fix (database, settings, ports): say what, without a stack trace.
+    foreach (var line in lines) await Console.Error.WriteLineAsync($"error: {line}");
+    return StartupRefusals.ExitCode;
 }
 catch (Exception ex) when (ex is not OperationCanceledException)
 {

@@ -33,6 +33,9 @@ public static class LoggingRegistration
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", level > LogEventLevel.Information ? level : LogEventLevel.Information)
             .MinimumLevel.Override("MassTransit", LogEventLevel.Warning)
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
+            // The host logs a failed start with its stack trace and then throws the same exception to the entry point,
+            // which reports it: in one line when an operator can fix it (a port in use), in full when it is a bug.
+            .Filter.ByExcluding(IsHostStartupFailure)
             .Enrich.FromLogContext();
         // Logs go to standard error, so that command output on standard out stays clean for scripts.
         config = configuration.GetValue<bool>("Logging:Json")
@@ -41,4 +44,8 @@ public static class LoggingRegistration
                 standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         return config.CreateLogger();
     }
+
+    static bool IsHostStartupFailure(LogEvent e) =>
+        e.Properties.TryGetValue("EventId", out var id) && id is StructureValue eventId &&
+        eventId.Properties.Any(p => p is { Name: "Name", Value: ScalarValue { Value: "HostedServiceStartupFaulted" } });
 }

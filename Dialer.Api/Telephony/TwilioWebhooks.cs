@@ -28,7 +28,11 @@ static class TwilioWebhooks
 
     public static RouteGroupBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/twilio/voice").WithTags("Twilio").AddEndpointFilter<TwilioSignatureFilter>().ExcludeFromDescription();
+        // The form's type and size first (415, 413), then its signature (403): nothing is parsed that could not be Twilio's.
+        var group = app.MapGroup("/twilio/voice").WithTags("Twilio")
+            .AddEndpointFilter<TwilioFormLimits>()
+            .AddEndpointFilter<TwilioSignatureFilter>()
+            .ExcludeFromDescription();
         group.MapPost("/answer", Answer);
         group.MapPost("/status", Status);
         group.MapPost("/amd", Amd);
@@ -141,6 +145,49 @@ static class TwilioWebhooks
         }
         return JsonSerializer.Serialize(kept);
     }
+}
+
+/// <summary>
+/// Twilio posts <c>application/x-www-form-urlencoded</c> forms of a few KB: another content type gets 415 and a body
+/// over <see cref="TwilioWebhookUrls.MaxRequestBytes"/> gets 413, both with a problem and before the form is parsed.
+/// </summary>
+sealed class TwilioFormLimits : IEndpointFilter
+{
+    const string FormType = "application/x-www-form-urlencoded";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var request = http.Request;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
+            !type.MediaType.Equals(FormType, StringComparison.OrdinalIgnoreCase))
+            return Problem(StatusCodes.Status415UnsupportedMediaType, $"Twilio webhooks are {FormType} forms, not '{request.ContentType}'.");
+        if (request.ContentLength > TwilioWebhookUrls.MaxRequestBytes) return TooLarge();
+
+        // A chunked body has no length to check in advance: Kestrel stops reading it at the limit.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = TwilioWebhookUrls.MaxRequestBytes;
+        try
+        {
+            await request.ReadFormAsync(http.RequestAborted);   // kept by the request: the signature check and handlers reuse it
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+        catch (InvalidDataException ex)
+        {
+            // FormOptions' limits (more than 1,024 fields, say) or a malformed form.
+            return Problem(StatusCodes.Status400BadRequest, ex.Message);
+        }
+        return await next(context);
+    }
+
+    static ProblemHttpResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge,
+        $"Twilio webhooks are at most {TwilioWebhookUrls.MaxRequestBytes / 1024} KiB.");
+
+    static ProblemHttpResult Problem(int status, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: "Invalid Twilio callback");
 }
 
 /// <summary>

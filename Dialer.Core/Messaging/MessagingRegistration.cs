@@ -26,6 +26,9 @@ public static class MessagingRegistration
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // MassTransit 8.4+ posts usage telemetry to its vendor a few minutes after start unless told not to: a
+            // public body's system sends nothing outside unasked (docs/security-and-configuration.md).
+            x.DisableUsageTelemetry();
             // Provider callbacks and call-back dispositions applied to attempts, operators and the queue
             x.AddDialingConsumers();
             consumers?.Invoke(x);

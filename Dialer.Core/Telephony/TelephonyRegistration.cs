@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Core.Telephony;
@@ -16,6 +17,7 @@ public static class TelephonyRegistration
         if (services.Any(d => d.ServiceType == typeof(TelephonyHealth))) return services;
 
         services.AddOptions<TelephonyOptions>().BindConfiguration(TelephonyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelephonyOptions>, TelephonyOptionsValidator>();
         services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.Section)
             .PostConfigure<IOptions<TelephonyOptions>>((o, telephony) =>
             {
@@ -38,6 +40,15 @@ public static class TelephonyRegistration
         services.AddSingleton<CallRoutes>();
         services.AddTransient<CallReconciler>();
         return services;
+    }
+
+    // The environment is optional so that a bare service collection (a test's) can still resolve the options.
+    sealed class TelephonyOptionsValidator(IHostEnvironment? environment = null) : IValidateOptions<TelephonyOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TelephonyOptions options) =>
+            environment is not null && TelephonyOptions.RefusedIn(environment, options.Provider) is { } refusal
+                ? ValidateOptionsResult.Fail(refusal)
+                : ValidateOptionsResult.Success;
     }
 
     sealed class TwilioOptionsValidator(IOptions<TelephonyOptions> telephony) : IValidateOptions<TwilioOptions>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Hosting;
 
 namespace Dialer.Core.Telephony;
 
@@ -38,6 +39,16 @@ public sealed class TelephonyOptions
     /// <summary>The call-back number read out in that message (E.164), when no route gives one.</summary>
     [Required, RegularExpression(TwilioOptions.E164Pattern)]
     public string CallbackNumber { get; set; } = "+390200000000";
+
+    /// <summary>
+    /// Why <paramref name="provider"/> may not run in <paramref name="environment"/>, or null: in Production calls need
+    /// the real Twilio, and the emulator's public development account would let anyone sign our webhooks.
+    /// </summary>
+    public static string? RefusedIn(IHostEnvironment environment, TelephonyProvider provider) =>
+        environment.IsProduction() && provider == TelephonyProvider.Emulator
+            ? "Telephony:Provider is Emulator (the default when unset) in the Production environment: set Telephony__Provider=Twilio " +
+              "with the account's Twilio__AccountSid and Twilio__AuthToken, or run a demo with DOTNET_ENVIRONMENT=Development."
+            : null;
 }
 
 /// <summary>
@@ -135,6 +146,9 @@ public sealed partial class TwilioOptions
             return "Telephony:StatusWrites=Disabled is a benchmark baseline and is refused with Telephony:Provider=Twilio.";
         if (telephony.Provider == TelephonyProvider.Twilio && o.AccountSid == EmulatorAccountSid)
             return "Telephony:Provider is Twilio but Twilio:AccountSid is the emulator's: set the real account.";
+        if (telephony.Provider == TelephonyProvider.Twilio && o.AuthToken == EmulatorAuthToken)
+            return $"Twilio:AuthToken is the emulator's public development token '{EmulatorAuthToken}', with which anyone can sign webhooks: " +
+                   "set the account's auth token with the environment variable Twilio__AuthToken.";
         return null;
     }
 

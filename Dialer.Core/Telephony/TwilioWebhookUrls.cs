@@ -12,6 +12,12 @@ public static class TwilioWebhookUrls
     public const string DialResult = "/twilio/voice/dial-result";
     public const string AttemptParameter = "attempt";
 
+    /// <summary>
+    /// The largest webhook body accepted (64 KiB): Twilio posts a form of a few KB, so this leaves a wide margin while a
+    /// bigger body is refused with 413 before it is read (docs/security-and-configuration.md).
+    /// </summary>
+    public const int MaxRequestBytes = 64 * 1024;
+
     public static Uri For(Uri publicBaseUrl, string path, string attemptId) =>
         new($"{publicBaseUrl.AbsoluteUri.TrimEnd('/')}{path}?{AttemptParameter}={Uri.EscapeDataString(attemptId)}");
 }

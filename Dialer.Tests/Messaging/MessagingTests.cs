@@ -46,6 +46,18 @@ public sealed class MessagingTests
         Assert.That(() => builder.Services.AddDialerMessaging(builder.Configuration), Throws.InstanceOf<InvalidOperationException>());
     }
 
+    [Test]
+    public void The_bus_sends_no_usage_telemetry_to_the_vendor()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        builder.Services.AddDialerMessaging(builder.Configuration);
+        using var host = builder.Build();
+
+        var telemetry = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UsageTelemetryOptions>>().Value;
+
+        Assert.That(telemetry.Enabled, Is.False, "MassTransit 8.4+ reports usage to its vendor unless told not to");
+    }
+
     static async Task<string> PublishAndReceiveAsync(Dictionary<string, string?> settings, string marker = "in-memory", TimeSpan? brokerStartup = null)
     {
         var deadline = DateTime.UtcNow + (brokerStartup ?? TimeSpan.Zero);

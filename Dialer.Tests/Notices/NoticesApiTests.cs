@@ -63,6 +63,8 @@ public sealed class NoticesApiOutsideDevelopmentTests
         {
             builder.UseEnvironment("Production");
             builder.UseSetting("ConnectionStrings:Dialer", TestDatabase.ConnectionString);
+            // Production refuses the emulator at start-up: a Twilio account that is never called.
+            foreach (var (key, value) in ProductionTelephony.Settings) builder.UseSetting(key, value);
             builder.UseSetting("Logging:Level", "Warning");
         }
     }

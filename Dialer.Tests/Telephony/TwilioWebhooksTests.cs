@@ -261,6 +261,69 @@ public sealed class TwilioWebhooksTests : DatabaseTest
         });
     }
 
+    [Test]
+    public async Task Oversize_callback_gets_413_with_a_problem_before_its_form_is_read()
+    {
+        var form = StatusForm(CallSid, "completed", 3);
+        form.Add(new("StirVerstat", new string('x', TwilioWebhookUrls.MaxRequestBytes)));
+
+        var signed = await PostAsync(TwilioWebhookUrls.Status, "att-1", form);
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, $"{TwilioWebhookUrls.Status}?attempt=att-1")
+        {
+            // No Content-Length (a stream that cannot seek is sent chunked): the limit must hold as the body streams in.
+            Content = new StreamContent(await Unseekable("CallSid=" + CallSid + "&Padding=" + new string('x', 2 * TwilioWebhookUrls.MaxRequestBytes)))
+            {
+                Headers = { ContentType = new("application/x-www-form-urlencoded") },
+            },
+        };
+        var streamed = await app.Client.SendAsync(chunked);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(chunked.Content.Headers.ContentLength, Is.Null, "sent chunked");
+            foreach (var response in new[] { signed, streamed })
+            {
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+                Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            }
+            Assert.That(await FindAsync(CallSid), Is.Null);
+        });
+    }
+
+    [TestCase("application/json", "{\"CallSid\":\"CA1\"}")]
+    [TestCase("text/plain", "CallSid=CA1")]
+    [TestCase("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"CallSid\"\r\n\r\nCA1\r\n--b--\r\n")]
+    public async Task Callback_that_is_not_a_urlencoded_form_gets_415_with_a_problem(string contentType, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{TwilioWebhookUrls.Status}?attempt=att-1")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        // Signed over the URL alone, as a body that is not a form contributes no parameters: today this reached the handler.
+        request.Headers.Add("X-Twilio-Signature", Sign(TwilioWebhookUrls.Status, "att-1", []));
+
+        var response = await app.Client.SendAsync(request);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        });
+    }
+
+    [Test]
+    public async Task A_callback_several_times_the_size_of_twilios_is_still_accepted()
+    {
+        // Twilio's callbacks are a few KB; a 16 KiB parameter (a long CallToken, say) stays well inside the limit.
+        var form = StatusForm(CallSid, "ringing", 1);
+        form.Add(new("CallToken", new string('t', 16 * 1024)));
+
+        var response = await PostAsync(TwilioWebhookUrls.Status, "att-1", form);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
     public static List<KeyValuePair<string, string>> StatusForm(string callSid, string status, int sequence, int? duration = null)
     {
         List<KeyValuePair<string, string>> form =
@@ -303,6 +366,14 @@ public sealed class TwilioWebhooksTests : DatabaseTest
         var response = await app.Client.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
+    }
+
+    static async Task<Stream> Unseekable(string body)
+    {
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0));
+        await pipe.Writer.WriteAsync(System.Text.Encoding.ASCII.GetBytes(body));
+        await pipe.Writer.CompleteAsync();
+        return pipe.Reader.AsStream();
     }
 
     static Task<ProviderCallState?> FindAsync(string callSid) =>

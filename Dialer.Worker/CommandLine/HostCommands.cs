@@ -25,6 +25,7 @@ static class HostCommands
             builder.Services.AddDialerMessaging(builder.Configuration);
             builder.AddDialerWorker();
             using var host = builder.Build();
+            StartupRefusals.CheckConfiguration(host.Services);
             await PrepareSchemaAsync(host.Services, parse.GetValue(MigrateFirst), ct);
             await host.RunAsync(ct);
             return 0;
@@ -65,8 +66,9 @@ static class HostCommands
             await using var app = builder.Build();
             app.MapDialerApi();
 
+            StartupRefusals.CheckConfiguration(app.Services);
             await PrepareSchemaAsync(app.Services, migrate: true, ct);
-            await app.StartAsync(ct);
+            await StartupRefusals.ListenAsync(() => app.StartAsync(ct), "--urls");
             TerminalProgress.Step($"Dialer is running at {address}  (health: {address}/health/ready). Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(ct);
             return 0;

@@ -1,4 +1,6 @@
+using Dialer.Api;
 using Dialer.Api.Telephony.Emulator;
+using Dialer.Core.Telephony;
 using Dialer.Core.Telephony.Emulator;
 using Dialer.Worker.CommandLine;
 
@@ -18,10 +20,13 @@ public static class DemoTelephony
         if (provider.Equals("Twilio", StringComparison.OrdinalIgnoreCase)) return null;
         if (!provider.Equals("Emulator", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"{ProviderKey} must be Emulator or Twilio, not '{provider}'.");
+        // Refused before the emulator starts, by the rule the options validation applies to every host.
+        if (TelephonyOptions.RefusedIn(builder.Environment, TelephonyProvider.Emulator) is { } refusal) throw new StartupRefusedException(refusal);
 
         var options = builder.Configuration.GetSection(EmulatorOptions.Section).Get<EmulatorOptions>() ?? new EmulatorOptions();
         var url = builder.Configuration[$"{EmulatorOptions.Section}:Urls"] ?? TwilioEmulatorCommand.DefaultUrl;
-        var host = await EmulatorHost.StartAsync(options, url, configure: b => CommandHost.Apply(b), ct: ct);
+        var host = await StartupRefusals.ListenAsync(() => EmulatorHost.StartAsync(options, url, configure: b => CommandHost.Apply(b), ct: ct),
+            $"{EmulatorOptions.Section}:Urls (environment variable {EmulatorOptions.Section}__Urls)");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Twilio:BaseUrl"] = host.BaseUrl.ToString().TrimEnd('/'),

@@ -115,7 +115,8 @@ static class WebhookBench
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = typeof(DialerApi).Assembly.GetName().Name,
-            EnvironmentName = Environments.Production,
+            // Production's pipeline; Production itself refuses the emulator (docs/security-and-configuration.md).
+            EnvironmentName = Environments.Staging,
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -126,7 +126,7 @@ public sealed class OperatorsApiOutsideDevelopmentTests
     [Test]
     public async Task Operator_and_call_endpoints_are_forbidden_outside_development()
     {
-        using var app = new DialerApp(settings: new Dictionary<string, string?> { ["environment"] = "Production" });
+        using var app = new DialerApp(settings: new Dictionary<string, string?>(ProductionTelephony.Settings) { ["environment"] = "Production" });
 
         var roster = await app.Client.GetAsync("/api/operators");
         var signIn = await app.Client.PostAsync("/api/operators/anna/sign-in", null);

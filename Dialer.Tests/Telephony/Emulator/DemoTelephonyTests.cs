@@ -9,7 +9,8 @@ public sealed class DemoTelephonyTests
     [Test]
     public async Task With_the_emulator_provider_the_twilio_settings_point_at_a_running_emulator()
     {
-        var builder = WebApplication.CreateBuilder();
+        // The emulator is for Development: in Production the demo refuses it (StartupRefusalTests).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration["TwilioEmulator:Urls"] = "http://127.0.0.1:0";
 
         await using var emulator = await DemoTelephony.StartAsync(builder, "http://127.0.0.1:5199", CancellationToken.None);

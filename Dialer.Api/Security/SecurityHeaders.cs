@@ -1,0 +1,39 @@
+namespace Dialer.Api.Security;
+
+/// <summary>
+/// The browser protections every response carries (pages, API routes, static files, errors, webhooks); the values and
+/// their reasons are in docs/security-and-configuration.md.
+/// </summary>
+static class SecurityHeaders
+{
+    // Everything from our own origin, nothing inline (the pages keep script and style in wwwroot), no plugins,
+    // and no framing by anyone: frame-ancestors for current browsers, X-Frame-Options for older ones.
+    const string ContentSecurityPolicy =
+        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+    public static IServiceCollection AddSecurityHeaders(this IServiceCollection services) =>
+        // A year, the common minimum for HSTS; no subdomains: the public body's other services are not ours to bind.
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+
+    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            // At the last moment, so that the exception handler's and the status-code pages' answers carry them too.
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+        // HTTPS only from here on, outside Development; sent on HTTPS requests only (RFC 6797), so behind the TLS proxy
+        // the proxy must forward the scheme or add the header itself (docs/security-and-configuration.md).
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        return app;
+    }
+}

@@ -18,8 +18,9 @@ public readonly record struct ImportProgress(int Files, long Records, string? Cu
 // when it outgrows the store). firstLoadMemoryLimit: the most a first load may keep in memory (FirstLoadState's
 // ApproximateBytes), by default DefaultFirstLoadMemoryLimit. The container uses the defaults; tests lower them to
 // exercise the other paths on small data.
+// limits: what any one input may cost (NoticeLimits.Default unless a test lowers them).
 public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger, long reloadThreshold = NoticeIngest.DefaultReloadThreshold,
-    long? firstLoadMemoryLimit = null)
+    long? firstLoadMemoryLimit = null, NoticeLimits? limits = null)
 {
     // Imports run one at a time: two merges touching the same person must not interleave.
     const long LockKey = 0x4469616C6572_03;
@@ -344,7 +345,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 {
                     files++;
                     progress?.Report(new ImportProgress(files, records, input.Name));
-                    foreach (var record in NoticeReader.Read(input, stop.Token))
+                    foreach (var record in NoticeReader.Read(input, limits ?? NoticeLimits.Default, stop.Token))
                     {
                         chunk.Add(record);
                         if (chunk.Count == ChunkRecords)

@@ -136,6 +136,11 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             (merge, people) = await MergeAndRecomputeAsync(conn, tx, staged, stages, ct);
         }
 
+        // Definitive people and superseded provisional codes apart: both are rows of people (a first load wrote them all).
+        var (definitive, superseded) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(firstLoad
+            ? "SELECT count(*) FILTER (WHERE successor_cf IS NULL), count(*) FILTER (WHERE successor_cf IS NOT NULL) FROM people"
+            : "SELECT count(*) FILTER (WHERE p.successor_cf IS NULL), count(*) FILTER (WHERE p.successor_cf IS NOT NULL) FROM touched t JOIN people p ON p.cf = t.cf",
+            transaction: tx, cancellationToken: ct, commandTimeout: 0));
         var quarantined = await conn.QueryAsync<(string Reason, long Count)>(new CommandDefinition(
             "SELECT reason, count(*) FROM quarantine_staging GROUP BY reason ORDER BY reason", transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
@@ -173,6 +178,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             Quarantined = staged.Rejections,
             QuarantinedByReason = byReason,
             PeopleUpdated = people,
+            People = definitive,
+            SupersededProvisional = superseded,
             FirstLoad = firstLoad,
             Elapsed = clock.Elapsed,
             StageSeconds = stages,

@@ -120,7 +120,15 @@ public sealed record ImportSummary
     public long Contacts { get; init; }
     public long Quarantined { get; init; }
     public IReadOnlyDictionary<string, long> QuarantinedByReason { get; init; } = new Dictionary<string, long>();
+    /// <summary>Rows of <c>people</c> written: <see cref="People"/> plus <see cref="SupersededProvisional"/>.</summary>
     public long PeopleUpdated { get; init; }
+    /// <summary>People written (codici fiscali without a successor): the ones selection counts.</summary>
+    public long People { get; init; }
+    /// <summary>
+    /// Provisional codes written that are linked to their definitive successor (<c>people.successor_cf</c>): kept so
+    /// that what was recorded under them follows the person, never selected themselves.
+    /// </summary>
+    public long SupersededProvisional { get; init; }
     /// <summary>Whether this was a first load (into an empty store, derived in memory) rather than a merge.</summary>
     public bool FirstLoad { get; init; }
     [JsonIgnore]

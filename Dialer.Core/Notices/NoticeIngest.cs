@@ -18,8 +18,9 @@ public readonly record struct ImportProgress(int Files, long Records, string? Cu
 // when it outgrows the store). firstLoadMemoryLimit: the most a first load may keep in memory (FirstLoadState's
 // ApproximateBytes), by default DefaultFirstLoadMemoryLimit. The container uses the defaults; tests lower them to
 // exercise the other paths on small data.
+// limits: what any one input may cost (NoticeLimits.Default unless a test lowers them).
 public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger, long reloadThreshold = NoticeIngest.DefaultReloadThreshold,
-    long? firstLoadMemoryLimit = null)
+    long? firstLoadMemoryLimit = null, NoticeLimits? limits = null)
 {
     // Imports run one at a time: two merges touching the same person must not interleave.
     const long LockKey = 0x4469616C6572_03;
@@ -135,6 +136,11 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             (merge, people) = await MergeAndRecomputeAsync(conn, tx, staged, stages, ct);
         }
 
+        // Definitive people and superseded provisional codes apart: both are rows of people (a first load wrote them all).
+        var (definitive, superseded) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(firstLoad
+            ? "SELECT count(*) FILTER (WHERE successor_cf IS NULL), count(*) FILTER (WHERE successor_cf IS NOT NULL) FROM people"
+            : "SELECT count(*) FILTER (WHERE p.successor_cf IS NULL), count(*) FILTER (WHERE p.successor_cf IS NOT NULL) FROM touched t JOIN people p ON p.cf = t.cf",
+            transaction: tx, cancellationToken: ct, commandTimeout: 0));
         var quarantined = await conn.QueryAsync<(string Reason, long Count)>(new CommandDefinition(
             "SELECT reason, count(*) FROM quarantine_staging GROUP BY reason ORDER BY reason", transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
@@ -172,6 +178,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             Quarantined = staged.Rejections,
             QuarantinedByReason = byReason,
             PeopleUpdated = people,
+            People = definitive,
+            SupersededProvisional = superseded,
             FirstLoad = firstLoad,
             Elapsed = clock.Elapsed,
             StageSeconds = stages,
@@ -344,7 +352,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 {
                     files++;
                     progress?.Report(new ImportProgress(files, records, input.Name));
-                    foreach (var record in NoticeReader.Read(input, stop.Token))
+                    foreach (var record in NoticeReader.Read(input, limits ?? NoticeLimits.Default, stop.Token))
                     {
                         chunk.Add(record);
                         if (chunk.Count == ChunkRecords)

@@ -35,7 +35,9 @@ public sealed class Eligibility(NpgsqlDataSource db)
         // The exclusion lists are small next to `people` and uncorrelated: PostgreSQL hashes each once per
         // statement ("hashed SubPlan") instead of probing per person. Their columns are NOT NULL (or filtered
         // so), which NOT IN needs to mean what it says.
-        (SelectionRule.Objected, "p.cf NOT IN (SELECT o.person_cf FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= q.as_of) " +
+        // An objection recorded under a provisional code binds the person it turned out to be (people.successor_cf).
+        (SelectionRule.Objected, "p.cf NOT IN (SELECT COALESCE(s.successor_cf, o.person_cf) FROM objections o LEFT JOIN people s ON s.cf = o.person_cf " +
+            "WHERE o.withdrawn_on IS NULL AND o.objected_on <= q.as_of) " +
             "AND p.mobile_e164 NOT IN (SELECT o.phone_e164 FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= q.as_of AND o.phone_e164 IS NOT NULL)"),
         (SelectionRule.TakenInCharge, "p.cf NOT IN (SELECT i.person_cf FROM intakes i WHERE i.taken_on <= q.as_of)"),
         (SelectionRule.ContactedRecently, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.last_contacted_at >= q.cool_off_since)"),

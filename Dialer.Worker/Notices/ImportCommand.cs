@@ -66,7 +66,9 @@ static class ImportCommand
             $"  quarantined   {s.Quarantined,12:N0}",
         };
         lines.AddRange(s.QuarantinedByReason.OrderByDescending(r => r.Value).Select(r => $"    {r.Key,-28}{r.Value,8:N0}"));
-        lines.Add($"  people updated{s.PeopleUpdated,12:N0}");
+        lines.Add($"  people updated{s.People,12:N0}");
+        // provisional codes linked to their definitive code: rows of their own, never selected (docs/notices-limits.md)
+        lines.Add($"  superseded provisional codes{s.SupersededProvisional,8:N0} (kept with their successor, not selectable)");
         return string.Join(Environment.NewLine, lines);
     }
 }

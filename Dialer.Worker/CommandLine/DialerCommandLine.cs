@@ -34,6 +34,7 @@ public static class DialerCommandLine
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");
         bench.Subcommands.Add(Telephony.WebhookBench.Command());
         bench.Subcommands.Add(IngestBenchmark.Create());
+        bench.Subcommands.Add(ImportFuzz.Create());
         bench.Subcommands.Add(Selection.SelectBenchmark.Create());
         bench.Subcommands.Add(Dialing.QueueBenchmark.Create());
         root.Subcommands.Add(bench);

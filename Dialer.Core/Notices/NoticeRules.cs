@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Dialer.Core.PhoneNumbers;
 
@@ -11,9 +12,26 @@ public static class NoticeRules
 {
     static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
 
-    public static Rejection? Validate(RawNotice raw, out Notice? notice)
+    public static Rejection? Validate(RawNotice raw, out Notice? notice) => Validate(raw, out notice, default);
+
+    /// <summary>
+    /// <paramref name="at"/> is where the record came from, for the messages of the field checks (the line of a CSV,
+    /// the notice of an XML document). Defects in secondary fields come back as the notice's
+    /// <see cref="Notice.Warnings"/>, the field dropped (docs/notices-input.md says which fields are secondary).
+    /// </summary>
+    public static Rejection? Validate(RawNotice raw, out Notice? notice, RecordPlace at)
     {
         notice = null;
+        // Every field's characters and length first: what PostgreSQL would refuse, or could not index, never reaches
+        // the COPY. Primary fields reject the notice; secondary ones are dropped with a warning.
+        if (CheckPrimaryFields(raw, at) is { } invalid) return invalid;
+        List<NoticeWarning>? warnings = null;
+        var employerName = Secondary(raw.EmployerName, "denominazione_datore", MaxEmployerNameChars, at, ref warnings);
+        var workplace = Clean(Secondary(raw.WorkplaceComune, "sede_lavoro_comune", MaxShortFieldChars, at, ref warnings));
+        var occupation = Secondary(raw.OccupationCode, "qualifica_istat", MaxShortFieldChars, at, ref warnings);
+        var mobile = Secondary(raw.Mobile, "cellulare", MaxShortFieldChars, at, ref warnings);
+        var email = Secondary(raw.Email, "email", MaxEmailChars, at, ref warnings);
+
         var code = Clean(raw.Code);
         if (code is null || code.Length != 16 || !code.All(char.IsAsciiLetterOrDigit) || code.All(c => c == '0'))
             return new(QuarantineReason.InvalidCode, "codice comunicazione must be 16 letters or digits, and assigned (not all zeros)");
@@ -46,7 +64,15 @@ public static class NoticeRules
         var worker = CodiceFiscale.Normalise(raw.WorkerCf ?? "");
         if (CodiceFiscale.Check(worker) is { } cfProblem) return new(QuarantineReason.InvalidWorkerCf, $"worker's codice fiscale {cfProblem}");
         var employer = CodiceFiscale.Normalise(raw.EmployerCf ?? "");
-        if (CodiceFiscale.Check(employer) is { } employerProblem) return new(QuarantineReason.InvalidEmployerCf, $"employer's codice fiscale {employerProblem}");
+        if (CodiceFiscale.Check(employer) is { } employerProblem)
+        {
+            // Spells are keyed on the employer's code, so it must be there and of a code's shape; a wrong check
+            // character alone still names the employer consistently across its notices.
+            if (employerProblem is not (CodiceFiscale.CheckCharacterMismatch or CodiceFiscale.CheckDigitMismatch))
+                return new(QuarantineReason.InvalidEmployerCf, $"employer's codice fiscale {employerProblem}");
+            (warnings ??= []).Add(new("cf_datore", QuarantineReason.InvalidEmployerCf,
+                $"cf_datore: {employerProblem}; kept as given{at.Suffix}"));
+        }
 
         if (!TryDate(raw.StartOn, out var start, "data inizio", out var rejection)) return rejection;
         if (start is null) return new(QuarantineReason.MissingDate, "data inizio is missing");
@@ -86,11 +112,16 @@ public static class NoticeRules
 
         var birthPlace = Clean(raw.BirthPlace);
         var domicile = Clean(raw.DomicileComune);
-        var workplace = Clean(raw.WorkplaceComune);
-        foreach (var (value, label) in new[] { (birthPlace, "comune di nascita"), (domicile, "comune di domicilio"), (workplace, "comune sede di lavoro") })
+        foreach (var (value, label) in new[] { (birthPlace, "comune di nascita"), (domicile, "comune di domicilio") })
         {
             if (value is not null && !IsComune(value))
                 return new(QuarantineReason.InvalidComune, $"{label} '{value}' is not a Belfiore code (a letter and three digits)");
+        }
+        if (workplace is not null && !IsComune(workplace))
+        {
+            (warnings ??= []).Add(new("sede_lavoro_comune", QuarantineReason.InvalidComune,
+                $"sede_lavoro_comune '{workplace}' is not a Belfiore code (a letter and three digits); dropped{at.Suffix}"));
+            workplace = null;
         }
 
         var cause = Clean(raw.CessationCause);
@@ -122,7 +153,7 @@ public static class NoticeRules
             BirthPlace = birthPlace,
             DomicileComune = domicile,
             EmployerCf = employer,
-            EmployerName = Trim(raw.EmployerName),
+            EmployerName = Trim(employerName),
             WorkplaceComune = workplace,
             StartOn = start.Value,
             PlannedEndOn = plannedEnd,
@@ -133,17 +164,20 @@ public static class NoticeRules
             CessationCause = cause,
             ContractType = contractCode,
             PermanentContract = contract.Duration == ContractDuration.Permanent,
-            OccupationCode = Trim(raw.OccupationCode),
-            Phone = PhoneNumber.Parse(raw.Mobile),
-            Email = Trim(raw.Email),
+            OccupationCode = Trim(occupation),
+            Phone = PhoneNumber.Parse(mobile),
+            Email = Trim(email),
+            Warnings = warnings,
         };
         return null;
     }
 
     /// <summary>A contact-enrichment row: codice fiscale, a number that must be usable, a known source and a date.</summary>
-    public static Rejection? ValidateContact(string? cf, string? phone, string? source, string? date, out Contact? contact)
+    public static Rejection? ValidateContact(string? cf, string? phone, string? source, string? date, out Contact? contact, RecordPlace at = default)
     {
         contact = null;
+        if ((Check(cf, "codice_fiscale", MaxShortFieldChars, at) ?? Check(phone, "cellulare", MaxShortFieldChars, at)
+            ?? Check(source, "fonte", MaxShortFieldChars, at) ?? Check(date, "data", MaxShortFieldChars, at)) is { } invalid) return invalid;
         var normalised = CodiceFiscale.Normalise(cf ?? "");
         if (CodiceFiscale.Check(normalised) is { } problem) return new(QuarantineReason.InvalidWorkerCf, $"codice fiscale {problem}");
         var number = PhoneNumber.Parse(phone);
@@ -153,6 +187,73 @@ public static class NoticeRules
         if (!TryDate(date, out var seen, "data", out var rejection)) return rejection;
         if (seen is null) return new(QuarantineReason.MissingDate, "data is missing");
         contact = new Contact(normalised, number, src, seen.Value);
+        return null;
+    }
+
+    /// <summary>The most characters (after trimming) of a person's surname or name.</summary>
+    public const int MaxNameChars = 100;
+    /// <summary>The most characters of the employer's name (denominazione).</summary>
+    public const int MaxEmployerNameChars = 250;
+    /// <summary>The most characters of an e-mail address (RFC 5321's path limit).</summary>
+    public const int MaxEmailChars = 254;
+    /// <summary>
+    /// The most characters of any other field: codes, dates, comuni, phone numbers. Each has a format that its own
+    /// rule checks; this only keeps an absurd value out of the messages and the memory.
+    /// </summary>
+    public const int MaxShortFieldChars = 64;
+
+    // C0 controls other than tab, LF and CR; DEL; C1 controls. PostgreSQL refuses NUL in text, and the rest are never
+    // data in a notice (a C1 character in particular is what bytes 0x80–0x9F become when decoded as Latin-1).
+    static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F" +
+        "\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F" +
+        "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F");
+
+    /// <summary>Whether the text holds a character no field may hold (see <see cref="QuarantineReason.InvalidCharacters"/>).</summary>
+    public static bool HasControlCharacters(ReadOnlySpan<char> text) => text.ContainsAny(ControlCharacters);
+
+    // The fields a notice cannot be used without (docs/notices-input.md): a defect rejects it.
+    static Rejection? CheckPrimaryFields(RawNotice r, RecordPlace at) =>
+        Check(r.Code, "codice_comunicazione", MaxShortFieldChars, at)
+        ?? Check(r.PreviousCode, "codice_comunicazione_precedente", MaxShortFieldChars, at)
+        ?? Check(r.CommunicationType, "tipo_comunicazione", MaxShortFieldChars, at)
+        ?? Check(r.Event, "evento", MaxShortFieldChars, at)
+        ?? Check(r.SentAt, "data_invio", MaxShortFieldChars, at)
+        ?? Check(r.WorkerCf, "cf_lavoratore", MaxShortFieldChars, at)
+        ?? Check(r.Surname, "cognome", MaxNameChars, at)
+        ?? Check(r.Name, "nome", MaxNameChars, at)
+        ?? Check(r.Sex, "sesso", MaxShortFieldChars, at)
+        ?? Check(r.BirthDate, "data_nascita", MaxShortFieldChars, at)
+        ?? Check(r.BirthPlace, "comune_nascita", MaxShortFieldChars, at)
+        ?? Check(r.DomicileComune, "domicilio_comune", MaxShortFieldChars, at)
+        ?? Check(r.EmployerCf, "cf_datore", MaxShortFieldChars, at)
+        ?? Check(r.StartOn, "data_inizio", MaxShortFieldChars, at)
+        ?? Check(r.PlannedEndOn, "data_fine", MaxShortFieldChars, at)
+        ?? Check(r.ExtensionEndOn, "data_fine_proroga", MaxShortFieldChars, at)
+        ?? Check(r.TransformationOn, "data_trasformazione", MaxShortFieldChars, at)
+        ?? Check(r.TransformationCode, "codice_trasformazione", MaxShortFieldChars, at)
+        ?? Check(r.CessationOn, "data_cessazione", MaxShortFieldChars, at)
+        ?? Check(r.CessationCause, "causa_cessazione", MaxShortFieldChars, at)
+        ?? Check(r.ContractType, "tipologia_contrattuale", MaxShortFieldChars, at);
+
+    /// <summary>A field's length (after trimming) against its limit, then its characters; null when both are fine.</summary>
+    static Rejection? Check(string? value, string field, int limit, RecordPlace at)
+    {
+        if (value is null) return null;
+        if (value.Length > limit && value.AsSpan().Trim().Length is var length && length > limit)
+            return new(QuarantineReason.FieldTooLong, $"{field} has {length:N0} characters, more than its limit of {limit}{at.Suffix}");
+        var i = value.AsSpan().IndexOfAny(ControlCharacters);
+        if (i >= 0)
+            return new(QuarantineReason.InvalidCharacters, $"{field} holds the control character U+{(int)value[i]:X4} at character {i + 1}{at.Suffix}");
+        return null;
+    }
+
+    // A secondary field: the value when it passes the checks, else null and a warning.
+    static string? Secondary(string? value, string field, int limit, RecordPlace at, ref List<NoticeWarning>? warnings)
+    {
+        if (Check(value, field, limit, at) is not { } problem) return value;
+        (warnings ??= []).Add(new(field, problem.Reason, problem.Message + "; dropped"));
         return null;
     }
 
@@ -222,4 +323,14 @@ public static class NoticeRules
     static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim().ToUpperInvariant();
 
     static string? Upper(string? s) => Trim(s)?.ToUpperInvariant();
+}
+
+/// <summary>Where a record came from, for messages: a CSV's line or an XML document's notice (1-based); default is nowhere.</summary>
+public readonly record struct RecordPlace(string? Unit, long Number)
+{
+    public static RecordPlace Line(long number) => new("line", number);
+    public static RecordPlace Entry(long number) => new("notice", number);
+
+    /// <summary>" (line 12)", or nothing.</summary>
+    public string Suffix => Unit is null ? "" : $" ({Unit} {Number})";
 }

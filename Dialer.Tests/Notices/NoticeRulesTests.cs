@@ -107,7 +107,7 @@ public sealed class NoticeRulesTests
         yield return Case(ok with { Previous = "0300024000000009" }, QuarantineReason.UnexpectedPreviousCode);
         yield return Case(ok with { Event = "XYZ" }, QuarantineReason.InvalidEvent);
         yield return Case(ok with { Cf = "RSSGLI88D52F205A" }, QuarantineReason.InvalidWorkerCf);
-        yield return Case(ok with { EmployerCf = "01234567890" }, QuarantineReason.InvalidEmployerCf);
+        yield return Case(ok with { EmployerCf = "0123456789" }, QuarantineReason.InvalidEmployerCf);
         yield return Case(ok with { Start = "2024-02-30" }, QuarantineReason.InvalidDate);
         yield return Case(ok with { SentAt = "ieri" }, QuarantineReason.InvalidDate);
         yield return Case(ok with { Start = null }, QuarantineReason.MissingDate);

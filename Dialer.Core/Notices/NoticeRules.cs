@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using Dialer.Core.PhoneNumbers;
 
@@ -19,18 +18,24 @@ public static class NoticeRules
     /// the notice of an XML document). Defects in secondary fields come back as the notice's
     /// <see cref="Notice.Warnings"/>, the field dropped (docs/notices-input.md says which fields are secondary).
     /// </summary>
-    public static Rejection? Validate(RawNotice raw, out Notice? notice, RecordPlace at)
+    public static Rejection? Validate(RawNotice raw, out Notice? notice, RecordPlace at) => Validate(raw, out notice, at, scanCharacters: true);
+
+    /// <summary>
+    /// <paramref name="scanCharacters"/> false: the caller found no control character in the whole record (a CSV
+    /// line, scanned once), so the fields' own scans are skipped.
+    /// </summary>
+    internal static Rejection? Validate(RawNotice raw, out Notice? notice, RecordPlace at, bool scanCharacters)
     {
         notice = null;
         // Every field's characters and length first: what PostgreSQL would refuse, or could not index, never reaches
         // the COPY. Primary fields reject the notice; secondary ones are dropped with a warning.
-        if (CheckPrimaryFields(raw, at) is { } invalid) return invalid;
+        if (CheckPrimaryFields(raw, at, scanCharacters) is { } invalid) return invalid;
         List<NoticeWarning>? warnings = null;
-        var employerName = Secondary(raw.EmployerName, "denominazione_datore", MaxEmployerNameChars, at, ref warnings);
-        var workplace = Clean(Secondary(raw.WorkplaceComune, "sede_lavoro_comune", MaxShortFieldChars, at, ref warnings));
-        var occupation = Secondary(raw.OccupationCode, "qualifica_istat", MaxShortFieldChars, at, ref warnings);
-        var mobile = Secondary(raw.Mobile, "cellulare", MaxShortFieldChars, at, ref warnings);
-        var email = Secondary(raw.Email, "email", MaxEmailChars, at, ref warnings);
+        var employerName = Secondary(raw.EmployerName, "denominazione_datore", MaxEmployerNameChars, at, scanCharacters, ref warnings);
+        var workplace = Clean(Secondary(raw.WorkplaceComune, "sede_lavoro_comune", MaxShortFieldChars, at, scanCharacters, ref warnings));
+        var occupation = Secondary(raw.OccupationCode, "qualifica_istat", MaxShortFieldChars, at, scanCharacters, ref warnings);
+        var mobile = Secondary(raw.Mobile, "cellulare", MaxShortFieldChars, at, scanCharacters, ref warnings);
+        var email = Secondary(raw.Email, "email", MaxEmailChars, at, scanCharacters, ref warnings);
 
         var code = Clean(raw.Code);
         if (code is null || code.Length != 16 || !code.All(char.IsAsciiLetterOrDigit) || code.All(c => c == '0'))
@@ -202,57 +207,66 @@ public static class NoticeRules
     /// </summary>
     public const int MaxShortFieldChars = 64;
 
-    // C0 controls other than tab, LF and CR; DEL; C1 controls. PostgreSQL refuses NUL in text, and the rest are never
-    // data in a notice (a C1 character in particular is what bytes 0x80–0x9F become when decoded as Latin-1).
-    static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
-        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F" +
-        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F" +
-        "\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F" +
-        "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F");
-
-    /// <summary>Whether the text holds a character no field may hold (see <see cref="QuarantineReason.InvalidCharacters"/>).</summary>
-    public static bool HasControlCharacters(ReadOnlySpan<char> text) => text.ContainsAny(ControlCharacters);
+    /// <summary>
+    /// Where the text holds a character no field may hold, or -1: a C0 control other than tab, LF and CR, DEL, or a C1
+    /// control. PostgreSQL refuses NUL in text, and the rest are never data in a notice (a C1 character in particular
+    /// is what bytes 0x80–0x9F become when decoded as Latin-1). Two vectorised range scans, for the parse's sake.
+    /// </summary>
+    public static int IndexOfControlCharacter(ReadOnlySpan<char> text)
+    {
+        var high = text.IndexOfAnyInRange('\u007F', '\u009F');
+        var end = high < 0 ? text.Length : high;
+        for (var from = 0; from < end;)
+        {
+            var low = text[from..end].IndexOfAnyInRange('\u0000', '\u001F');
+            if (low < 0) break;
+            low += from;
+            if (text[low] is not ('\t' or '\n' or '\r')) return low;
+            from = low + 1;
+        }
+        return high;
+    }
 
     // The fields a notice cannot be used without (docs/notices-input.md): a defect rejects it.
-    static Rejection? CheckPrimaryFields(RawNotice r, RecordPlace at) =>
-        Check(r.Code, "codice_comunicazione", MaxShortFieldChars, at)
-        ?? Check(r.PreviousCode, "codice_comunicazione_precedente", MaxShortFieldChars, at)
-        ?? Check(r.CommunicationType, "tipo_comunicazione", MaxShortFieldChars, at)
-        ?? Check(r.Event, "evento", MaxShortFieldChars, at)
-        ?? Check(r.SentAt, "data_invio", MaxShortFieldChars, at)
-        ?? Check(r.WorkerCf, "cf_lavoratore", MaxShortFieldChars, at)
-        ?? Check(r.Surname, "cognome", MaxNameChars, at)
-        ?? Check(r.Name, "nome", MaxNameChars, at)
-        ?? Check(r.Sex, "sesso", MaxShortFieldChars, at)
-        ?? Check(r.BirthDate, "data_nascita", MaxShortFieldChars, at)
-        ?? Check(r.BirthPlace, "comune_nascita", MaxShortFieldChars, at)
-        ?? Check(r.DomicileComune, "domicilio_comune", MaxShortFieldChars, at)
-        ?? Check(r.EmployerCf, "cf_datore", MaxShortFieldChars, at)
-        ?? Check(r.StartOn, "data_inizio", MaxShortFieldChars, at)
-        ?? Check(r.PlannedEndOn, "data_fine", MaxShortFieldChars, at)
-        ?? Check(r.ExtensionEndOn, "data_fine_proroga", MaxShortFieldChars, at)
-        ?? Check(r.TransformationOn, "data_trasformazione", MaxShortFieldChars, at)
-        ?? Check(r.TransformationCode, "codice_trasformazione", MaxShortFieldChars, at)
-        ?? Check(r.CessationOn, "data_cessazione", MaxShortFieldChars, at)
-        ?? Check(r.CessationCause, "causa_cessazione", MaxShortFieldChars, at)
-        ?? Check(r.ContractType, "tipologia_contrattuale", MaxShortFieldChars, at);
+    static Rejection? CheckPrimaryFields(RawNotice r, RecordPlace at, bool scan) =>
+        Check(r.Code, "codice_comunicazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.PreviousCode, "codice_comunicazione_precedente", MaxShortFieldChars, at, scan)
+        ?? Check(r.CommunicationType, "tipo_comunicazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.Event, "evento", MaxShortFieldChars, at, scan)
+        ?? Check(r.SentAt, "data_invio", MaxShortFieldChars, at, scan)
+        ?? Check(r.WorkerCf, "cf_lavoratore", MaxShortFieldChars, at, scan)
+        ?? Check(r.Surname, "cognome", MaxNameChars, at, scan)
+        ?? Check(r.Name, "nome", MaxNameChars, at, scan)
+        ?? Check(r.Sex, "sesso", MaxShortFieldChars, at, scan)
+        ?? Check(r.BirthDate, "data_nascita", MaxShortFieldChars, at, scan)
+        ?? Check(r.BirthPlace, "comune_nascita", MaxShortFieldChars, at, scan)
+        ?? Check(r.DomicileComune, "domicilio_comune", MaxShortFieldChars, at, scan)
+        ?? Check(r.EmployerCf, "cf_datore", MaxShortFieldChars, at, scan)
+        ?? Check(r.StartOn, "data_inizio", MaxShortFieldChars, at, scan)
+        ?? Check(r.PlannedEndOn, "data_fine", MaxShortFieldChars, at, scan)
+        ?? Check(r.ExtensionEndOn, "data_fine_proroga", MaxShortFieldChars, at, scan)
+        ?? Check(r.TransformationOn, "data_trasformazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.TransformationCode, "codice_trasformazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.CessationOn, "data_cessazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.CessationCause, "causa_cessazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.ContractType, "tipologia_contrattuale", MaxShortFieldChars, at, scan);
 
     /// <summary>A field's length (after trimming) against its limit, then its characters; null when both are fine.</summary>
-    static Rejection? Check(string? value, string field, int limit, RecordPlace at)
+    static Rejection? Check(string? value, string field, int limit, RecordPlace at, bool scan = true)
     {
         if (value is null) return null;
         if (value.Length > limit && value.AsSpan().Trim().Length is var length && length > limit)
             return new(QuarantineReason.FieldTooLong, $"{field} has {length:N0} characters, more than its limit of {limit}{at.Suffix}");
-        var i = value.AsSpan().IndexOfAny(ControlCharacters);
+        var i = scan ? IndexOfControlCharacter(value) : -1;
         if (i >= 0)
             return new(QuarantineReason.InvalidCharacters, $"{field} holds the control character U+{(int)value[i]:X4} at character {i + 1}{at.Suffix}");
         return null;
     }
 
     // A secondary field: the value when it passes the checks, else null and a warning.
-    static string? Secondary(string? value, string field, int limit, RecordPlace at, ref List<NoticeWarning>? warnings)
+    static string? Secondary(string? value, string field, int limit, RecordPlace at, bool scan, ref List<NoticeWarning>? warnings)
     {
-        if (Check(value, field, limit, at) is not { } problem) return value;
+        if (Check(value, field, limit, at, scan) is not { } problem) return value;
         (warnings ??= []).Add(new(field, problem.Reason, problem.Message + "; dropped"));
         return null;
     }

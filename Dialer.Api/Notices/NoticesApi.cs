@@ -19,6 +19,8 @@ static class NoticesApi
 
         group.MapGet("/quarantine", async (string? reason, int? limit, NoticeQuarantine quarantine, CancellationToken ct) =>
             TypedResults.Ok(await quarantine.ListAsync(reason, Math.Clamp(limit ?? 100, 1, 1000), ct)));
+        group.MapGet("/warnings", async (string? reason, int? limit, NoticeQuarantine quarantine, CancellationToken ct) =>
+            TypedResults.Ok(await quarantine.ListWarningsAsync(reason, Math.Clamp(limit ?? 100, 1, 1000), ct)));
 
         return group;
     }

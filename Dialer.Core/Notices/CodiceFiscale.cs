@@ -28,6 +28,9 @@ public static class CodiceFiscale
 
     public static bool IsProvisional(string cf) => cf.Length == 11;
 
+    /// <summary>What <see cref="Check"/> says of a code whose only defect is its check character (or digit).</summary>
+    public const string CheckCharacterMismatch = "the check character does not match", CheckDigitMismatch = "the check digit does not match";
+
     /// <summary>Null when valid; otherwise why not (in English, for the quarantine message).</summary>
     public static string? Check(string cf) => cf.Length switch
     {
@@ -47,7 +50,7 @@ public static class CodiceFiscale
         if (!char.IsAsciiLetterUpper(cf[11])) return "character 12 must be a letter";
         var day = DigitValue(cf[9]) * 10 + DigitValue(cf[10]);
         if (day is < 1 or > 71 || day is > 31 and < 41) return "the birth day is impossible";
-        if (CheckCharacter(cf.AsSpan(0, 15)) != cf[15]) return "the check character does not match";
+        if (CheckCharacter(cf.AsSpan(0, 15)) != cf[15]) return CheckCharacterMismatch;
         return null;
     }
 
@@ -55,7 +58,7 @@ public static class CodiceFiscale
     static string? CheckNumeric(string cf)
     {
         foreach (var c in cf) if (!char.IsAsciiDigit(c)) return "an 11-character code must be all digits";
-        return NumericCheckDigit(cf.AsSpan(0, 10)) == cf[10] ? null : "the check digit does not match";
+        return NumericCheckDigit(cf.AsSpan(0, 10)) == cf[10] ? null : CheckDigitMismatch;
     }
 
     public static char CheckCharacter(ReadOnlySpan<char> first15)

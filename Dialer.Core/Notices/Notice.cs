@@ -56,6 +56,12 @@ public sealed record Notice
     public PhoneNumber Phone { get; init; } = PhoneNumber.None;
     public string? Email { get; init; }
 
+    /// <summary>
+    /// Defects in secondary fields (docs/notices-input.md): the notice is imported, the field as the warning says, and
+    /// the warnings are kept in <c>notice_warnings</c>. Null when there are none.
+    /// </summary>
+    public IReadOnlyList<NoticeWarning>? Warnings { get; init; }
+
     public static string EventCode(NoticeEvent e) => e switch
     {
         NoticeEvent.Hiring => "ASS",
@@ -103,7 +109,21 @@ public enum QuarantineReason
     InvalidCessationCause,
     InvalidPhone,
     InvalidSource,
+    /// <summary>A control character (C0 other than tab, CR and LF; DEL; C1) in a field: PostgreSQL refuses NUL.</summary>
+    InvalidCharacters,
+    /// <summary>A field longer than its documented maximum (docs/notices-input.md).</summary>
+    FieldTooLong,
+    /// <summary>A CSV line longer than <see cref="NoticeCsvReader.MaxLineChars"/>: skipped without being held in memory.</summary>
+    LineTooLong,
+    /// <summary>A CSV line that is not valid in the encoding chosen for its file.</summary>
+    InvalidEncoding,
 }
+
+/// <summary>
+/// A defect in a field that selection, linking and placement do not depend on: the notice is imported anyway.
+/// <see cref="Field"/> is the CSV column name (docs/notices-input.md), <see cref="Reason"/> a quarantine reason's code.
+/// </summary>
+public sealed record NoticeWarning(string Field, QuarantineReason Reason, string Message);
 
 /// <summary>A record that was not imported, with enough to find and fix it.</summary>
 public sealed record Rejection(QuarantineReason Reason, string Message);

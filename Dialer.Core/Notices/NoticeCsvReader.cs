@@ -51,19 +51,38 @@ public static class NoticeCsvReader
     static readonly string[] RequiredNoticeColumns =
         ["codice_comunicazione", "tipo_comunicazione", "evento", "cf_lavoratore", "cf_datore", "data_inizio", "tipologia_contrattuale"];
 
+    /// <summary>The longest line read (in characters, without its line break); a longer one is skipped unread and quarantined.</summary>
+    public const int MaxLineChars = 64 * 1024;
+
+    /// <summary>
+    /// The most lines one record may span (a quoted field may hold line breaks): a quote left open ends there, and the
+    /// lines after its own are read again as records of their own.
+    /// </summary>
+    public const int MaxRecordLines = 16;
+
+    // What a quarantined over-long line keeps of itself as its raw text.
+    const int RawPrefixChars = 1024;
+
     public static IEnumerable<SourceRecord> Read(string file, Func<Stream> open, CancellationToken ct = default)
     {
         var encoding = NoticeReader.DetectEncoding(open);
         using var reader = new StreamReader(open(), encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var header = reader.ReadLine();
-        if (header is null) yield break;
+        var lines = new CsvLines(reader);
+        if (!lines.Next(out _, out var header, out var headerLength)) yield break;
+        if (headerLength > 0)
+        {
+            yield return new SourceRecord(file, 1, null, null, new Rejection(QuarantineReason.LineTooLong,
+                $"the header has {headerLength:N0} characters, more than the limit of {MaxLineChars:N0} (line 1)"), header);
+            yield break;
+        }
         var columns = new List<string?>();
         Split(header, columns);
         var names = columns.Select(c => c?.Trim().ToLowerInvariant() ?? "").ToArray();
+        lines.Columns = names.Length;
 
         if (names.Length > 0 && names[0] == "codice_fiscale")
         {
-            foreach (var r in ReadContacts(file, reader, names, ct)) yield return r;
+            foreach (var r in ReadContacts(file, lines, names, ct)) yield return r;
             yield break;
         }
         var missing = RequiredNoticeColumns.Where(c => !names.Contains(c)).ToList();
@@ -81,15 +100,13 @@ public static class NoticeCsvReader
         // this thread blocks on the oldest chunk, and so may the importer's, which would starve a pool this small.
         var ahead = Math.Max(2, 2 * Environment.ProcessorCount);
         var pending = new Queue<Task<SourceRecord[]>>(ahead);
-        long line = 1;
         var done = false;
         while (!done || pending.Count > 0)
         {
             if (!done)
             {
-                var chunk = new List<(long, string)>(ChunkLines);
-                while (chunk.Count < ChunkLines && ReadRecord(reader, ref line, out var position) is { } text)
-                    if (text.Length > 0) chunk.Add((position, text));
+                var chunk = new List<CsvRecord>(ChunkLines);
+                while (chunk.Count < ChunkLines && lines.NextRecord() is { } record) chunk.Add(record);
                 done = chunk.Count < ChunkLines;
                 ct.ThrowIfCancellationRequested();
                 if (chunk.Count > 0)
@@ -104,13 +121,18 @@ public static class NoticeCsvReader
     // Small enough that the parsed chunks alive at any time stay few (they would survive garbage collections).
     const int ChunkLines = 1024;
 
-    static SourceRecord[] ParseChunk(string file, List<(long Position, string Text)> lines, int columns, Action<RawNotice, string?>?[] setters)
+    static SourceRecord[] ParseChunk(string file, List<CsvRecord> lines, int columns, Action<RawNotice, string?>?[] setters)
     {
         var records = new SourceRecord[lines.Count];
         var fields = new List<string?>(columns);
         for (var n = 0; n < lines.Count; n++)
         {
-            var (position, text) = lines[n];
+            var (position, text, refused) = lines[n];
+            if ((refused ?? Undecodable(position, text)) is { } lineRejection)
+            {
+                records[n] = new SourceRecord(file, position, null, null, lineRejection, text);
+                continue;
+            }
             Split(text, fields);
             if (fields.Count != columns)
             {
@@ -119,16 +141,25 @@ public static class NoticeCsvReader
             }
             var raw = new RawNotice();
             for (var i = 0; i < setters.Length; i++) setters[i]?.Invoke(raw, fields[i]);
-            var rejection = NoticeRules.Validate(raw, out var notice);
+            // One scan of the line instead of one per field: a field holds a control character only if its line does.
+            var rejection = NoticeRules.Validate(raw, out var notice, RecordPlace.Line(position),
+                scanCharacters: NoticeRules.IndexOfControlCharacter(text) >= 0);
             records[n] = new SourceRecord(file, position, notice, null, rejection, rejection is null ? null : text);
         }
         return records;
     }
 
+    // A replacement character is what the decoder made of bytes that are not valid in the file's encoding
+    // (NoticeReader.DetectEncoding chose it on the evidence of the whole file): that line alone is refused.
+    static Rejection? Undecodable(long position, string text) =>
+        text.Contains('\uFFFD')
+            ? new(QuarantineReason.InvalidEncoding, $"line {position} holds bytes that are not valid in the encoding chosen for the file (UTF-8, on the evidence of its bytes)")
+            : null;
+
     static SourceRecord Malformed(string file, long position, int found, int columns, string text) =>
         new(file, position, null, null, new Rejection(QuarantineReason.Malformed, $"{found} columns where the header has {columns}"), text);
 
-    static IEnumerable<SourceRecord> ReadContacts(string file, StreamReader reader, string[] names, CancellationToken ct)
+    static IEnumerable<SourceRecord> ReadContacts(string file, CsvLines lines, string[] names, CancellationToken ct)
     {
         var index = ContactColumns.Select(c => Array.IndexOf(names, c)).ToArray();
         if (index.Any(i => i < 0))
@@ -137,49 +168,190 @@ public static class NoticeCsvReader
                 $"a contacts CSV needs the columns {string.Join(";", ContactColumns)}"), string.Join(";", names));
             yield break;
         }
-        foreach (var (position, text, fields, malformed) in Rows(file, reader, names.Length, ct))
+        var fields = new List<string?>(names.Length);
+        while (lines.NextRecord() is { } record)
         {
-            if (malformed is { } m) { yield return m; continue; }
-            var rejection = NoticeRules.ValidateContact(fields[index[0]], fields[index[1]], fields[index[2]], fields[index[3]], out var contact);
+            var (position, text, refused) = record;
+            ct.ThrowIfCancellationRequested();
+            if ((refused ?? Undecodable(position, text)) is { } lineRejection)
+            {
+                yield return new SourceRecord(file, position, null, null, lineRejection, text);
+                continue;
+            }
+            Split(text, fields);
+            if (fields.Count != names.Length)
+            {
+                yield return Malformed(file, position, fields.Count, names.Length, text);
+                continue;
+            }
+            var rejection = NoticeRules.ValidateContact(fields[index[0]], fields[index[1]], fields[index[2]], fields[index[3]], out var contact,
+                RecordPlace.Line(position));
             yield return new SourceRecord(file, position, null, contact, rejection, rejection is null ? null : text);
         }
     }
 
-    /// <summary>The contacts file's rows after the header, split; a row with the wrong number of columns comes back as its rejection.</summary>
-    static IEnumerable<(long Position, string Text, List<string?> Fields, SourceRecord? Malformed)> Rows(string file, StreamReader reader, int columns, CancellationToken ct)
+    /// <summary>One record as read: its first line's number, its text, and the rejection of a line that could not be read as one.</summary>
+    readonly record struct CsvRecord(long Position, string Text, Rejection? Refused);
+
+    /// <summary>
+    /// The lines of a CSV, read a buffer at a time so that no line longer than <see cref="MaxLineChars"/> is ever held
+    /// whole (it is skipped to its line break, and only its first <see cref="RawPrefixChars"/> kept), and its records:
+    /// a line, or several when a quoted field holds line breaks. Lines end at LF, CRLF or a lone CR.
+    /// </summary>
+    sealed class CsvLines(TextReader reader)
     {
-        long line = 1;
-        var fields = new List<string?>(columns);
-        while (ReadRecord(reader, ref line, out var position) is { } text)
+        readonly char[] buffer = new char[MaxLineChars + 2];
+        int start, end;
+        bool eof;
+        long line;
+        // lines taken for a record that turned out unterminated, to be read again (in order, from the head)
+        readonly List<(long Number, string Text, long TooLong)> again = [];
+        int againHead;
+        readonly List<string?> fields = [];
+
+        /// <summary>The header's number of columns: a record spanning lines must have it.</summary>
+        public int Columns { get; set; }
+
+        /// <summary>
+        /// The next record; blank lines are skipped. A quote left open makes its line alone a rejection
+        /// ("unterminated quote opened at line N") when no closing quote within <see cref="MaxRecordLines"/> lines
+        /// makes a record of the header's columns; the lines after it are then read again on their own.
+        /// </summary>
+        public CsvRecord? NextRecord()
         {
-            ct.ThrowIfCancellationRequested();
-            if (text.Length == 0) continue;
-            Split(text, fields);
-            var malformed = fields.Count == columns ? (SourceRecord?)null : Malformed(file, position, fields.Count, columns, text);
-            yield return (position, text, fields, malformed);
+            while (true)
+            {
+                if (!Next(out var number, out var text, out var tooLong)) return null;
+                if (tooLong > 0) return TooLong(number, text, tooLong);
+                if (text.Length == 0) continue;
+                if (CountQuotes(text) % 2 == 0) return new CsvRecord(number, text, null);
+
+                var taken = new List<(long, string, long)>();
+                var joined = new System.Text.StringBuilder(text);
+                var open = true;
+                while (taken.Count < MaxRecordLines - 1 && joined.Length <= MaxLineChars && Next(out var m, out var next, out var nextTooLong))
+                {
+                    taken.Add((m, next, nextTooLong));
+                    if (nextTooLong > 0) break;
+                    joined.Append('\n').Append(next);
+                    if (CountQuotes(next) % 2 == 1)
+                    {
+                        open = false;
+                        break;
+                    }
+                }
+                if (!open && joined.Length <= MaxLineChars)
+                {
+                    var record = joined.ToString();
+                    Split(record, fields);
+                    if (fields.Count == Columns) return new CsvRecord(number, record, null);
+                }
+                // Read the lines after this one again, as records of their own.
+                again.RemoveRange(0, againHead);
+                againHead = 0;
+                again.InsertRange(0, taken);
+                return new CsvRecord(number, text, new Rejection(QuarantineReason.Malformed,
+                    $"unterminated quote opened at line {number}: no closing quote within {MaxRecordLines} lines makes a record of {Columns} columns; the lines after it are read on their own"));
+            }
+        }
+
+        static CsvRecord TooLong(long number, string prefix, long length) =>
+            new(number, prefix, new Rejection(QuarantineReason.LineTooLong,
+                $"line {number} has {length:N0} characters, more than the limit of {MaxLineChars:N0}; skipped"));
+
+        /// <summary>
+        /// The next line without its line break. A line over <see cref="MaxLineChars"/> comes back as its first
+        /// characters with <paramref name="tooLong"/> its length; otherwise <paramref name="tooLong"/> is 0.
+        /// </summary>
+        public bool Next(out long number, out string text, out long tooLong)
+        {
+            if (againHead < again.Count)
+            {
+                (number, text, tooLong) = again[againHead++];
+                return true;
+            }
+            tooLong = 0;
+            number = ++line;
+            var scanned = 0;
+            while (true)
+            {
+                var at = buffer.AsSpan(start + scanned, end - start - scanned).IndexOfAny('\n', '\r');
+                if (at >= 0)
+                {
+                    at += start + scanned;
+                    if (at - start > MaxLineChars) break;
+                    // a CR at the end of what is buffered may be the first half of a CRLF
+                    if (buffer[at] == '\r' && at + 1 == end && !eof)
+                    {
+                        scanned = at - start;
+                        Fill();
+                        continue;
+                    }
+                    text = new string(buffer, start, at - start);
+                    start = at + (buffer[at] == '\r' && at + 1 < end && buffer[at + 1] == '\n' ? 2 : 1);
+                    return true;
+                }
+                scanned = end - start;
+                if (eof)
+                {
+                    if (end == start)
+                    {
+                        text = "";
+                        line--;
+                        return false;
+                    }
+                    if (end - start > MaxLineChars) break;
+                    text = new string(buffer, start, end - start);
+                    start = end;
+                    return true;
+                }
+                if (end - start >= buffer.Length - 1) break;
+                Fill();
+            }
+            // Too long: keep a prefix, then read on to the line break without keeping anything.
+            text = new string(buffer, start, RawPrefixChars);
+            long length = 0;
+            while (true)
+            {
+                var at = buffer.AsSpan(start, end - start).IndexOfAny('\n', '\r');
+                if (at >= 0)
+                {
+                    length += at;
+                    start += at;
+                    if (buffer[start] == '\r')
+                    {
+                        if (start + 1 == end && !eof) Fill();
+                        if (start + 1 < end && buffer[start + 1] == '\n') start++;
+                    }
+                    start++;
+                    break;
+                }
+                length += end - start;
+                start = end = 0;
+                if (eof) break;
+                Fill();
+                if (eof && end == 0) break;
+            }
+            tooLong = length;
+            return true;
+        }
+
+        // Moves what is left to the front and reads more behind it.
+        void Fill()
+        {
+            if (start > 0)
+            {
+                Array.Copy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            var read = reader.Read(buffer, end, buffer.Length - end);
+            if (read == 0) eof = true;
+            end += read;
         }
     }
 
-    /// <summary>One record: a line, or several when a quoted field holds a line break; <paramref name="first"/> is its first line.</summary>
-    static string? ReadRecord(StreamReader reader, ref long line, out long first)
-    {
-        var text = reader.ReadLine();
-        first = ++line;
-        if (text is null || !text.Contains('"')) return text;
-        while (CountQuotes(text) % 2 == 1 && reader.ReadLine() is { } next)
-        {
-            text += "\n" + next;
-            line++;
-        }
-        return text;
-    }
-
-    static int CountQuotes(string s)
-    {
-        var n = 0;
-        foreach (var c in s) if (c == '"') n++;
-        return n;
-    }
+    static int CountQuotes(string s) => s.AsSpan().Count('"');
 
     /// <summary>Splits on ';', honouring "quoted; fields" with "" for a quote. Empty fields become null.</summary>
     public static void Split(string line, List<string?> fields)

@@ -295,6 +295,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         CREATE TEMP TABLE quarantine_staging (
             file_name text, position bigint, reason text, message text, raw text
         ) ON COMMIT DROP;
+        CREATE TEMP TABLE warning_staging (
+            file_name text, position bigint, notice_code text, field text, reason text, message text
+        ) ON COMMIT DROP;
         CREATE TEMP TABLE affected_roots (root_code text PRIMARY KEY) ON COMMIT DROP;
         -- no index: filled with distinct codes, and always read whole (a reload's 500,000 random-order key
         -- insertions cost more than the rest of that statement)
@@ -377,6 +380,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
 
         long notices = 0, contacts = 0, rejected = 0;
         var rejections = new List<SourceRecord>();
+        var warnings = new List<(string File, long Position, string Code, NoticeWarning Warning)>();
         var codes = new StagedCodes();
         CopyRowWriter? noticeCopy = null, contactCopy = null;
         try
@@ -401,6 +405,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                     if (record.Notice is { } n)
                     {
                         notices++;
+                        // Warnings are few, and kept in memory until the end like a file's first rejections.
+                        if (n.Warnings is { } found)
+                            foreach (var w in found) warnings.Add((record.File, record.Position, n.Code, w));
                         // Within a batch the first copy of a code (in file order) wins; a repeat is a duplicate, and is
                         // never staged (cheaper here than a grouping of the whole staging table in the merge).
                         if (!codes.Add(n.Code)) continue;
@@ -440,6 +447,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         await producer;
 
         rejected += await QuarantineAsync(conn, rejections, ct);
+        await StageWarningsAsync(conn, warnings, ct);
         return new Staged(files, notices, contacts, rejected);
     }
 
@@ -455,11 +463,11 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             foreach (var r in rejections)
             {
                 copy.StartRow(5);
-                copy.Text(r.File);
+                copy.Text(Storable(r.File));
                 copy.Int64(r.Position);
                 copy.Text(r.Rejection!.Reason.ToString());
-                copy.Text(r.Rejection.Message);
-                copy.Text(r.Raw ?? "");
+                copy.Text(Storable(r.Rejection.Message));
+                copy.Text(Storable(r.Raw ?? ""));
                 await copy.FlushIfFullAsync(ct);
             }
             await copy.CompleteAsync(ct);
@@ -467,6 +475,29 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         var count = rejections.Count;
         rejections.Clear();
         return count;
+    }
+
+    // PostgreSQL refuses NUL in text: a quarantined record keeps it as the symbol for it (U+2400).
+    static string Storable(string text) => text.Contains('\0') ? text.Replace('\0', '\u2400') : text;
+
+    /// <summary>COPYs the notices' warnings into their staging table (both paths then keep them with QuarantineSql).</summary>
+    static async Task StageWarningsAsync(NpgsqlConnection conn, List<(string File, long Position, string Code, NoticeWarning Warning)> warnings, CancellationToken ct)
+    {
+        if (warnings.Count == 0) return;
+        await using var copy = await CopyRowWriter.BeginAsync(conn,
+            "COPY warning_staging (file_name, position, notice_code, field, reason, message) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var (file, position, code, w) in warnings)
+        {
+            copy.StartRow(6);
+            copy.Text(file);
+            copy.Int64(position);
+            copy.Text(code);
+            copy.Text(w.Field);
+            copy.Text(w.Reason.ToString());
+            copy.Text(w.Message);
+            await copy.FlushIfFullAsync(ct);
+        }
+        await copy.CompleteAsync(ct);
     }
 
     /// <summary>
@@ -654,10 +685,13 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         return new Merged(counts.Imported, counts.Corrected, counts.Cancelled);
     }
 
-    // Both paths keep the batch's rejected records alike (a first load's KeyFirstLoadAsync, an increment's MergeAsync).
+    // Both paths keep the batch's rejected records and warnings alike (a first load's KeyFirstLoadAsync, an increment's MergeAsync).
     const string QuarantineSql = """
         INSERT INTO notice_quarantine (file_name, position, reason, message, raw)
         SELECT file_name, position, reason, message, raw FROM quarantine_staging
+        ON CONFLICT DO NOTHING;
+        INSERT INTO notice_warnings (file_name, position, notice_code, field, reason, message)
+        SELECT file_name, position, notice_code, field, reason, message FROM warning_staging
         ON CONFLICT DO NOTHING
         """;
 

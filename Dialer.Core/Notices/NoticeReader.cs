@@ -240,28 +240,46 @@ public static class NoticeReader
         }
     }
 
-    /// <summary>UTF-8 when there is a BOM or every byte sequence is valid UTF-8; otherwise Windows-1252.</summary>
+    /// <summary>
+    /// The encoding of a CSV, decided on the evidence of all its bytes: UTF-8 when there is a BOM, or when its valid
+    /// multi-byte UTF-8 sequences outnumber the bytes that are not valid UTF-8 (an accented letter in UTF-8 is such a
+    /// sequence; in Windows-1252 it is a lone high byte, which is not valid UTF-8); otherwise Windows-1252. The lines
+    /// that are not valid in the encoding chosen are quarantined one by one (<see cref="QuarantineReason.InvalidEncoding"/>).
+    /// </summary>
     public static Encoding DetectEncoding(Func<Stream> open)
     {
         using var stream = open();
         var buffer = new byte[1 << 16];
         var read = stream.ReadAtLeast(buffer, 3, throwOnEndOfStream: false);
         if (read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF) return Encoding.UTF8;
-        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
-        var chars = new char[buffer.Length + 4];
-        try
+        long valid = 0, invalid = 0;
+        var carried = 0;
+        while (read > 0)
         {
-            while (read > 0)
+            var bytes = buffer.AsSpan(0, carried + read);
+            var i = 0;
+            while (true)
             {
-                decoder.GetChars(buffer, 0, read, chars, 0, flush: false);
-                read = stream.Read(buffer, 0, buffer.Length);
+                var next = bytes[i..].IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+                if (next < 0)
+                {
+                    i = bytes.Length;
+                    break;
+                }
+                i += next;
+                var status = Rune.DecodeFromUtf8(bytes[i..], out _, out var consumed);
+                // a sequence cut by the end of the buffer is decided with the bytes that follow it
+                if (status == System.Buffers.OperationStatus.NeedMoreData) break;
+                if (status == System.Buffers.OperationStatus.Done) valid++;
+                else invalid++;
+                i += consumed;
             }
-            decoder.GetChars(buffer, 0, 0, chars, 0, flush: true);
-            return Encoding.UTF8;
+            carried = bytes.Length - i;
+            bytes[i..].CopyTo(buffer);
+            read = stream.Read(buffer, carried, buffer.Length - carried);
         }
-        catch (DecoderFallbackException)
-        {
-            return Encoding.GetEncoding(1252);
-        }
+        // a sequence cut by the end of the file
+        if (carried > 0) invalid++;
+        return invalid == 0 || valid > invalid ? Encoding.UTF8 : Encoding.GetEncoding(1252);
     }
 }

@@ -11,9 +11,32 @@ public static class NoticeRules
 {
     static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
 
-    public static Rejection? Validate(RawNotice raw, out Notice? notice)
+    public static Rejection? Validate(RawNotice raw, out Notice? notice) => Validate(raw, out notice, default);
+
+    /// <summary>
+    /// <paramref name="at"/> is where the record came from, for the messages of the field checks (the line of a CSV,
+    /// the notice of an XML document). Defects in secondary fields come back as the notice's
+    /// <see cref="Notice.Warnings"/>, the field dropped (docs/notices-input.md says which fields are secondary).
+    /// </summary>
+    public static Rejection? Validate(RawNotice raw, out Notice? notice, RecordPlace at) => Validate(raw, out notice, at, scanCharacters: true);
+
+    /// <summary>
+    /// <paramref name="scanCharacters"/> false: the caller found no control character in the whole record (a CSV
+    /// line, scanned once), so the fields' own scans are skipped.
+    /// </summary>
+    internal static Rejection? Validate(RawNotice raw, out Notice? notice, RecordPlace at, bool scanCharacters)
     {
         notice = null;
+        // Every field's characters and length first: what PostgreSQL would refuse, or could not index, never reaches
+        // the COPY. Primary fields reject the notice; secondary ones are dropped with a warning.
+        if (CheckPrimaryFields(raw, at, scanCharacters) is { } invalid) return invalid;
+        List<NoticeWarning>? warnings = null;
+        var employerName = Secondary(raw.EmployerName, "denominazione_datore", MaxEmployerNameChars, at, scanCharacters, ref warnings);
+        var workplace = Clean(Secondary(raw.WorkplaceComune, "sede_lavoro_comune", MaxShortFieldChars, at, scanCharacters, ref warnings));
+        var occupation = Secondary(raw.OccupationCode, "qualifica_istat", MaxShortFieldChars, at, scanCharacters, ref warnings);
+        var mobile = Secondary(raw.Mobile, "cellulare", MaxShortFieldChars, at, scanCharacters, ref warnings);
+        var email = Secondary(raw.Email, "email", MaxEmailChars, at, scanCharacters, ref warnings);
+
         var code = Clean(raw.Code);
         if (code is null || code.Length != 16 || !code.All(char.IsAsciiLetterOrDigit) || code.All(c => c == '0'))
             return new(QuarantineReason.InvalidCode, "codice comunicazione must be 16 letters or digits, and assigned (not all zeros)");
@@ -46,7 +69,15 @@ public static class NoticeRules
         var worker = CodiceFiscale.Normalise(raw.WorkerCf ?? "");
         if (CodiceFiscale.Check(worker) is { } cfProblem) return new(QuarantineReason.InvalidWorkerCf, $"worker's codice fiscale {cfProblem}");
         var employer = CodiceFiscale.Normalise(raw.EmployerCf ?? "");
-        if (CodiceFiscale.Check(employer) is { } employerProblem) return new(QuarantineReason.InvalidEmployerCf, $"employer's codice fiscale {employerProblem}");
+        if (CodiceFiscale.Check(employer) is { } employerProblem)
+        {
+            // Spells are keyed on the employer's code, so it must be there and of a code's shape; a wrong check
+            // character alone still names the employer consistently across its notices.
+            if (employerProblem is not (CodiceFiscale.CheckCharacterMismatch or CodiceFiscale.CheckDigitMismatch))
+                return new(QuarantineReason.InvalidEmployerCf, $"employer's codice fiscale {employerProblem}");
+            (warnings ??= []).Add(new("cf_datore", QuarantineReason.InvalidEmployerCf,
+                $"cf_datore: {employerProblem}; kept as given{at.Suffix}"));
+        }
 
         if (!TryDate(raw.StartOn, out var start, "data inizio", out var rejection)) return rejection;
         if (start is null) return new(QuarantineReason.MissingDate, "data inizio is missing");
@@ -86,11 +117,16 @@ public static class NoticeRules
 
         var birthPlace = Clean(raw.BirthPlace);
         var domicile = Clean(raw.DomicileComune);
-        var workplace = Clean(raw.WorkplaceComune);
-        foreach (var (value, label) in new[] { (birthPlace, "comune di nascita"), (domicile, "comune di domicilio"), (workplace, "comune sede di lavoro") })
+        foreach (var (value, label) in new[] { (birthPlace, "comune di nascita"), (domicile, "comune di domicilio") })
         {
             if (value is not null && !IsComune(value))
                 return new(QuarantineReason.InvalidComune, $"{label} '{value}' is not a Belfiore code (a letter and three digits)");
+        }
+        if (workplace is not null && !IsComune(workplace))
+        {
+            (warnings ??= []).Add(new("sede_lavoro_comune", QuarantineReason.InvalidComune,
+                $"sede_lavoro_comune '{workplace}' is not a Belfiore code (a letter and three digits); dropped{at.Suffix}"));
+            workplace = null;
         }
 
         var cause = Clean(raw.CessationCause);
@@ -122,7 +158,7 @@ public static class NoticeRules
             BirthPlace = birthPlace,
             DomicileComune = domicile,
             EmployerCf = employer,
-            EmployerName = Trim(raw.EmployerName),
+            EmployerName = Trim(employerName),
             WorkplaceComune = workplace,
             StartOn = start.Value,
             PlannedEndOn = plannedEnd,
@@ -133,17 +169,20 @@ public static class NoticeRules
             CessationCause = cause,
             ContractType = contractCode,
             PermanentContract = contract.Duration == ContractDuration.Permanent,
-            OccupationCode = Trim(raw.OccupationCode),
-            Phone = PhoneNumber.Parse(raw.Mobile),
-            Email = Trim(raw.Email),
+            OccupationCode = Trim(occupation),
+            Phone = PhoneNumber.Parse(mobile),
+            Email = Trim(email),
+            Warnings = warnings,
         };
         return null;
     }
 
     /// <summary>A contact-enrichment row: codice fiscale, a number that must be usable, a known source and a date.</summary>
-    public static Rejection? ValidateContact(string? cf, string? phone, string? source, string? date, out Contact? contact)
+    public static Rejection? ValidateContact(string? cf, string? phone, string? source, string? date, out Contact? contact, RecordPlace at = default)
     {
         contact = null;
+        if ((Check(cf, "codice_fiscale", MaxShortFieldChars, at) ?? Check(phone, "cellulare", MaxShortFieldChars, at)
+            ?? Check(source, "fonte", MaxShortFieldChars, at) ?? Check(date, "data", MaxShortFieldChars, at)) is { } invalid) return invalid;
         var normalised = CodiceFiscale.Normalise(cf ?? "");
         if (CodiceFiscale.Check(normalised) is { } problem) return new(QuarantineReason.InvalidWorkerCf, $"codice fiscale {problem}");
         var number = PhoneNumber.Parse(phone);
@@ -153,6 +192,82 @@ public static class NoticeRules
         if (!TryDate(date, out var seen, "data", out var rejection)) return rejection;
         if (seen is null) return new(QuarantineReason.MissingDate, "data is missing");
         contact = new Contact(normalised, number, src, seen.Value);
+        return null;
+    }
+
+    /// <summary>The most characters (after trimming) of a person's surname or name.</summary>
+    public const int MaxNameChars = 100;
+    /// <summary>The most characters of the employer's name (denominazione).</summary>
+    public const int MaxEmployerNameChars = 250;
+    /// <summary>The most characters of an e-mail address (RFC 5321's path limit).</summary>
+    public const int MaxEmailChars = 254;
+    /// <summary>
+    /// The most characters of any other field: codes, dates, comuni, phone numbers. Each has a format that its own
+    /// rule checks; this only keeps an absurd value out of the messages and the memory.
+    /// </summary>
+    public const int MaxShortFieldChars = 64;
+
+    /// <summary>
+    /// Where the text holds a character no field may hold, or -1: a C0 control other than tab, LF and CR, DEL, or a C1
+    /// control. PostgreSQL refuses NUL in text, and the rest are never data in a notice (a C1 character in particular
+    /// is what bytes 0x80–0x9F become when decoded as Latin-1). Two vectorised range scans, for the parse's sake.
+    /// </summary>
+    public static int IndexOfControlCharacter(ReadOnlySpan<char> text)
+    {
+        var high = text.IndexOfAnyInRange('\u007F', '\u009F');
+        var end = high < 0 ? text.Length : high;
+        for (var from = 0; from < end;)
+        {
+            var low = text[from..end].IndexOfAnyInRange('\u0000', '\u001F');
+            if (low < 0) break;
+            low += from;
+            if (text[low] is not ('\t' or '\n' or '\r')) return low;
+            from = low + 1;
+        }
+        return high;
+    }
+
+    // The fields a notice cannot be used without (docs/notices-input.md): a defect rejects it.
+    static Rejection? CheckPrimaryFields(RawNotice r, RecordPlace at, bool scan) =>
+        Check(r.Code, "codice_comunicazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.PreviousCode, "codice_comunicazione_precedente", MaxShortFieldChars, at, scan)
+        ?? Check(r.CommunicationType, "tipo_comunicazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.Event, "evento", MaxShortFieldChars, at, scan)
+        ?? Check(r.SentAt, "data_invio", MaxShortFieldChars, at, scan)
+        ?? Check(r.WorkerCf, "cf_lavoratore", MaxShortFieldChars, at, scan)
+        ?? Check(r.Surname, "cognome", MaxNameChars, at, scan)
+        ?? Check(r.Name, "nome", MaxNameChars, at, scan)
+        ?? Check(r.Sex, "sesso", MaxShortFieldChars, at, scan)
+        ?? Check(r.BirthDate, "data_nascita", MaxShortFieldChars, at, scan)
+        ?? Check(r.BirthPlace, "comune_nascita", MaxShortFieldChars, at, scan)
+        ?? Check(r.DomicileComune, "domicilio_comune", MaxShortFieldChars, at, scan)
+        ?? Check(r.EmployerCf, "cf_datore", MaxShortFieldChars, at, scan)
+        ?? Check(r.StartOn, "data_inizio", MaxShortFieldChars, at, scan)
+        ?? Check(r.PlannedEndOn, "data_fine", MaxShortFieldChars, at, scan)
+        ?? Check(r.ExtensionEndOn, "data_fine_proroga", MaxShortFieldChars, at, scan)
+        ?? Check(r.TransformationOn, "data_trasformazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.TransformationCode, "codice_trasformazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.CessationOn, "data_cessazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.CessationCause, "causa_cessazione", MaxShortFieldChars, at, scan)
+        ?? Check(r.ContractType, "tipologia_contrattuale", MaxShortFieldChars, at, scan);
+
+    /// <summary>A field's length (after trimming) against its limit, then its characters; null when both are fine.</summary>
+    static Rejection? Check(string? value, string field, int limit, RecordPlace at, bool scan = true)
+    {
+        if (value is null) return null;
+        if (value.Length > limit && value.AsSpan().Trim().Length is var length && length > limit)
+            return new(QuarantineReason.FieldTooLong, $"{field} has {length:N0} characters, more than its limit of {limit}{at.Suffix}");
+        var i = scan ? IndexOfControlCharacter(value) : -1;
+        if (i >= 0)
+            return new(QuarantineReason.InvalidCharacters, $"{field} holds the control character U+{(int)value[i]:X4} at character {i + 1}{at.Suffix}");
+        return null;
+    }
+
+    // A secondary field: the value when it passes the checks, else null and a warning.
+    static string? Secondary(string? value, string field, int limit, RecordPlace at, bool scan, ref List<NoticeWarning>? warnings)
+    {
+        if (Check(value, field, limit, at, scan) is not { } problem) return value;
+        (warnings ??= []).Add(new(field, problem.Reason, problem.Message + "; dropped"));
         return null;
     }
 
@@ -222,4 +337,14 @@ public static class NoticeRules
     static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim().ToUpperInvariant();
 
     static string? Upper(string? s) => Trim(s)?.ToUpperInvariant();
+}
+
+/// <summary>Where a record came from, for messages: a CSV's line or an XML document's notice (1-based); default is nowhere.</summary>
+public readonly record struct RecordPlace(string? Unit, long Number)
+{
+    public static RecordPlace Line(long number) => new("line", number);
+    public static RecordPlace Entry(long number) => new("notice", number);
+
+    /// <summary>" (line 12)", or nothing.</summary>
+    public string Suffix => Unit is null ? "" : $" ({Unit} {Number})";
 }

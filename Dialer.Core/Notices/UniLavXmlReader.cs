@@ -44,7 +44,7 @@ public static class UniLavXmlReader
             var element = Next(reader, limits, position + 1);
             if (element is null) break;
             position++;
-            var rejection = NoticeRules.Validate(ToRaw(element), out var notice);
+            var rejection = NoticeRules.Validate(ToRaw(element), out var notice, RecordPlace.Entry(position));
             yield return new SourceRecord(file, position, notice, null, rejection,
                 rejection is null ? null : element.ToString(SaveOptions.DisableFormatting));
         }

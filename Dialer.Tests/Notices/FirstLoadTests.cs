@@ -23,7 +23,12 @@ public sealed class FirstLoadTests : DatabaseTest
         {
             // Corrections, cancellations, duplicates, provisional codes, bad rows and contact lists: the generator mixes them in.
             NoticeDatasetWriter.Write(new NoticeGenerator(new GeneratorOptions { People = people, Seed = seed, InvalidShare = 0.02 }), folder, DatasetFormat.Csv);
-            NoticeInput[] files = [NoticeInput.FromFile(Path.Combine(folder, "notices.csv")), NoticeInput.FromFile(Path.Combine(folder, "contacts.csv"))];
+            // and a few notices with defects in secondary fields, which both paths import with the same warnings
+            var secondary = CsvNotice.Input("secondary.csv",
+                new CsvNotice { Code = "9900000000000001", EmployerCf = "01234567890" },
+                new CsvNotice { Code = "9900000000000002", Workplace = "MILANO", EmployerName = "ESEMPIO\u0001SRL" },
+                new CsvNotice { Code = "9900000000000003", Occupation = new string('5', 100) });
+            NoticeInput[] files = [NoticeInput.FromFile(Path.Combine(folder, "notices.csv")), NoticeInput.FromFile(Path.Combine(folder, "contacts.csv")), secondary];
             var (first, firstLoad, merged, mergedStore) = await ImportBothWaysAsync(files);
 
             Assert.Multiple(() =>
@@ -31,6 +36,7 @@ public sealed class FirstLoadTests : DatabaseTest
                 Assert.That(firstLoad["notices"], Has.Count.GreaterThan(people), "the dataset is not trivially small");
                 Assert.That(firstLoad["notice_revisions"], Is.Not.Empty, "the dataset has corrections or cancellations");
                 Assert.That(firstLoad["person_contacts"], Is.Not.Empty, "the dataset has phone numbers");
+                Assert.That(firstLoad["notice_warnings"], Has.Count.EqualTo(4), "the secondary defects are kept as warnings");
                 Assert.That(firstLoad["people"].Count(p => p.Contains(",t,", StringComparison.Ordinal) && !p.Contains(",t,,", StringComparison.Ordinal)),
                     Is.GreaterThan(0), "some provisional codes are linked");
                 Assert.That(first.Imported + first.Corrected + first.Cancelled, Is.EqualTo(merged.Imported + merged.Corrected + merged.Cancelled));
@@ -230,7 +236,7 @@ public sealed class FirstLoadTests : DatabaseTest
     static async Task ClearStoreAsync()
     {
         await using var conn = await Db.OpenConnectionAsync();
-        await conn.ExecuteAsync("TRUNCATE notices, notice_revisions, people, employment_spells, person_contacts, notice_quarantine");
+        await conn.ExecuteAsync("TRUNCATE notices, notice_revisions, people, employment_spells, person_contacts, notice_quarantine, notice_warnings");
     }
 
     /// <summary>Every stored row of the import's tables as text, in key order; the bystander and import times left out.</summary>
@@ -248,6 +254,7 @@ public sealed class FirstLoadTests : DatabaseTest
                 "mobile_e164, mobile_source, last_start_on, last_end_on, has_open_spell, last_contract_type, last_cessation_cause FROM people WHERE cf <> @Bystander) p ORDER BY p.cf",
             ["person_contacts"] = "SELECT (c.*)::text FROM person_contacts c WHERE c.cf <> @Bystander ORDER BY c.cf, c.source, c.phone_e164",
             ["notice_quarantine"] = "SELECT concat_ws('|', file_name, position, reason, message) FROM notice_quarantine ORDER BY file_name, position",
+            ["notice_warnings"] = "SELECT concat_ws('|', file_name, position, notice_code, field, reason, message) FROM notice_warnings ORDER BY file_name, position, field",
         };
         await using var conn = await Db.OpenConnectionAsync();
         var snapshot = new Dictionary<string, List<string>>();

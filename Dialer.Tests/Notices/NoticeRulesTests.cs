@@ -107,7 +107,7 @@ public sealed class NoticeRulesTests
         yield return Case(ok with { Previous = "0300024000000009" }, QuarantineReason.UnexpectedPreviousCode);
         yield return Case(ok with { Event = "XYZ" }, QuarantineReason.InvalidEvent);
         yield return Case(ok with { Cf = "RSSGLI88D52F205A" }, QuarantineReason.InvalidWorkerCf);
-        yield return Case(ok with { EmployerCf = "01234567890" }, QuarantineReason.InvalidEmployerCf);
+        yield return Case(ok with { EmployerCf = "0123456789" }, QuarantineReason.InvalidEmployerCf);
         yield return Case(ok with { Start = "2024-02-30" }, QuarantineReason.InvalidDate);
         yield return Case(ok with { SentAt = "ieri" }, QuarantineReason.InvalidDate);
         yield return Case(ok with { Start = null }, QuarantineReason.MissingDate);
@@ -124,6 +124,18 @@ public sealed class NoticeRulesTests
 
         static TestCaseData Case(CsvNotice row, QuarantineReason reason) => new TestCaseData(row, reason).SetArgDisplayNames(reason.ToString(), row.ToLine()[..40]);
     }
+
+    [TestCase("ROSSI", -1)]
+    [TestCase("CAFFÈ € SRL", -1)]
+    [TestCase("RO\tSSI\r\nX", -1)]
+    [TestCase("RO\0SSI", 2)]
+    [TestCase("\t\u0001", 1)]
+    [TestCase("X\u007F", 1)]
+    [TestCase("X\u0085\u0001", 1)]
+    [TestCase("\t\u0001\u0085", 1)]
+    [TestCase("\u009F", 0)]
+    public void A_control_character_is_found_where_it_is_and_tab_CR_LF_are_not_ones(string text, int index) =>
+        Assert.That(NoticeRules.IndexOfControlCharacter(text), Is.EqualTo(index));
 
     [TestCaseSource(nameof(Rejections))]
     public void Invalid_notice_is_rejected_with_its_specific_reason(CsvNotice row, QuarantineReason reason)

@@ -48,19 +48,25 @@ public static class ImportFuzz
 
         const string sql = """
             SELECT (SELECT count(*) FROM notices WHERE code = ANY(@codes)) AS GoodImported,
-                   (SELECT count(*) FROM notice_quarantine WHERE id > @before AND file_name LIKE 'good-%') AS GoodQuarantined,
+                   (SELECT count(*) FROM notice_quarantine WHERE id > @before AND file_name = ANY(@goodNotices)) AS GoodQuarantined,
                    (SELECT count(*) FROM notice_quarantine WHERE id > @before AND (reason = '' OR message = '')) AS WithoutReason
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         var check = await conn.QuerySingleAsync<(long GoodImported, long GoodQuarantined, long WithoutReason)>(
-            new CommandDefinition(sql, new { codes = corpus.GoodCodes.ToArray(), before }, cancellationToken: ct));
+            new CommandDefinition(sql, new
+            {
+                codes = corpus.GoodCodes.ToArray(),
+                // the generator's contact lists hold deliberately bad numbers (notes in the phone field): only notices count
+                goodNotices = corpus.GoodFiles.Where(f => f.Contains("notices", StringComparison.Ordinal)).ToArray(),
+                before,
+            }, cancellationToken: ct));
         if (check.GoodImported != corpus.GoodCodes.Count)
             failures.Add($"{corpus.GoodCodes.Count - check.GoodImported} of the {corpus.GoodCodes.Count} good notices were not imported");
-        if (check.GoodQuarantined != 0) failures.Add($"{check.GoodQuarantined} records of the good files were quarantined");
+        if (check.GoodQuarantined != 0) failures.Add($"{check.GoodQuarantined} records of the good notice files were quarantined");
         if (check.WithoutReason != 0) failures.Add($"{check.WithoutReason} quarantine rows have no reason or no message");
 
         var quarantinedFiles = (await conn.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT file_name FROM notice_quarantine WHERE id > @before AND file_name LIKE 'bad-%'", new { before }, cancellationToken: ct))).ToList();
+            "SELECT DISTINCT file_name FROM notice_quarantine WHERE id > @before", new { before }, cancellationToken: ct))).ToList();
         foreach (var file in corpus.BadFiles.Where(f => f.SurelyBad))
             if (!quarantinedFiles.Any(q => q == file.Name || q.StartsWith(file.Name + "/", StringComparison.Ordinal)))
                 failures.Add($"{file.Name} ({file.Mutation}) left no quarantine row");

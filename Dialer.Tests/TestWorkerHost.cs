@@ -32,10 +32,11 @@ public static class TestWorkerHost
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
-        services?.Invoke(builder.Services);
         builder.Services.AddDialerCore(builder.Configuration);
         builder.Services.AddDialerMessaging(builder.Configuration);
         builder.AddDialerWorker(jobs);
+        // Last, so that a replacement wins over the worker's own registration (e.g. a decorated telephony client).
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 }

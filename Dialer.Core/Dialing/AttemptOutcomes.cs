@@ -34,8 +34,12 @@ public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster
         if (transition.Ended) await EndedAsync(attempt, ct);
     }
 
-    /// <summary>The create definitely failed (or was never confirmed and reconciliation found nothing).</summary>
-    public Task NotPlacedAsync(CallAttempt attempt, bool invalidNumber, CancellationToken ct) => EndedAsync(attempt, ct, invalidNumber);
+    /// <summary>
+    /// The create definitely failed, or reconciliation settled the attempt as not placed (nothing found at Twilio, or the
+    /// create was never sent). Nothing to do when someone else had already settled it.
+    /// </summary>
+    public Task NotPlacedAsync(PlacementResult result, CancellationToken ct) =>
+        result.Placed || result.SettledElsewhere ? Task.CompletedTask : EndedAsync(result.Attempt, ct, result.InvalidNumber, result.Reconciled);
 
     /// <summary>AMD found a machine: the person's call is ended at once (no message is left; the retry is the next day).</summary>
     public async Task MachineDetectedAsync(long attemptId, string answeredBy, CancellationToken ct)
@@ -54,7 +58,7 @@ public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster
         }
     }
 
-    async Task EndedAsync(CallAttempt attempt, CancellationToken ct, bool invalidNumber = false)
+    async Task EndedAsync(CallAttempt attempt, CancellationToken ct, bool invalidNumber = false, bool reconciled = false)
     {
         var outcome = attempt.Outcome ?? ProviderOutcomes.NotPlaced;
         var campaign = await campaigns.FindAsync(attempt.CampaignId, ct);
@@ -75,12 +79,13 @@ public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster
             await attempts.FlagNumberAsync(attempt.PhoneE164, invalidNumber ? "invalid_number" : "failed", attempt.Id, ct);
 
         if (attempt is { QueueId: { } queueId, QueueLease: { } lease } && campaign is not null)
-            await CompleteQueueAsync(attempt, campaign, queueId, lease, outcome, ct);
+            await CompleteQueueAsync(attempt, campaign, queueId, lease, outcome, reconciled, ct);
 
         await bus.Publish(new CallCompleted(attempt.Id, attempt.CampaignId, attempt.OperatorId, outcome, attempt.Abandoned, time.GetUtcNow()), ct);
     }
 
-    async Task CompleteQueueAsync(CallAttempt attempt, DialingCampaign campaign, long queueId, Guid lease, string outcome, CancellationToken ct)
+    async Task CompleteQueueAsync(CallAttempt attempt, DialingCampaign campaign, long queueId, Guid lease, string outcome, bool reconciled,
+        CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var dialed = outcome != ProviderOutcomes.NotPlaced;
@@ -99,7 +104,10 @@ public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster
                 PolicyVerdict.Stop => new QueueCompletion(queueId, lease, QueueCompletionKind.Finish, decision.Reason, null, dialed ? outcome : null, attempt.Abandoned),
                 PolicyVerdict.NotBefore => new QueueCompletion(queueId, lease, QueueCompletionKind.Retry, decision.Reason, decision.NotBefore,
                     dialed ? outcome : null, attempt.Abandoned),
-                // Twilio refused the create (not for the number): try again later, not in a tight loop against the same refusal.
+                // Reconciliation found no call (or the create was never sent): try again later, with that reason.
+                _ when !dialed && reconciled => new QueueCompletion(queueId, lease, QueueCompletionKind.Retry, PolicyReasons.NotPlacedReconciled,
+                    now + NotPlacedRetry),
+                // Twilio refused the create (not for the number), or its circuit was open: try again later, not in a tight loop.
                 _ when !dialed => new QueueCompletion(queueId, lease, QueueCompletionKind.Retry, PolicyReasons.TelephonyPaused, now + NotPlacedRetry),
                 _ => new QueueCompletion(queueId, lease, QueueCompletionKind.Retry, null, now, outcome, attempt.Abandoned),
             };

@@ -111,13 +111,23 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
     }
 
     /// <summary>
-    /// The create is about to be sent: the attempt's clock starts now, so the sweep (which reconciles creates unconfirmed
-    /// for a while) never races a create still waiting for its calls-per-second slot.
+    /// The create is about to be sent: true when it may be. The attempt's clock starts now, so the sweep (which reconciles
+    /// creates unconfirmed for a while) never races a create still waiting for its calls-per-second slot, and sent_at
+    /// records that the create may reach Twilio. False when the attempt was settled meanwhile (by the sweep) or no longer
+    /// holds its contact's queue lease: another worker may be dialing the person, so nothing must be sent
+    /// (docs/dialing-safety.md).
     /// </summary>
-    public async Task MarkSendingAsync(long id, CancellationToken ct)
+    public async Task<bool> MarkSendingAsync(long id, CancellationToken ct)
     {
-        const string sql = "UPDATE call_attempts SET created_at = @now WHERE id = @id AND state = 'dialing'";
-        await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct);
+        const string sql = """
+            UPDATE call_attempts a SET created_at = @now, sent_at = @now
+            WHERE  a.id = @id AND a.state = 'dialing'
+              AND  (a.queue_id IS NULL
+                    OR EXISTS (SELECT 1 FROM call_queue q
+                               WHERE  q.id = a.queue_id AND q.state = 'leased' AND q.lease_token = a.queue_lease
+                                 AND  q.lease_expires_at > @now))
+            """;
+        return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
     }
 
     /// <summary>Twilio has the call. False when the attempt was already confirmed or given up.</summary>
@@ -140,10 +150,43 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
         return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
     }
 
-    /// <summary>Attempts whose create has been unconfirmed since before <paramref name="before"/>: the sweep reconciles them.</summary>
+    /// <summary>
+    /// Attempts created before <paramref name="before"/> whose create was never sent (their worker stopped between the
+    /// claim and the create): the sweep settles them with <see cref="AbandonUnsentAsync"/>, without listing Twilio's calls.
+    /// </summary>
+    public async Task<IReadOnlyList<CallAttempt>> UnsentAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        const string sql = $"SELECT {Columns} FROM call_attempts WHERE state = 'dialing' AND sent_at IS NULL AND created_at < @before ORDER BY created_at LIMIT 100";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<CallAttempt>(new CommandDefinition(sql, new { before }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>An attempt whose create was never sent is not placed. False when it was sent or settled meanwhile.</summary>
+    public async Task<bool> AbandonUnsentAsync(long id, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE call_attempts SET state = 'not_placed', outcome = 'not_placed', ended_at = @now
+            WHERE  id = @id AND state = 'dialing' AND sent_at IS NULL
+            """;
+        return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
+    }
+
+    /// <summary>
+    /// Attempts whose create was sent before <paramref name="before"/> and is still unconfirmed: the sweep reconciles them.
+    /// One is left for a later sweep while a newer create to the same number is unconfirmed too, because that create's
+    /// call, listed by Twilio with no owner known yet, would look like this attempt's (docs/dialing-safety.md).
+    /// </summary>
     public async Task<IReadOnlyList<CallAttempt>> UnconfirmedAsync(DateTimeOffset before, CancellationToken ct)
     {
-        const string sql = $"SELECT {Columns} FROM call_attempts WHERE state = 'dialing' AND created_at < @before ORDER BY created_at LIMIT 100";
+        const string sql = $"""
+            SELECT {Columns}
+            FROM   call_attempts a
+            WHERE  a.state = 'dialing' AND a.sent_at IS NOT NULL AND a.created_at < @before
+              AND  NOT EXISTS (SELECT 1 FROM call_attempts o
+                               WHERE  o.state = 'dialing' AND o.phone_e164 = a.phone_e164 AND o.id <> a.id AND o.sent_at > a.sent_at)
+            ORDER  BY a.created_at
+            LIMIT  100
+            """;
         await using var conn = await db.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<CallAttempt>(new CommandDefinition(sql, new { before }, cancellationToken: ct))).AsList();
     }

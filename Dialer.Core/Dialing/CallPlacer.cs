@@ -5,8 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace Dialer.Core.Dialing;
 
-/// <summary>What placing an attempt gave: the attempt as stored, and whether Twilio has the call.</summary>
-public sealed record PlacementResult(CallAttempt Attempt, bool Placed, string Reason, bool InvalidNumber);
+/// <summary>
+/// What placing an attempt gave: the attempt as stored, and whether Twilio has the call. <see cref="Reconciled"/>: not
+/// placed as settled by reconciliation (nothing found at Twilio, or never sent). <see cref="SettledElsewhere"/>: the
+/// attempt had already been settled by someone else (the sweep), whose outcome stands: the caller applies none.
+/// </summary>
+public sealed record PlacementResult(CallAttempt Attempt, bool Placed, string Reason, bool InvalidNumber, bool Reconciled = false,
+    bool SettledElsewhere = false);
 
 /// <summary>
 /// Places one attempt: the route of the answered call (the operator reserved for it), a slot of the shared CPS budget,
@@ -24,7 +29,15 @@ public sealed class CallPlacer(CallAttempts attempts, CallRoutes routes, CpsBudg
         var o = telephony.Value;
         await routes.SetAsync(new CallRoute(attempt.AttemptKey, operatorTarget, o.JobCentreName, o.CallbackNumber), ct);
         await cps.WaitForSlotAsync(ct);
-        await attempts.MarkSendingAsync(attempt.Id, ct);
+        if (!await attempts.MarkSendingAsync(attempt.Id, ct))
+        {
+            // The attempt no longer holds its contact's lease (another worker may be dialing the person), or the sweep
+            // settled it meanwhile: nothing is sent (docs/dialing-safety.md).
+            var settledHere = await attempts.MarkNotPlacedAsync(attempt.Id, CancellationToken.None);
+            logger.LogWarning("Attempt {AttemptId}: not sent, its queue lease was lost or it was settled meanwhile", attempt.Id);
+            return new PlacementResult(await ReloadAsync(attempt), false, "lease lost before the create; nothing was sent", false,
+                SettledElsewhere: !settledHere);
+        }
 
         var request = new CallRequest(attempt.AttemptKey, attempt.PhoneE164) { From = callerId, RingTimeout = ringTimeout };
         var sentAt = time.GetUtcNow();
@@ -50,7 +63,7 @@ public sealed class CallPlacer(CallAttempts attempts, CallRoutes routes, CpsBudg
         if (!found.Found)
         {
             await attempts.MarkNotPlacedAsync(attempt.Id, CancellationToken.None);
-            return new PlacementResult(await ReloadAsync(attempt), false, "not found by reconciliation", false);
+            return new PlacementResult(await ReloadAsync(attempt), false, "not found by reconciliation", false, Reconciled: true);
         }
         foreach (var duplicate in found.Duplicates)
         {

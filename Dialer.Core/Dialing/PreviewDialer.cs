@@ -81,12 +81,19 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
         var (attempt, campaign) = await OwnPreviewAsync(identity, attemptId, ct);
         if (!await attempts.StartDialingAsync(attempt.Id, ct))
             throw new PresenceMoveRefusedException($"La chiamata {attemptId} è già stata avviata o scartata.");
-        await queue.ExtendLeaseAsync(attempt.QueueId!.Value, attempt.QueueLease!.Value, ProgressiveDialer.CallLease, ct);
+        if (!await queue.ExtendLeaseAsync(attempt.QueueId!.Value, attempt.QueueLease!.Value, ProgressiveDialer.CallLease, ct))
+        {
+            // The card stayed on screen past Dialing:PreviewLease: the contact went back to the queue and another operator
+            // may have it now. Nothing is sent; this operator is free again (docs/dialing-safety.md).
+            await attempts.MarkNotPlacedAsync(attempt.Id, ct);
+            await roster.ReleaseAsync(attempt.OperatorId!.Value, attempt.Id, ct);
+            throw new PresenceMoveRefusedException($"L'anteprima {attemptId} è scaduta e la persona è tornata in coda: chiedere la prossima.");
+        }
         var who = (await directory.FindAsync(identity, ct))!;
         var operatorTarget = who.PhoneE164 ?? $"client:{who.Identity}";
         var result = await placer.PlaceAsync((await attempts.FindAsync(attempt.Id, ct))!, operatorTarget, campaign.Campaign.Definition.CallerId,
             TimeSpan.FromSeconds(campaign.Settings.RingTimeoutSeconds), ct);
-        if (!result.Placed) await outcomes.NotPlacedAsync(result.Attempt, result.InvalidNumber, ct);
+        if (!result.Placed) await outcomes.NotPlacedAsync(result, ct);
         else await history.CallbacksDoneAsync(campaign.Id, attempt.PersonCf, ct);
         return result;
     }

@@ -59,12 +59,20 @@ public sealed class ProgressiveDialer(CallQueue queue, OperatorRoster roster, Ca
             return false;
         }
         // The call may outlast the claim's lease; the lease is stretched so no other worker can claim the person meanwhile.
-        await queue.ExtendLeaseAsync(contact.QueueId, contact.LeaseToken, CallLease, ct);
+        if (!await queue.ExtendLeaseAsync(contact.QueueId, contact.LeaseToken, CallLease, ct))
+        {
+            // The claim's lease ran out before the dial (a stall longer than Dialing:ClaimLease): another worker may hold
+            // the person now and dial them. Nothing is sent; the operator is free again, and the queue row is left to
+            // whoever holds it (docs/dialing-safety.md).
+            await attempts.MarkNotPlacedAsync(attempt.Id, ct);
+            await roster.ReleaseAsync(reserved.OperatorId, attempt.Id, ct);
+            return false;
+        }
         attempt = await attempts.FindAsync(attempt.Id, ct) ?? attempt;
 
         var result = await placer.PlaceAsync(attempt, reserved.Target, campaign.Campaign.Definition.CallerId,
             TimeSpan.FromSeconds(campaign.Settings.RingTimeoutSeconds), ct);
-        if (!result.Placed) await outcomes.NotPlacedAsync(result.Attempt, result.InvalidNumber, ct);
+        if (!result.Placed) await outcomes.NotPlacedAsync(result, ct);
         else await history.CallbacksDoneAsync(campaign.Id, contact.PersonCf, ct);
         return result.Placed;
     }

@@ -142,17 +142,23 @@ public sealed class ProviderCallStore(NpgsqlDataSource db)
         return (await conn.QueryAsync<string>(new CommandDefinition(sql, new { attemptId }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>Which attempt each of these calls belongs to, for those a callback has already tied to one.</summary>
+    /// <summary>Which attempt each of these calls belongs to, for those a callback or a confirmed create has already tied to one.</summary>
     public async Task<IReadOnlyDictionary<string, string>> AttemptsOfAsync(IReadOnlyCollection<string> callSids, CancellationToken ct)
     {
+        // The attempt a callback tied the call to, else the attempt whose create returned it (or that reconciliation
+        // gave it to) before any callback arrived: either way the call is not another attempt's to take.
         const string sql = """
             SELECT call_sid, attempt_id
             FROM   provider_calls
             WHERE  call_sid = ANY(@callSids)
               AND  attempt_id IS NOT NULL
+            UNION ALL
+            SELECT call_sid, CAST(id AS text)
+            FROM   call_attempts
+            WHERE  call_sid = ANY(@callSids)
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<(string CallSid, string AttemptId)>(new CommandDefinition(sql, new { callSids = callSids.ToArray() }, cancellationToken: ct));
-        return rows.ToDictionary(r => r.CallSid, r => r.AttemptId);
+        return rows.GroupBy(r => r.CallSid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().AttemptId, StringComparer.Ordinal);
     }
 }

@@ -133,6 +133,7 @@ public sealed class CallAttemptsTests : DatabaseTest
     public async Task A_definitely_failed_create_marks_the_attempt_not_placed_and_the_sweep_no_longer_sees_it()
     {
         var attempt = await NewAttemptAsync();
+        await attempts.MarkSendingAsync(attempt.Id, default);
         var unconfirmed = await attempts.UnconfirmedAsync(Now.AddMinutes(1), default);
 
         await attempts.MarkNotPlacedAsync(attempt.Id, default);
@@ -142,6 +143,48 @@ public sealed class CallAttemptsTests : DatabaseTest
             Assert.That(unconfirmed.Select(a => a.Id), Is.EqualTo(new[] { attempt.Id }));
             Assert.That(await attempts.UnconfirmedAsync(Now.AddMinutes(1), default), Is.Empty);
             Assert.That((await attempts.FindAsync(attempt.Id, default))!.Outcome, Is.EqualTo(ProviderOutcomes.NotPlaced));
+        });
+    }
+
+    [Test, Description("#12: the sweep listed Twilio's calls for an attempt that had never sent its create")]
+    public async Task An_attempt_never_sent_is_settled_without_reconciliation_and_cannot_be_sent_afterwards()
+    {
+        var unsent = await NewAttemptAsync();
+        var sent = await NewAttemptAsync();
+        await attempts.MarkSendingAsync(sent.Id, default);
+
+        var listedUnsent = await attempts.UnsentAsync(Now.AddMinutes(1), default);
+        var listedUnconfirmed = await attempts.UnconfirmedAsync(Now.AddMinutes(1), default);
+        var abandoned = await attempts.AbandonUnsentAsync(unsent.Id, default);
+        var abandonedSent = await attempts.AbandonUnsentAsync(sent.Id, default);
+        var sendingAfterwards = await attempts.MarkSendingAsync(unsent.Id, default);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(listedUnsent.Select(a => a.Id), Is.EqualTo(new[] { unsent.Id }));
+            Assert.That(listedUnconfirmed.Select(a => a.Id), Is.EqualTo(new[] { sent.Id }), "a newer unconfirmed create to the number: none here");
+            Assert.That((abandoned, abandonedSent, sendingAfterwards), Is.EqualTo((true, false, false)));
+            Assert.That((await attempts.FindAsync(unsent.Id, default))!.State, Is.EqualTo("not_placed"));
+        });
+    }
+
+    [Test, Description("#12: two unconfirmed creates to one number: the newer one's call would look like the older one's")]
+    public async Task An_unconfirmed_attempt_waits_for_a_newer_unconfirmed_create_to_the_same_number()
+    {
+        var older = await NewAttemptAsync();
+        await attempts.MarkSendingAsync(older.Id, default);
+        var newer = await new CallAttempts(Db, new TestClock(Now.AddSeconds(30)))
+            .CreateAsync(new NewAttempt(campaignId, null, null, "RSSMRA80A01F205X", "+393471234567", "progressive", null, false), default);
+        await new CallAttempts(Db, new TestClock(Now.AddSeconds(30))).MarkSendingAsync(newer.Id, default);
+
+        var whileBothUnconfirmed = await attempts.UnconfirmedAsync(Now.AddMinutes(5), default);
+        await attempts.MarkPlacedAsync(newer.Id, "CA_NEWER", default);
+        var onceTheNewerIsPlaced = await attempts.UnconfirmedAsync(Now.AddMinutes(5), default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(whileBothUnconfirmed.Select(a => a.Id), Is.EqualTo(new[] { newer.Id }));
+            Assert.That(onceTheNewerIsPlaced.Select(a => a.Id), Is.EqualTo(new[] { older.Id }));
         });
     }
 }

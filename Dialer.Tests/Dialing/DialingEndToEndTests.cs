@@ -315,7 +315,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(rig.PeopleCalled(), Is.Empty, "nothing was created, and nothing was sent again");
             Assert.That(await AttemptsAsync(), Has.Count.EqualTo(1), "no second attempt while the contact waits");
             Assert.That(await PresenceAsync("anna"), Is.EqualTo("available"));
-            Assert.That(queued.Reason, Is.EqualTo("telephony_paused"));
+            Assert.That(queued.Reason, Is.EqualTo("not_placed_reconciled"), "#12: telephony was never paused");
             Assert.That(queued.DueAt, Is.EqualTo(DialingRig.Morning.UtcDateTime + AttemptOutcomes.NotPlacedRetry));
         });
     }

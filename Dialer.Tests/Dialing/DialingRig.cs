@@ -69,20 +69,29 @@ public sealed class DialingRig : IAsyncDisposable
     }
 
     /// <summary>Starts a worker running the dialing loop (one more replica).</summary>
-    public async Task<IHost> StartWorkerAsync()
+    /// <param name="overrides">Settings of this worker only (e.g. its Twilio:RequestTimeout).</param>
+    /// <param name="services">Replacements for this worker (e.g. a telephony client that fails once).</param>
+    public async Task<IHost> StartWorkerAsync(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
-        var worker = TestWorkerHost.Create($"dialing-{workers.Count}", settings: new Dictionary<string, string?>(settings) { ["Dialing:Enabled"] = "true" },
-            services: s => s.AddSingleton<TimeProvider>(Clock));
+        var workerSettings = new Dictionary<string, string?>(settings) { ["Dialing:Enabled"] = "true" };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) workerSettings[key] = value;
+        var worker = TestWorkerHost.Create($"dialing-{workers.Count}", settings: workerSettings,
+            services: s =>
+            {
+                s.AddSingleton<TimeProvider>(Clock);
+                services?.Invoke(s);
+            });
         workers.Add(worker);
         await worker.StartAsync();
         return worker;
     }
 
-    public async Task<long> CampaignAsync(string mode = "progressive", string slug = "donne-milano")
+    public async Task<long> CampaignAsync(string mode = "progressive", string slug = "donne-milano", int maxAttemptsPerDay = 1)
     {
         var definition = Population.Campaign(slug) with { Dialing = new Core.Dialing.Policy.DialingSettings
         {
             Mode = mode == "preview" ? Core.Dialing.Policy.DialingMode.Preview : Core.Dialing.Policy.DialingMode.Progressive,
+            MaxAttemptsPerDay = maxAttemptsPerDay,
         } };
         return (await Services.GetRequiredService<CampaignStore>().ApplyAsync(definition, default)).Campaign.Id;
     }

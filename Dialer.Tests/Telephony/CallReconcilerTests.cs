@@ -1,5 +1,8 @@
 using System.Net;
+using Dialer.Core.Dialing;
+using Dialer.Core.Selection;
 using Dialer.Core.Telephony;
+using Dialer.Tests.Selection;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.Telephony;
@@ -78,6 +81,22 @@ public sealed class CallReconcilerTests : FakeTwilioTest
             [TestCallbacks.Status("CA000000000000000000000000000000bb", "ringing", 1, "att-other")], CancellationToken.None);
         Twilio.Then(new Scripted(HttpStatusCode.OK, FakeTwilio.ListJson(null,
             FakeTwilio.CallJson("CA000000000000000000000000000000bb", Request.To, "ringing", null))));
+
+        var reconciled = await services.GetRequiredService<CallReconciler>().ReconcileAsync(Request, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.That(reconciled.Found, Is.False);
+    }
+
+    [Test, Description("#12: a call only the create's answer had tied to its attempt looked free to adopt")]
+    public async Task Listed_call_that_another_attempts_create_returned_is_not_ours_before_any_callback()
+    {
+        using var services = Twilio.Services(("Twilio:ReconcileAttempts", "1"));
+        var campaign = (await new CampaignStore(Db).ApplyAsync(Population.Campaign(), default)).Campaign.Id;
+        var attempts = new CallAttempts(Db, TimeProvider.System);
+        var other = await attempts.CreateAsync(new NewAttempt(campaign, null, null, "RSSMRA80A01F205X", Request.To, "progressive", null, false), default);
+        await attempts.MarkPlacedAsync(other.Id, "CA000000000000000000000000000000cc", default);
+        Twilio.Then(new Scripted(HttpStatusCode.OK, FakeTwilio.ListJson(null,
+            FakeTwilio.CallJson("CA000000000000000000000000000000cc", Request.To, "queued", null))));
 
         var reconciled = await services.GetRequiredService<CallReconciler>().ReconcileAsync(Request, DateTimeOffset.UtcNow, CancellationToken.None);
 

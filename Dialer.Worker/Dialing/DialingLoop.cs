@@ -21,6 +21,9 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
     static readonly TimeSpan FeedEvery = TimeSpan.FromMinutes(1);
     static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest wait after failed turns: a database or Twilio outage is retried at least every 2 minutes.</summary>
+    public static readonly TimeSpan MaxErrorBackoff = TimeSpan.FromMinutes(2);
+
     readonly string workerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     readonly Dictionary<long, DateTimeOffset> fedAt = [];
     DateTimeOffset sweptAt = DateTimeOffset.MinValue;
@@ -33,24 +36,13 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
             return;
         }
         logger.LogInformation("Dialing loop started as {WorkerId}", workerId);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            long? wakeOn = null;
             try
             {
-                wakeOn = await TurnAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or HttpRequestException or TwilioException)
-            {
-                // The database or Twilio is failing: log, wait a poll interval, try again; nothing is retried blindly.
-                logger.LogError(ex, "Dialing turn failed; retrying after {Interval}", options.Value.PollInterval);
-            }
-            try
-            {
+                var wakeOn = await TurnAsync(stoppingToken);
+                failures = 0;
                 await using var scope = services.CreateAsyncScope();
                 var queue = scope.ServiceProvider.GetRequiredService<CallQueue>();
                 if (wakeOn is { } campaignId) await queue.WaitForWorkAsync(campaignId, options.Value.PollInterval, stoppingToken);
@@ -60,7 +52,38 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
             {
                 break;
             }
+            catch (Exception ex)
+            {
+                // Whatever failed (the database, Twilio, a bug), this turn is over and the loop goes on: an exception that
+                // left ExecuteAsync would stop the host. Nothing is retried blindly: the next turn starts from the database,
+                // and the sweep settles what this one left. The message is not logged: it may quote a value (a number, a
+                // codice fiscale in a constraint's detail); the type and the stack trace (code only) say where.
+                failures++;
+                var backoff = ErrorBackoff(options.Value.PollInterval, failures);
+                logger.LogError("Dialing turn failed with {ExceptionType} ({Failures} in a row); next turn in {Backoff}. {StackTrace}",
+                    ex.GetType().FullName, failures, backoff, ex.StackTrace);
+                try
+                {
+                    await Task.Delay(backoff, time, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
         }
+    }
+
+    /// <summary>
+    /// The wait after the <paramref name="failures"/>-th failed turn in a row: the poll interval, doubled at each further
+    /// failure, at most <see cref="MaxErrorBackoff"/> (or the poll interval, if that is longer).
+    /// </summary>
+    public static TimeSpan ErrorBackoff(TimeSpan pollInterval, int failures)
+    {
+        var bound = pollInterval > MaxErrorBackoff ? pollInterval : MaxErrorBackoff;
+        var doublings = Math.Clamp(failures - 1, 0, 20);
+        var wait = pollInterval * Math.Pow(2, doublings);
+        return wait < bound ? wait : bound;
     }
 
     /// <summary>One turn; returns a progressive campaign whose queue notifications should end the wait, if any.</summary>
@@ -99,12 +122,20 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
         var outcomes = sp.GetRequiredService<AttemptOutcomes>();
         var placer = sp.GetRequiredService<CallPlacer>();
         var campaigns = sp.GetRequiredService<DialingCampaigns>();
+        // An attempt whose create was never sent (its worker stopped between the claim and the create) is settled without
+        // listing Twilio's calls: any call to that number now is one another worker has placed to the person since
+        // (docs/dialing-safety.md).
+        foreach (var attempt in await attempts.UnsentAsync(now - options.Value.ReconcileAfter, ct))
+        {
+            if (await attempts.AbandonUnsentAsync(attempt.Id, ct) && await attempts.FindAsync(attempt.Id, ct) is { } settled)
+                await outcomes.NotPlacedAsync(new PlacementResult(settled, false, "never sent", false, Reconciled: true), ct);
+        }
         foreach (var attempt in await attempts.UnconfirmedAsync(now - options.Value.ReconcileAfter, ct))
         {
             var callerId = (await campaigns.FindAsync(attempt.CampaignId, ct))?.Campaign.Definition.CallerId;
             var request = new CallRequest(attempt.AttemptKey, attempt.PhoneE164) { From = callerId };
             var result = await placer.ReconcileAsync(attempt, request, new DateTimeOffset(DateTime.SpecifyKind(attempt.CreatedAt, DateTimeKind.Utc)));
-            if (!result.Placed) await outcomes.NotPlacedAsync(result.Attempt, false, ct);
+            if (!result.Placed) await outcomes.NotPlacedAsync(result, ct);
         }
         foreach (var id in await attempts.EndedUnappliedAsync(ct)) await outcomes.ApplyAsync(id, ct);
 

@@ -23,6 +23,7 @@ public static class PolicyReasons
     public const string CampaignInactive = "campaign_inactive";
     public const string ContactExpired = "contact_expired";
     public const string SkippedByOperator = "skipped_by_operator";
+    public const string NotPlacedReconciled = "not_placed_reconciled";
 
     /// <summary>Every reason with its Italian label, in the order diagnostics list them.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
@@ -44,6 +45,7 @@ public static class PolicyReasons
         [CampaignInactive] = "Campagna non attiva",
         [ContactExpired] = "Contatto scaduto",
         [SkippedByOperator] = "Saltato dall'operatore",
+        [NotPlacedReconciled] = "Chiamata non partita (verificato presso il provider), nuovo tentativo tra poco",
     };
 
     /// <summary>The Italian label of a reason; an unknown code is shown as itself rather than hidden.</summary>

@@ -44,7 +44,7 @@ public static class QueueVocabulary
         "outside_calling_window", "public_holiday", "patron_saint_day", "daily_cap_reached", "total_cap_reached",
         "retry_delay_busy", "retry_delay_no_answer", "retry_delay_machine", "number_flagged", "objection", "abandoned_cool_off",
         "callback_scheduled", "no_operator_available", "telephony_paused", "campaign_inactive", "contact_expired",
-        "skipped_by_operator",
+        "skipped_by_operator", "not_placed_reconciled",
     };
 
     /// <summary>Provider outcomes (call_attempts.outcome).</summary>

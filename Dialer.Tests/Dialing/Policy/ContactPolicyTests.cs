@@ -247,7 +247,7 @@ public sealed class ContactPolicyTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(PolicyReasons.Labels, Has.Count.EqualTo(17));
+            Assert.That(PolicyReasons.Labels, Has.Count.EqualTo(18));
             Assert.That(PolicyReasons.Label(PolicyReasons.OutsideCallingWindow), Is.EqualTo("Fuori dalla fascia oraria di chiamata"));
             Assert.That(PolicyReasons.Labels.Values, Is.Unique);
             Assert.That(PolicyReasons.Label("something_new"), Is.EqualTo("something_new"));

@@ -32,6 +32,26 @@ public sealed class CommandLineTests
         Assert.That(output.ToString(), Does.Contain(parts[0]).And.Contain(parts[^1]));
     }
 
+    [TestCase(new string[0], true)]
+    [TestCase(new[] { "run" }, true)]
+    [TestCase(new[] { "import" }, true)]
+    [TestCase(new[] { "calendar", "holidays" }, true)]
+    [TestCase(new[] { "calendar", "patron-days", "apply" }, true)]
+    [TestCase(new[] { "demo" }, false)]
+    [TestCase(new[] { "migrate" }, false)]
+    [TestCase(new[] { "campaign", "apply" }, false)]
+    [TestCase(new[] { "select" }, false)]
+    [TestCase(new[] { "bench", "queue" }, false)]
+    [TestCase(new[] { "generate" }, false)]
+    public void Migrate_is_offered_only_where_it_applies(string[] command, bool offered)
+    {
+        var output = new StringWriter();
+
+        DialerCommandLine.Build().Parse([.. command, "--help"]).Invoke(new InvocationConfiguration { Output = output });
+
+        Assert.That(output.ToString().Contains("--migrate", StringComparison.Ordinal), Is.EqualTo(offered));
+    }
+
     [Test]
     public async Task The_built_executable_prints_help()
     {

@@ -11,12 +11,11 @@ static class HostCommands
     public static readonly Option<bool> MigrateFirst = new("--migrate")
     {
         Description = "Apply pending migrations before starting (otherwise a database that is not current is refused).",
-        Recursive = true,
     };
 
     public static Command Run()
     {
-        var command = new Command("run", "Run the worker: the clustered scheduler and the background loops, until Ctrl+C or SIGTERM.");
+        var command = new Command("run", "Run the worker: the clustered scheduler and the background loops, until Ctrl+C or SIGTERM.") { MigrateFirst };
         command.SetAction(async (parse, ct) =>
         {
             var builder = CommandHost.CreateBuilder();

@@ -24,7 +24,7 @@ static class CalendarCommands
         var year = new Argument<int>("year") { Description = "The year, e.g. 2026." };
         var comune = new Option<string?>("--comune") { Description = "Also the patron saint's day of this comune (Belfiore code, e.g. F205)." };
         var command = new Command("holidays", "Print the year's non-callable days (national holidays, and with --comune its patron saint's day), " +
-            "with their Italian names. Sundays are never callable and are not listed.") { year, comune };
+            "with their Italian names. Sundays are never callable and are not listed.") { year, comune, HostCommands.MigrateFirst };
         command.SetAction(async (parse, ct) =>
         {
             var y = parse.GetValue(year);
@@ -66,7 +66,7 @@ static class CalendarCommands
         var patronDays = new Command("patron-days", "The table of comuni and their patron saint's day.");
         var file = new Argument<FileInfo>("file") { Description = "CSV, one comune a line: comune_code;month;day;name (e.g. F205;12;7;Sant'Ambrogio)." };
         var apply = new Command("apply", "Create or correct the listed comuni's patron days; comuni not listed are left alone. " +
-            "A file with any bad line is refused whole (exit code 2) with one message per problem.") { file };
+            "A file with any bad line is refused whole (exit code 2) with one message per problem.") { file, HostCommands.MigrateFirst };
         apply.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;

@@ -22,7 +22,7 @@ static class ImportCommand
         var command = new Command("import", "Import comunicazioni obbligatorie and contact lists. Re-importing a file changes nothing; " +
             "rejected records go to the quarantine with their reason. Exit code 0 when done (even with quarantined records), 2 when a path does not exist.")
         {
-            paths, json,
+            paths, json, HostCommands.MigrateFirst,
         };
         command.SetAction(async (parse, ct) =>
         {

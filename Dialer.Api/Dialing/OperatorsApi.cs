@@ -1,5 +1,6 @@
 using Dialer.Api.Security;
 using Dialer.Core.Dialing.Operators;
+using Dialer.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Dialing;
@@ -44,12 +45,11 @@ static class OperatorsApi
     {
         var now = time.GetUtcNow();
         var end = to ?? now;
-        var start = from ?? new DateTimeOffset(TimeZoneInfo.ConvertTime(now, Rome).Date, Rome.GetUtcOffset(TimeZoneInfo.ConvertTime(now, Rome).Date));
+        var start = from ?? new DateTimeOffset(TimeZoneInfo.ConvertTime(now, ItalianTime.Rome).Date, ItalianTime.Rome.GetUtcOffset(TimeZoneInfo.ConvertTime(now, ItalianTime.Rome).Date));
         if (start >= end) return Invalid(["from: must be before to."], "Periodo non valido");
         return TypedResults.Ok(await roster.TimeInStatesAsync(start, end, ct));
     }
 
-    static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
 
     static async Task<Results<Created<Operator>, Ok<Operator>, ValidationProblem>> Save(string identity, OperatorBody body,
         OperatorDirectory directory, CancellationToken ct)

@@ -27,7 +27,6 @@ sealed class FirstLoadState
     const long NoTime = long.MinValue;
     // text ids: 0 is "none" (NULL)
     const int None = 0;
-    static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
 
     readonly List<Row[]> chunks = [];
     int count;
@@ -152,7 +151,7 @@ sealed class FirstLoadState
         {
             // the day the number was seen: the day the notice was sent, in Italy, else its start
             var seen = n.SentAt is { } s
-                ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(new DateTime(s.Ticks - s.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc), Rome))
+                ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(new DateTime(s.Ticks - s.Ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc), ItalianTime.Rome))
                 : n.StartOn;
             AddContact(ref person, co, Text(phone), Text(NoticeIngest.KindName(n.Phone.Kind)), (short)ContactSource.CO, seen);
         }

@@ -9,7 +9,6 @@ namespace Dialer.Core.Notices;
 /// </summary>
 public static class NoticeRules
 {
-    static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
 
     public static Rejection? Validate(RawNotice raw, out Notice? notice) => Validate(raw, out notice, default);
 
@@ -119,10 +118,10 @@ public static class NoticeRules
         var domicile = Clean(raw.DomicileComune);
         foreach (var (value, label) in new[] { (birthPlace, "comune di nascita"), (domicile, "comune di domicilio") })
         {
-            if (value is not null && !IsComune(value))
+            if (value is not null && !BelfioreCode.IsValid(value))
                 return new(QuarantineReason.InvalidComune, $"{label} '{value}' is not a Belfiore code (a letter and three digits)");
         }
-        if (workplace is not null && !IsComune(workplace))
+        if (workplace is not null && !BelfioreCode.IsValid(workplace))
         {
             (warnings ??= []).Add(new("sede_lavoro_comune", QuarantineReason.InvalidComune,
                 $"sede_lavoro_comune '{workplace}' is not a Belfiore code (a letter and three digits); dropped{at.Suffix}"));
@@ -271,9 +270,6 @@ public static class NoticeRules
         return null;
     }
 
-    public static bool IsComune(string value) =>
-        value.Length == 4 && char.IsAsciiLetterUpper(value[0]) && char.IsAsciiDigit(value[1]) && char.IsAsciiDigit(value[2]) && char.IsAsciiDigit(value[3]);
-
     static readonly string[] DateFormats = ["yyyy-MM-dd", "dd/MM/yyyy", "yyyyMMdd"];
 
     static bool TryDate(string? text, out DateOnly? value, string label, out Rejection? rejection)
@@ -315,8 +311,8 @@ public static class NoticeRules
         else if (!DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out local)) return false;
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         // The hour skipped when summer time starts does not exist in Rome: read it as the hour after.
-        if (Rome.IsInvalidTime(local)) local = local.AddHours(1);
-        value = TimeZoneInfo.ConvertTimeToUtc(local, Rome);
+        if (ItalianTime.Rome.IsInvalidTime(local)) local = local.AddHours(1);
+        value = TimeZoneInfo.ConvertTimeToUtc(local, ItalianTime.Rome);
         return true;
     }
 

@@ -10,9 +10,18 @@ public enum PhoneKind
 }
 
 /// <summary>A phone number normalised to E.164 (<c>+39…</c>); <c>E164</c> is null when the kind is Invalid.</summary>
-public sealed record PhoneNumber(string? E164, PhoneKind Kind)
+public sealed partial record PhoneNumber(string? E164, PhoneKind Kind)
 {
     public static readonly PhoneNumber None = new(null, PhoneKind.Invalid);
+
+    /// <summary>An E.164 number as Twilio takes it: '+', a country code that does not start with 0, 7 to 15 digits in all.</summary>
+    public const string E164Pattern = @"^\+[1-9][0-9]{6,14}$";
+
+    /// <summary>Whether a number is already in E.164 form (the one check; <see cref="Parse"/> cleans any other form).</summary>
+    public static bool IsE164(string? value) => value is not null && E164Regex().IsMatch(value);
+
+    [System.Text.RegularExpressions.GeneratedRegex(E164Pattern)]
+    private static partial System.Text.RegularExpressions.Regex E164Regex();
 
     /// <summary>
     /// Cleans a number written any of the ways CO extensions and contact lists write them (<c>+39 347 1234567</c>,

@@ -1,8 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dialer.Core.Dialing.Policy;
+using Dialer.Core.Notices;
+using Dialer.Core.PhoneNumbers;
 
 namespace Dialer.Core.Selection;
 
@@ -78,7 +80,7 @@ public sealed partial record CampaignDefinition
         var errors = new List<string>();
         if (!SlugPattern().IsMatch(Slug ?? "")) errors.Add("slug: lower-case letters, digits and single hyphens, e.g. \"cob23-donne-30-44\".");
         if (string.IsNullOrWhiteSpace(Name)) errors.Add("name: required.");
-        if (!E164Pattern().IsMatch(CallerId ?? "")) errors.Add("callerId: an E.164 number such as +390277404040.");
+        if (!PhoneNumber.IsE164(CallerId)) errors.Add("callerId: an E.164 number such as +390277404040.");
         if (Territory is null) errors.Add("territory: required.");
         else errors.AddRange(Territory.Validate());
         errors.AddRange((Cohort ?? new Cohort()).Validate());
@@ -95,8 +97,6 @@ public sealed partial record CampaignDefinition
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
-    private static partial Regex E164Pattern();
 }
 
 /// <summary>Where the people live: a list of comuni (Belfiore codes), or a CPI whose comuni are loaded by IT.</summary>
@@ -110,11 +110,9 @@ public sealed partial record Territory
         if ((Comuni is null or { Count: 0 }) == (Cpi is null))
             yield return "territory: give either \"comuni\" (Belfiore codes such as F205) or \"cpi\" (a CPI code), not both.";
         foreach (var c in Comuni ?? [])
-            if (!BelfiorePattern().IsMatch(c)) yield return $"territory.comuni: \"{c}\" is not a Belfiore code (a letter and three digits, e.g. F205).";
+            if (!BelfioreCode.IsValid(c)) yield return $"territory.comuni: \"{c}\" is not a Belfiore code (a letter and three digits, e.g. F205).";
     }
 
-    [GeneratedRegex("^[A-Z][0-9]{3}$")]
-    private static partial Regex BelfiorePattern();
 }
 
 /// <summary>Who, among those whose job ended, the campaign is for. Every filter is optional.</summary>

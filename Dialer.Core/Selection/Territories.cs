@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dialer.Core.Notices;
 
 namespace Dialer.Core.Selection;
 
@@ -28,7 +29,7 @@ public sealed class Territories(NpgsqlDataSource db)
             if (!System.Text.RegularExpressions.Regex.IsMatch(cpi.Code ?? "", "^[A-Z0-9_]+$")) errors.Add($"cpis: code \"{cpi.Code}\" must be upper-case letters, digits and underscores.");
             if (cpi.Comuni is null or { Count: 0 }) errors.Add($"cpis.{cpi.Code}.comuni: list at least one Belfiore code.");
             foreach (var c in cpi.Comuni ?? [])
-                if (!System.Text.RegularExpressions.Regex.IsMatch(c, "^[A-Z][0-9]{3}$")) errors.Add($"cpis.{cpi.Code}.comuni: \"{c}\" is not a Belfiore code.");
+                if (!BelfioreCode.IsValid(c)) errors.Add($"cpis.{cpi.Code}.comuni: \"{c}\" is not a Belfiore code.");
         }
         if (doc?.Cpis is null or { Count: 0 }) errors.Add("cpis: list at least one CPI.");
         return errors.Count == 0 ? doc!.Cpis : throw new CampaignValidationException(errors);

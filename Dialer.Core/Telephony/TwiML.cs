@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using System.Xml;
+using Dialer.Core.PhoneNumbers;
 
 namespace Dialer.Core.Telephony;
 
@@ -32,7 +33,7 @@ public static partial class TwiML
             // The person hears ringing until the operator picks up, not silence.
             w.WriteAttributeString("answerOnBridge", "true");
             var isClient = operatorTarget.StartsWith("client:", StringComparison.Ordinal);
-            if (isClient ? !ClientIdentity().IsMatch(operatorTarget) : !TwilioOptions.E164().IsMatch(operatorTarget))
+            if (isClient ? !ClientIdentity().IsMatch(operatorTarget) : !PhoneNumber.IsE164(operatorTarget))
                 throw new ArgumentException("The operator target must be client:<identity> or an E.164 number.", nameof(operatorTarget));
             w.WriteStartElement(isClient ? "Client" : "Number");
             // In TwiML (unlike the REST API) the events are one space-separated attribute (§4.2).

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.RegularExpressions;
+using Dialer.Core.PhoneNumbers;
 using Microsoft.Extensions.Hosting;
 
 namespace Dialer.Core.Telephony;
@@ -37,7 +37,7 @@ public sealed class TelephonyOptions
     public string JobCentreName { get; set; } = "il Centro per l'Impiego";
 
     /// <summary>The call-back number read out in that message (E.164), when no route gives one.</summary>
-    [Required, RegularExpression(TwilioOptions.E164Pattern)]
+    [Required, RegularExpression(PhoneNumber.E164Pattern)]
     public string CallbackNumber { get; set; } = "+390200000000";
 
     /// <summary>
@@ -58,7 +58,6 @@ public sealed class TelephonyOptions
 public sealed partial class TwilioOptions
 {
     public const string Section = "Twilio";
-    public const string E164Pattern = @"^\+[1-9][0-9]{6,14}$";
     public const string TwilioBaseUrl = "https://api.twilio.com";
 
     // The emulator's development account (twilio-emulator accepts it); not secrets, and never valid on Twilio.
@@ -82,7 +81,7 @@ public sealed partial class TwilioOptions
     public string? ApiKeySecret { get; set; }
 
     /// <summary>The caller ID: a Twilio number or verified caller ID, in E.164.</summary>
-    [Required, RegularExpression(E164Pattern, ErrorMessage = "Twilio:From must be an E.164 number such as +390212345678.")]
+    [Required, RegularExpression(PhoneNumber.E164Pattern, ErrorMessage = "Twilio:From must be an E.164 number such as +390212345678.")]
     public string From { get; set; } = "";
 
     [Required]
@@ -152,6 +151,4 @@ public sealed partial class TwilioOptions
         return null;
     }
 
-    [GeneratedRegex(E164Pattern)]
-    public static partial Regex E164();
 }

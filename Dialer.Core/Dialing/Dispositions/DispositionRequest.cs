@@ -9,7 +9,7 @@ namespace Dialer.Core.Dialing.Dispositions;
 public sealed record DispositionRequest(string? Code, string? Reason = null, AppointmentRequest? Appointment = null, CallbackRequest? Callback = null);
 
 // Cpi: The CPI site's code (cpi_offices).
-// At: Local date and time in Europe/Rome, <c>yyyy-MM-ddTHH:mm</c>.
+// At: Local date and time in Europe/ItalianTime.Rome, <c>yyyy-MM-ddTHH:mm</c>.
 // Channel: in_person or video.
 // Reason: DEC_MOTIVO_CONVOCAZIONE: ACC (default) or ORI.
 public sealed record AppointmentRequest(string? Cpi, string? At, string? Channel, bool? ReminderConsent, bool? PrivacyNoticeGiven, string? Reason = null);
@@ -49,8 +49,6 @@ public sealed class DispositionValidationException(IReadOnlyList<string> errors)
 /// <summary>Checks a disposition request (pure): one message per missing or invalid field, each starting with the field's path.</summary>
 public static partial class DispositionRules
 {
-    static TimeZoneInfo Rome => Policy.CallingCalendar.Rome;
-
     /// <summary>Appointments are booked at most this far ahead.</summary>
     public static readonly TimeSpan AppointmentHorizon = TimeSpan.FromDays(90);
 
@@ -146,13 +144,13 @@ public static partial class DispositionRules
             errors.Add($"{field}: \"{text}\" is not a local date and time as yyyy-MM-ddTHH:mm (Italian time, no offset).");
             return null;
         }
-        if (Rome.IsInvalidTime(local))
+        if (ItalianTime.Rome.IsInvalidTime(local))
         {
             errors.Add($"{field}: {text} does not exist in Italy (the clocks go forward that night); choose another time.");
             return null;
         }
         // An ambiguous time (the night the clocks go back) is read as the first of the two, summer time.
-        var offset = Rome.IsAmbiguousTime(local) ? Rome.GetAmbiguousTimeOffsets(local).Max() : Rome.GetUtcOffset(local);
+        var offset = ItalianTime.Rome.IsAmbiguousTime(local) ? ItalianTime.Rome.GetAmbiguousTimeOffsets(local).Max() : ItalianTime.Rome.GetUtcOffset(local);
         var instant = new DateTimeOffset(local, offset).ToUniversalTime();
         if (instant <= now) errors.Add($"{field}: {text} is in the past.");
         else if (instant > now + horizon) errors.Add($"{field}: {text} is more than {horizon.TotalDays:0} days ahead.");

@@ -7,7 +7,6 @@ namespace Dialer.Core.Dialing.Policy;
 /// </summary>
 public sealed class CallingCalendar(IReadOnlyList<CallingWindow> windows, PatronDayTable patronDays)
 {
-    public static readonly TimeZoneInfo Rome = TimeZoneInfo.FindSystemTimeZoneById("Europe/Rome");
 
     // Windows are validated non-empty and on weekdays, so an opening is always found within days; two years is a
     // generous bound that turns an impossible calendar into an error instead of an endless loop.
@@ -65,7 +64,7 @@ public sealed class CallingCalendar(IReadOnlyList<CallingWindow> windows, Patron
             .ToList();
     }
 
-    public static DateTimeOffset ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, Rome);
+    public static DateTimeOffset ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, ItalianTime.Rome);
 
     public static DateOnly LocalDate(DateTimeOffset utc) => DateOnly.FromDateTime(ToLocal(utc).DateTime);
 
@@ -73,14 +72,14 @@ public sealed class CallingCalendar(IReadOnlyList<CallingWindow> windows, Patron
     public static DateTimeOffset ToUtc(DateOnly date, TimeOnly time)
     {
         var local = date.ToDateTime(time);
-        if (Rome.IsInvalidTime(local)) local = local.AddHours(1);
-        return new DateTimeOffset(local, Rome.GetUtcOffset(local)).ToUniversalTime();
+        if (ItalianTime.Rome.IsInvalidTime(local)) local = local.AddHours(1);
+        return new DateTimeOffset(local, ItalianTime.Rome.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    /// <summary>Local midnight (Rome) that starts the day of <paramref name="utc"/>: where "attempts today" are counted from.</summary>
+    /// <summary>Local midnight (ItalianTime.Rome) that starts the day of <paramref name="utc"/>: where "attempts today" are counted from.</summary>
     public static DateTimeOffset StartOfLocalDay(DateTimeOffset utc) => ToUtc(LocalDate(utc), TimeOnly.MinValue);
 
-    /// <summary>Local midnight (Rome) that starts the next day.</summary>
+    /// <summary>Local midnight (ItalianTime.Rome) that starts the next day.</summary>
     public static DateTimeOffset StartOfNextLocalDay(DateTimeOffset utc) => ToUtc(LocalDate(utc).AddDays(1), TimeOnly.MinValue);
 
     static TimeOnly Max(TimeOnly a, TimeOnly b) => a > b ? a : b;

@@ -1,5 +1,6 @@
 using Dialer.Core.Dialing.Policy;
-using System.Text.RegularExpressions;
+using Dialer.Core.Notices;
+using Dialer.Core.PhoneNumbers;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Core.Dialing.Queue;
@@ -35,8 +36,8 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
         {
             var e = entries[i];
             if (string.IsNullOrWhiteSpace(e.PersonCf)) errors.Add($"entry {i}: the codice fiscale is empty");
-            if (!E164().IsMatch(e.PhoneE164 ?? "")) errors.Add($"entry {i}: the phone number is not E.164 (e.g. +393471234567)");
-            if (e.ComuneCode is { } c && !Belfiore().IsMatch(c)) errors.Add($"entry {i}: \"{c}\" is not a Belfiore comune code (e.g. F205)");
+            if (!PhoneNumber.IsE164(e.PhoneE164)) errors.Add($"entry {i}: the phone number is not E.164 (e.g. +393471234567)");
+            if (e.ComuneCode is { } c && !BelfioreCode.IsValid(c)) errors.Add($"entry {i}: \"{c}\" is not a Belfiore comune code (e.g. F205)");
         }
         if (errors.Count > 0) throw new ArgumentException("Nothing was enqueued: " + string.Join("; ", errors), nameof(entries));
         if (entries.Count == 0) return 0;
@@ -578,11 +579,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
-    private static partial Regex E164();
 
-    [GeneratedRegex("^[A-Z][0-9]{3}$")]
-    private static partial Regex Belfiore();
 
     sealed record ClaimRow(long Id, long CampaignId, string PersonCf, string PhoneE164, string? ComuneCode, int Priority,
         long? ContactListEntryId, int Attempts, string? LastOutcome, string State, Guid? LeaseToken, DateTimeOffset? LeaseExpiresAt)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dialer.Core.PhoneNumbers;
 
 namespace Dialer.Core.Telephony.Emulator;
 
@@ -133,7 +134,7 @@ public sealed partial record CallRequest
         }
     }
 
-    public static bool IsAddress(string value) => E164().IsMatch(value) || ClientAddress().IsMatch(value) ||
+    public static bool IsAddress(string value) => PhoneNumber.IsE164(value) || ClientAddress().IsMatch(value) ||
         value.StartsWith("sip:", StringComparison.Ordinal) || value.StartsWith("sim:", StringComparison.Ordinal);
 
     public static string HttpMethod(string? value, string name) => value switch
@@ -163,8 +164,6 @@ public sealed partial record CallRequest
             throw TwilioApiException.BadRequest(21609, $"{name} host must not contain underscores: {value}");
     }
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
-    private static partial Regex E164();
 
     [GeneratedRegex(@"^client:[^\s]{1,256}$")]
     private static partial Regex ClientAddress();

@@ -82,10 +82,11 @@ public static class ImportFuzz
         var seconds = new Option<int>("--seconds") { Description = "How long to go on starting rounds.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "The first round's seed; each round adds one.", DefaultValueFactory = _ => 1 };
         var files = new Option<int>("--files") { Description = "Bad files per round.", DefaultValueFactory = _ => 34 };
+        var rounds = new Option<int?>("--rounds") { Description = "Stop after this many rounds, even before --seconds have passed." };
         var command = new Command("fuzz-import", "Fuzzes the notice import: rounds of generated good files and mutated bad ones (byte flips, truncations, " +
             "NULs, huge fields, long lines, broken zips, deep XML…) imported together, each checked for lost good records, " +
             "unexplained rejections and counts that do not add up. Runs in a scratch database '<database>_bench_fuzz'; exit 1 on any failure.")
-            { seconds, seed, files };
+            { seconds, seed, files, rounds };
         command.SetAction(async (parse, ct) =>
         {
             var builder = CommandHost.CreateBuilder();
@@ -98,7 +99,8 @@ public static class ImportFuzz
             {
                 await using var dataSource = NpgsqlDataSource.Create(scratch.ConnectionString);
                 await new Migrator(dataSource, NullLogger<Migrator>.Instance).RunAsync(ct: ct);
-                return await RunForAsync(dataSource, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(seed), parse.GetValue(files), ct);
+                return await RunForAsync(dataSource, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(rounds) ?? int.MaxValue,
+                    parse.GetValue(seed), parse.GetValue(files), ct);
             }
             finally
             {
@@ -108,7 +110,7 @@ public static class ImportFuzz
         return command;
     }
 
-    static async Task<int> RunForAsync(NpgsqlDataSource db, TimeSpan duration, int firstSeed, int badFiles, CancellationToken ct)
+    static async Task<int> RunForAsync(NpgsqlDataSource db, TimeSpan duration, int maxRounds, int firstSeed, int badFiles, CancellationToken ct)
     {
         var asOf = new DateOnly(2026, 11, 1);
         var clock = Stopwatch.StartNew();
@@ -116,7 +118,7 @@ public static class ImportFuzz
         int rounds = 0, failed = 0;
         long read = 0, quarantined = 0, files = 0;
         var byReason = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        for (var seed = firstSeed; clock.Elapsed < duration; seed++)
+        for (var seed = firstSeed; clock.Elapsed < duration && rounds < maxRounds; seed++)
         {
             if ((seed - firstSeed) % 2 == 0) await EmptyAsync(db, ct);
             var folder = Directory.CreateTempSubdirectory("dialer-fuzz-").FullName;

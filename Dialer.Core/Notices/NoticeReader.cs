@@ -203,22 +203,12 @@ public static class NoticeReader
     /// past <see cref="NoticeLimits.MaxZipRatio"/> times the compressed bytes read for it, reading stops with a
     /// <see cref="NoticeLimitException"/>. A zip bomb is stopped within a few megabytes, whatever its headers declare.
     /// </summary>
-    sealed class ZipEntryStream(Stream inner, CountingStream archive, string entry, NoticeLimits limits) : Stream
+    sealed class ZipEntryStream(Stream inner, CountingStream archive, string entry, NoticeLimits limits) : ReadOnlyStream
     {
         readonly long compressedStart = archive.BytesRead;
         long decompressed;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => decompressed; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {

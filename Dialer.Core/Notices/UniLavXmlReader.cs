@@ -143,21 +143,11 @@ public static class UniLavXmlReader
     /// The document's bytes, refused past <paramref name="max"/> bytes without a '&lt;': no tag, text or attribute value
     /// reaches the parser (which holds each whole) longer than that.
     /// </summary>
-    sealed class TagGapStream(Stream inner, int max) : Stream
+    sealed class TagGapStream(Stream inner, int max) : ReadOnlyStream
     {
         long gap, offset, lines = 1;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => offset; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {

@@ -23,24 +23,6 @@ public sealed class DialingEndToEndTests : DatabaseTest
         if (rig is not null) await rig.DisposeAsync();
     }
 
-    static async Task<IReadOnlyList<CallAttempt>> AttemptsAsync()
-    {
-        await using var conn = await Db.OpenConnectionAsync();
-        var ids = await conn.QueryAsync<long>("SELECT id FROM call_attempts ORDER BY id");
-        var attempts = new CallAttempts(Db, TimeProvider.System);
-        var list = new List<CallAttempt>();
-        // An attempt for which no operator could be reserved is deleted meanwhile: it never happened.
-        foreach (var id in ids)
-            if (await attempts.FindAsync(id, default) is { } attempt) list.Add(attempt);
-        return list;
-    }
-
-    static async Task<string?> PresenceAsync(string identity)
-    {
-        await using var conn = await Db.OpenConnectionAsync();
-        return await conn.QuerySingleOrDefaultAsync<string>(
-            "SELECT p.state FROM operator_presence p JOIN operators o ON o.id = p.operator_id WHERE o.identity = @identity", new { identity });
-    }
 
     [Test]
     public async Task Progressive_mode_calls_one_person_per_available_operator_connects_them_and_waits_for_the_disposition()
@@ -52,10 +34,10 @@ public sealed class DialingEndToEndTests : DatabaseTest
         await rig.StartWorkerAsync();
 
         // Two operators, so two calls; each ends with its operator in wrap-up, owing a disposition.
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Count(a => a.State == "ended") == 2
-            && await PresenceAsync("anna") == "wrap_up" && await PresenceAsync("bruno") == "wrap_up", TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Count(a => a.State == "ended") == 2
+            && await DialingRig.PresenceAsync("anna") == "wrap_up" && await DialingRig.PresenceAsync("bruno") == "wrap_up", TimeSpan.FromSeconds(30)), Is.True);
         await Task.Delay(1500);
-        var whileInWrapUp = await AttemptsAsync();
+        var whileInWrapUp = await DialingRig.AttemptsAsync();
         Assert.That(whileInWrapUp, Has.Count.EqualTo(2), "nobody is rung while no operator is available");
 
         foreach (var a in whileInWrapUp)
@@ -64,9 +46,9 @@ public sealed class DialingEndToEndTests : DatabaseTest
             var response = await rig.DisposeCallAsync(a.Id, identity, new { Operator = identity, Code = "already_employed" });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         }
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Count(a => a.State == "ended") == 3, TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Count(a => a.State == "ended") == 3, TimeSpan.FromSeconds(30)), Is.True);
 
-        var attempts = await AttemptsAsync();
+        var attempts = await DialingRig.AttemptsAsync();
         Assert.Multiple(() =>
         {
             Assert.That(rig.PeopleCalled(), Is.EquivalentTo(phones), "each person rung exactly once");
@@ -106,11 +88,11 @@ public sealed class DialingEndToEndTests : DatabaseTest
         await rig.StartWorkerAsync();
         await rig.StartWorkerAsync();
 
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Count(a => a.State == "ended") == 24
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Count(a => a.State == "ended") == 24
             && await HeldCountAsync() == 24, TimeSpan.FromSeconds(60)), Is.True);
         await Task.Delay(1500);
 
-        var attempts = await AttemptsAsync();
+        var attempts = await DialingRig.AttemptsAsync();
         Assert.Multiple(() =>
         {
             Assert.That(rig.PeopleCalled(), Is.EquivalentTo(phones), "every person rung, none twice, by two workers together");
@@ -141,8 +123,8 @@ public sealed class DialingEndToEndTests : DatabaseTest
         Assert.That(rig.PeopleCalled(), Is.Empty, "the lease still holds");
 
         rig.Clock.Advance(TimeSpan.FromMinutes(3));
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True);
-        var attempt = (await AttemptsAsync()).Single();
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True);
+        var attempt = (await DialingRig.AttemptsAsync()).Single();
         Assert.Multiple(() =>
         {
             Assert.That(rig.PeopleCalled(), Is.EqualTo(phones));
@@ -195,14 +177,14 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(card.GetProperty("phoneMasked").GetString(), Does.StartWith("+39 347").And.Contain("•"));
             Assert.That(card.GetProperty("script").GetString(), Does.Contain("art. 14"));
             Assert.That(rig.PeopleCalled(), Is.Empty, "nobody is rung before the operator presses Call");
-            Assert.That(await PresenceAsync("carla"), Is.EqualTo("reserved"));
+            Assert.That(await DialingRig.PresenceAsync("carla"), Is.EqualTo("reserved"));
         });
 
         var call = await rig.Client.PostAsJsonAsync($"/api/calls/{attemptId}/call", new { Operator = "carla" });
         Assert.That(call.StatusCode, Is.EqualTo(HttpStatusCode.OK), await call.Content.ReadAsStringAsync());
         var again = await rig.Client.PostAsJsonAsync($"/api/calls/{attemptId}/call", new { Operator = "carla" });
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "a second Call for the same preview never rings again");
-        Assert.That(await Eventually.TrueAsync(async () => await PresenceAsync("carla") == "wrap_up", TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(await Eventually.TrueAsync(async () => await DialingRig.PresenceAsync("carla") == "wrap_up", TimeSpan.FromSeconds(30)), Is.True);
         var disposed = await rig.DisposeCallAsync(attemptId, "carla", new { Operator = "carla", Code = "already_employed" });
         Assert.That(disposed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await disposed.Content.ReadAsStringAsync());
 
@@ -221,7 +203,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(none.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "the skipped person comes back tomorrow, the other is done");
             Assert.That(rig.PeopleCalled(), Is.EqualTo(new[] { phones[0] }), "only the person the operator chose to call was rung");
             Assert.That(held, Is.EqualTo("skipped_by_operator"));
-            Assert.That(await PresenceAsync("carla"), Is.EqualTo("available"));
+            Assert.That(await DialingRig.PresenceAsync("carla"), Is.EqualTo("available"));
         });
     }
 
@@ -235,9 +217,9 @@ public sealed class DialingEndToEndTests : DatabaseTest
         var events = EventLog.Attach(rig.Services);
         await rig.StartWorkerAsync();
 
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended")
-            && (await AttemptsAsync()).Single().OperatorId is { } op && await PresenceAsync(await IdentityAsync(op)) == "wrap_up", TimeSpan.FromSeconds(30)), Is.True);
-        var first = (await AttemptsAsync()).Single();
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Any(a => a.State == "ended")
+            && (await DialingRig.AttemptsAsync()).Single().OperatorId is { } op && await DialingRig.PresenceAsync(await IdentityAsync(op)) == "wrap_up", TimeSpan.FromSeconds(30)), Is.True);
+        var first = (await DialingRig.AttemptsAsync()).Single();
         var identity = await IdentityAsync(first.OperatorId!.Value);
         // 10:00 now; the person asks to be called back at 15:00 (Rome), by the same operator.
         var disposed = await rig.DisposeCallAsync(first.Id, identity,
@@ -249,11 +231,11 @@ public sealed class DialingEndToEndTests : DatabaseTest
             await conn.QuerySingleAsync<string?>("SELECT hold_reason FROM call_queue") == "callback_scheduled", TimeSpan.FromSeconds(15)), Is.True);
         var due = await conn.QuerySingleAsync<DateTime>("SELECT due_at FROM call_queue");
         await Task.Delay(1500);
-        Assert.That((await AttemptsAsync()).Count, Is.EqualTo(1), "nobody is rung before the time the person chose");
+        Assert.That((await DialingRig.AttemptsAsync()).Count, Is.EqualTo(1), "nobody is rung before the time the person chose");
 
         rig.Clock.Set(new DateTimeOffset(2026, 3, 10, 14, 0, 30, TimeSpan.Zero));
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Count(a => a.State == "ended") == 2, TimeSpan.FromSeconds(30)), Is.True);
-        var second = (await AttemptsAsync())[1];
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Count(a => a.State == "ended") == 2, TimeSpan.FromSeconds(30)), Is.True);
+        var second = (await DialingRig.AttemptsAsync())[1];
         var callbackState = await conn.QuerySingleAsync<string>("SELECT state FROM callbacks");
         Assert.Multiple(() =>
         {
@@ -280,14 +262,14 @@ public sealed class DialingEndToEndTests : DatabaseTest
 
         // CallCompleted is published once everything about the outcome is durable.
         Assert.That(await Eventually.TrueAsync(() => events.Of<CallCompleted>().Count == 1, TimeSpan.FromSeconds(30)), Is.True);
-        var attempt = (await AttemptsAsync()).Single();
+        var attempt = (await DialingRig.AttemptsAsync()).Single();
         await using var conn = await Db.OpenConnectionAsync();
         var queued = await conn.QuerySingleAsync<(string State, DateTime DueAt)>("SELECT state AS State, due_at AS DueAt FROM call_queue");
         Assert.Multiple(async () =>
         {
             Assert.That(attempt.Outcome, Is.EqualTo(ProviderOutcomes.Machine));
             Assert.That(attempt.Disposition, Is.EqualTo("machine"), "the provider outcome is recorded as the system disposition");
-            Assert.That(await PresenceAsync("anna"), Is.EqualTo("available"), "no disposition is owed for a machine");
+            Assert.That(await DialingRig.PresenceAsync("anna"), Is.EqualTo("available"), "no disposition is owed for a machine");
             Assert.That(queued.State, Is.EqualTo("queued"));
             Assert.That(queued.DueAt, Is.EqualTo(new DateTime(2026, 3, 11, 8, 30, 0, DateTimeKind.Utc)), "the next day at 09:30 in Rome");
             Assert.That(events.Of<CallCompleted>().Single().Outcome, Is.EqualTo(ProviderOutcomes.Machine));
@@ -305,7 +287,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
         rig.Emulator.Emulator.InjectFault(new CreateFault(CreateFaultKind.ServerError));
         await rig.StartWorkerAsync();
 
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "not_placed")
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Any(a => a.State == "not_placed")
             && await HeldCountAsync() == 1, TimeSpan.FromSeconds(30)), Is.True);
         await Task.Delay(1500);
         await using var conn = await Db.OpenConnectionAsync();
@@ -313,8 +295,8 @@ public sealed class DialingEndToEndTests : DatabaseTest
         Assert.Multiple(async () =>
         {
             Assert.That(rig.PeopleCalled(), Is.Empty, "nothing was created, and nothing was sent again");
-            Assert.That(await AttemptsAsync(), Has.Count.EqualTo(1), "no second attempt while the contact waits");
-            Assert.That(await PresenceAsync("anna"), Is.EqualTo("available"));
+            Assert.That(await DialingRig.AttemptsAsync(), Has.Count.EqualTo(1), "no second attempt while the contact waits");
+            Assert.That(await DialingRig.PresenceAsync("anna"), Is.EqualTo("available"));
             Assert.That(queued.Reason, Is.EqualTo("not_placed_reconciled"), "#12: telephony was never paused");
             Assert.That(queued.DueAt, Is.EqualTo(DialingRig.Morning.UtcDateTime + AttemptOutcomes.NotPlacedRetry));
         });
@@ -329,16 +311,16 @@ public sealed class DialingEndToEndTests : DatabaseTest
         await rig.OperatorsAsync("carla");
         var shown = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
         Assert.That(shown.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await PresenceAsync("carla"), Is.EqualTo("reserved"));
+        Assert.That(await DialingRig.PresenceAsync("carla"), Is.EqualTo("reserved"));
 
         rig.Clock.Advance(TimeSpan.FromMinutes(11));
         await rig.StartWorkerAsync();
 
-        Assert.That(await Eventually.TrueAsync(async () => await PresenceAsync("carla") == "available", TimeSpan.FromSeconds(15)), Is.True);
+        Assert.That(await Eventually.TrueAsync(async () => await DialingRig.PresenceAsync("carla") == "available", TimeSpan.FromSeconds(15)), Is.True);
         var again = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
         Assert.Multiple(async () =>
         {
-            Assert.That((await AttemptsAsync())[0].Outcome, Is.EqualTo("skipped"));
+            Assert.That((await DialingRig.AttemptsAsync())[0].Outcome, Is.EqualTo("skipped"));
             Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the contact came back with its lease and can be shown again");
             Assert.That(rig.PeopleCalled(), Is.Empty);
         });
@@ -365,7 +347,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
         ], default);
         await rig.StartWorkerAsync();
 
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True);
         var expired = await conn.QuerySingleAsync<(string Queue, string? Reason, string Entry)>("""
             SELECT q.state AS Queue, q.finished_reason AS Reason, e.state AS Entry
             FROM   call_queue q JOIN contact_list_entries e ON e.id = q.contact_list_entry_id

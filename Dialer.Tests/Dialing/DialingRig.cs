@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Dialer.Api.Telephony.Emulator;
+using Dialer.Core.Dialing;
 using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Selection;
@@ -132,5 +133,26 @@ public sealed class DialingRig : IAsyncDisposable
         }
         Api.Dispose();
         await Emulator.DisposeAsync();
+    }
+
+    /// <summary>Every attempt still recorded, in order.</summary>
+    public static async Task<IReadOnlyList<CallAttempt>> AttemptsAsync()
+    {
+        await using var conn = await TestDatabase.DataSource.OpenConnectionAsync();
+        var ids = await conn.QueryAsync<long>("SELECT id FROM call_attempts ORDER BY id");
+        var attempts = new CallAttempts(TestDatabase.DataSource, TimeProvider.System);
+        var list = new List<CallAttempt>();
+        // An attempt for which no operator could be reserved is deleted meanwhile: it never happened.
+        foreach (var id in ids)
+            if (await attempts.FindAsync(id, default) is { } attempt) list.Add(attempt);
+        return list;
+    }
+
+    /// <summary>An operator's presence state, as stored.</summary>
+    public static async Task<string?> PresenceAsync(string identity)
+    {
+        await using var conn = await TestDatabase.DataSource.OpenConnectionAsync();
+        return await conn.QuerySingleOrDefaultAsync<string>(
+            "SELECT p.state FROM operator_presence p JOIN operators o ON o.id = p.operator_id WHERE o.identity = @identity", new { identity });
     }
 }

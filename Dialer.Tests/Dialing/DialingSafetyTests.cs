@@ -25,23 +25,6 @@ public sealed class DialingSafetyTests : DatabaseTest
         if (rig is not null) await rig.DisposeAsync();
     }
 
-    static async Task<IReadOnlyList<CallAttempt>> AttemptsAsync()
-    {
-        await using var conn = await Db.OpenConnectionAsync();
-        var ids = await conn.QueryAsync<long>("SELECT id FROM call_attempts ORDER BY id");
-        var attempts = new CallAttempts(Db, TimeProvider.System);
-        var list = new List<CallAttempt>();
-        foreach (var id in ids)
-            if (await attempts.FindAsync(id, default) is { } attempt) list.Add(attempt);
-        return list;
-    }
-
-    static async Task<string?> PresenceAsync(string identity)
-    {
-        await using var conn = await Db.OpenConnectionAsync();
-        return await conn.QuerySingleOrDefaultAsync<string>(
-            "SELECT p.state FROM operator_presence p JOIN operators o ON o.id = p.operator_id WHERE o.identity = @identity", new { identity });
-    }
 
     static async Task<(string State, string? Owner, Guid? Token, string? Reason)> QueueRowAsync()
     {
@@ -81,17 +64,17 @@ public sealed class DialingSafetyTests : DatabaseTest
         // The turn that met the exception had marked the create as sent: a later turn's sweep reconciles it (nothing at
         // Twilio), frees the operator and gives the contact back for a quarter of an hour, with that reason.
         rig.Clock.Advance(TimeSpan.FromMinutes(3));
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Single().State == "not_placed"
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Single().State == "not_placed"
             && (await QueueRowAsync()).Reason == "not_placed_reconciled", TimeSpan.FromSeconds(30)), Is.True, "a later turn ran the sweep");
         rig.Clock.Advance(AttemptOutcomes.NotPlacedRetry);
-        Assert.That(await Eventually.TrueAsync(async () => (await AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True,
+        Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True,
             "a later turn dialed");
 
         Assert.Multiple(async () =>
         {
             Assert.That(rig.PeopleCalled(), Is.EqualTo(phones), "rung once: the create that threw never reached Twilio");
-            Assert.That(await AttemptsAsync(), Has.Count.EqualTo(2));
-            Assert.That(await PresenceAsync("anna"), Is.Not.EqualTo("reserved"));
+            Assert.That(await DialingRig.AttemptsAsync(), Has.Count.EqualTo(2));
+            Assert.That(await DialingRig.PresenceAsync("anna"), Is.Not.EqualTo("reserved"));
         });
     }
 
@@ -124,8 +107,8 @@ public sealed class DialingSafetyTests : DatabaseTest
             Assert.That(second, Has.Count.EqualTo(1), "the lease ran out: worker B claimed the person");
             Assert.That(placed, Is.Zero);
             Assert.That(rig.PeopleCalled(), Is.Empty, "worker A sent nothing: the person is worker B's to dial");
-            Assert.That((await AttemptsAsync()).Select(a => a.State), Is.EqualTo(new[] { "not_placed" }));
-            Assert.That(await PresenceAsync("anna"), Is.EqualTo("available"), "the operator reserved for A's attempt is free again");
+            Assert.That((await DialingRig.AttemptsAsync()).Select(a => a.State), Is.EqualTo(new[] { "not_placed" }));
+            Assert.That(await DialingRig.PresenceAsync("anna"), Is.EqualTo("available"), "the operator reserved for A's attempt is free again");
             Assert.That((row.Owner, row.Token), Is.EqualTo(("worker-b", (Guid?)second[0].LeaseToken)), "B's lease is untouched");
         });
     }
@@ -152,7 +135,7 @@ public sealed class DialingSafetyTests : DatabaseTest
             Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), await late.Content.ReadAsStringAsync());
             Assert.That(call.StatusCode, Is.EqualTo(HttpStatusCode.OK), await call.Content.ReadAsStringAsync());
             Assert.That(rig.PeopleCalled(), Is.EqualTo(phones), "rung once, by the operator who holds the person");
-            Assert.That(await PresenceAsync("carla"), Is.EqualTo("available"));
+            Assert.That(await DialingRig.PresenceAsync("carla"), Is.EqualTo("available"));
         });
     }
 
@@ -187,10 +170,10 @@ public sealed class DialingSafetyTests : DatabaseTest
 
         // Worker C sweeps while B waits for Twilio's answer; then B's create times out and B reconciles its own attempt.
         await rig.StartWorkerAsync();
-        await Eventually.TrueAsync(async () => (await AttemptsAsync()).Single(a => a.Id == stale.Id).State != "dialing", TimeSpan.FromSeconds(20));
-        await Eventually.TrueAsync(async () => (await AttemptsAsync()).All(a => a.State != "dialing"), TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Single(a => a.Id == stale.Id).State != "dialing", TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).All(a => a.State != "dialing"), TimeSpan.FromSeconds(30));
 
-        var attempts = await AttemptsAsync();
+        var attempts = await DialingRig.AttemptsAsync();
         var staleNow = attempts.Single(a => a.Id == stale.Id);
         var mine = attempts.Single(a => a.Id != stale.Id);
         Assert.Multiple(async () =>
@@ -198,7 +181,7 @@ public sealed class DialingSafetyTests : DatabaseTest
             Assert.That((staleNow.State, staleNow.CallSid), Is.EqualTo(("not_placed", (string?)null)), "the stopped worker's attempt never sent anything");
             Assert.That((mine.State, mine.CallSid), Is.EqualTo(("placed", (string?)placedByB)), "B's call stays B's");
             Assert.That(rig.PeopleCalled(), Is.EqualTo(phones), "rung once");
-            Assert.That(await PresenceAsync(reserved!.Identity), Is.EqualTo("available"), "the operator the stopped worker reserved is free again");
+            Assert.That(await DialingRig.PresenceAsync(reserved!.Identity), Is.EqualTo("available"), "the operator the stopped worker reserved is free again");
         });
     }
 }

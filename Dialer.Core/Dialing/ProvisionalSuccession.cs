@@ -61,8 +61,9 @@ public static class ProvisionalSuccession
     // A row of a superseded code is re-keyed to the successor unless the successor already has a row in that campaign
     // (or another superseded code of the same person got there first): then, if it is waiting, it is finished as the
     // claim finishes a row (out of the ready/delayed tables, its contact-list entry completed). A leased row that cannot
-    // be re-keyed is left to its worker; the next import finishes it once it waits again. Finished rows (done) that
-    // cannot be re-keyed stay as history under the code they were made with.
+    // be re-keyed is left to its worker: CallQueue's claim does not lease the successor's row while it is leased and
+    // finishes it as superseded when it next comes up, and its completion counts a dial for the successor. Finished
+    // rows (done) that cannot be re-keyed stay as history under the code they were made with.
     const string QueueSql = """
         WITH superseded AS (
             SELECT q.id, p.successor_cf,

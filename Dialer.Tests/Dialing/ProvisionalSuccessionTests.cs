@@ -133,6 +133,47 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
         });
     }
 
+    [Test]
+    public async Task A_queue_entry_leased_under_a_provisional_code_during_the_link_keeps_its_successor_waiting_and_is_then_finished()
+    {
+        var campaign = await CampaignAsync("coda-in-corso");
+        await ImportAsync(EarlierUnderProvisional());
+        await queue.EnqueueAsync([Entry(campaign, ProvisionalCf), Entry(campaign, successorCf) with { Priority = 2 }], default);
+        var ringing = (await queue.ClaimAsync(new ClaimRequest(campaign, "w1", 1, TimeSpan.FromMinutes(2), ClaimGuards.Defaults), default)).Single();
+
+        await ImportAsync(definitive);   // the provisional row is leased: the import leaves it to its worker
+        var duringTheCall = await ClaimAsync(campaign, ClaimGuards.Defaults);
+        await queue.CompleteAsync([QueueCompletion.Retry(ringing, Now, "retry_delay_no_answer", "no_answer")], default);
+        clock.Set(Now.AddMinutes(3));   // past the lease the successor's row was waiting for
+        var afterIt = await ClaimAsync(campaign, ClaimGuards.Defaults with { MaxAttemptsPerDay = 2 });
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ringing.PersonCf, Is.EqualTo(ProvisionalCf));
+            Assert.That(duringTheCall, Is.Empty, "the successor's row waits while the person is being called under the provisional code");
+            Assert.That(afterIt.Select(c => c.PersonCf), Is.EqualTo(new[] { successorCf }), "then only the successor's row is dialed");
+            Assert.That(await StringAsync("SELECT finished_reason FROM call_queue WHERE person_cf = @ProvisionalCf", new { ProvisionalCf }),
+                Is.EqualTo(ProvisionalSuccession.SupersededReason));
+            Assert.That(await StringAsync("SELECT string_agg(person_cf || ':' || attempts_total, ',') FROM person_dial_counters"),
+                Is.EqualTo(successorCf + ":1"), "the dial under the provisional code counts for the successor");
+        });
+    }
+
+    [Test]
+    public async Task A_provisional_code_enqueued_after_the_link_is_queued_under_its_successor()
+    {
+        var campaign = await CampaignAsync("coda-dopo");
+        await ImportAsync(EarlierUnderProvisional(), definitive);
+
+        var added = await queue.EnqueueAsync([Entry(campaign, ProvisionalCf), Entry(campaign, successorCf)], default);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(added, Is.EqualTo(1), "one person, one row");
+            Assert.That(await StringAsync("SELECT string_agg(person_cf, ',') FROM call_queue"), Is.EqualTo(successorCf));
+        });
+    }
+
     QueueEntry Entry(long campaign, string cf) => new(campaign, cf, phone, "F205", 1, Now.AddMinutes(-1), null);
 
     Task<IReadOnlyList<ClaimedContact>> ClaimAsync(long campaign, ClaimGuards guards) =>

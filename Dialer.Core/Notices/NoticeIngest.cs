@@ -136,6 +136,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             (merge, people) = await MergeAndRecomputeAsync(conn, tx, staged, stages, ct);
         }
 
+        await Dialing.ProvisionalSuccession.FollowAsync(conn, tx, ct);   // what was recorded under a provisional code follows its successor
+
         // Definitive people and superseded provisional codes apart: both are rows of people (a first load wrote them all).
         var (definitive, superseded) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(firstLoad
             ? "SELECT count(*) FILTER (WHERE successor_cf IS NULL), count(*) FILTER (WHERE successor_cf IS NOT NULL) FROM people"

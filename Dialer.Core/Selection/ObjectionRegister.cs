@@ -18,9 +18,14 @@ public sealed class ObjectionRegister(NpgsqlDataSource db)
     public static async Task<long> AddAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string personCf, string? phoneE164, DateOnly objectedOn,
         ObjectionChannel channel, string note, CancellationToken ct)
     {
+        // A provisional code already linked to its successor is recorded under the successor (recorded_cf keeps the
+        // code given): objections.person_cf always names the person (ProvisionalSuccession moves those recorded earlier).
         const string sql = """
-            INSERT INTO objections (person_cf, phone_e164, objected_on, channel, note)
-            VALUES (@personCf, @phoneE164, @objectedOn, @channel, @note)
+            INSERT INTO objections (person_cf, recorded_cf, phone_e164, objected_on, channel, note)
+            SELECT coalesce(p.successor_cf, @personCf), CASE WHEN p.successor_cf IS NOT NULL THEN @personCf END,
+                   @phoneE164, @objectedOn, @channel, @note
+            FROM   (SELECT 1) one
+            LEFT   JOIN people p ON p.cf = @personCf
             RETURNING id
             """;
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition(sql, new

@@ -44,12 +44,17 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
 
         const string sql = """
             WITH input AS (
-                SELECT DISTINCT ON (campaign_id, person_cf) *       -- the first of a (campaign, person) given twice
+                -- The first of a (campaign, person) given twice. A provisional code already linked to its successor is
+                -- queued under the successor, where the person's state is (ProvisionalSuccession).
+                SELECT DISTINCT ON (t.campaign_id, coalesce(p.successor_cf, t.person_cf))
+                       t.campaign_id, coalesce(p.successor_cf, t.person_cf) AS person_cf, t.phone_e164, t.comune_code,
+                       t.priority, t.due_at, t.contact_list_entry_id, t.ordinal
                 FROM   unnest(CAST(@campaignIds AS bigint[]), CAST(@personCfs AS text[]), CAST(@phones AS text[]), CAST(@comuni AS text[]),
                               CAST(@priorities AS integer[]), CAST(@dueAts AS timestamptz[]), CAST(@entryIds AS bigint[]),
                               CAST(@ordinals AS integer[]))
                        AS t(campaign_id, person_cf, phone_e164, comune_code, priority, due_at, contact_list_entry_id, ordinal)
-                ORDER  BY campaign_id, person_cf, ordinal
+                LEFT   JOIN people p ON p.cf = t.person_cf
+                ORDER  BY t.campaign_id, coalesce(p.successor_cf, t.person_cf), t.ordinal
             ),
             added AS (
                 INSERT INTO call_queue (campaign_id, person_cf, phone_e164, comune_code, priority, contact_list_entry_id,
@@ -149,8 +154,9 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
     /// <summary>
     /// Leases up to <see cref="ClaimRequest.Max"/> contacts due now, in priority then due-time order. Rows that fail a
     /// guard are not claimed: the reason and its "not before" are recorded on the row and it leaves the ready set
-    /// (daily cap and patron day until tomorrow, cool-off until it ends; objection, flagged number and total cap
-    /// finish the row). A contact whose person is leased by another campaign right now waits for that lease.
+    /// (daily cap and patron day until tomorrow, cool-off until it ends; objection, flagged number, total cap and a
+    /// provisional code linked to its successor finish the row). A contact whose person is leased by another campaign
+    /// (or under a provisional code of theirs) right now waits for that lease.
     /// </summary>
     public async Task<IReadOnlyList<ClaimedContact>> ClaimAsync(ClaimRequest request, CancellationToken ct)
     {
@@ -222,20 +228,26 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                            WHEN 'patron_saint_day' THEN CAST(@tomorrow AS timestamptz)
                            WHEN 'abandoned_cool_off' THEN pc.last_abandoned_at + @coolOff
                        END AS hold_until,
-                       v.verdict IN ('number_flagged', 'objection', 'total_cap_reached') AS finishes,
+                       v.verdict IN ('superseded_by_successor', 'number_flagged', 'objection', 'total_cap_reached') AS finishes,
                        CASE WHEN v.verdict IS NULL THEN busy.until END AS busy_until
                 -- Each probe is one index lookup per candidate whatever the row estimates: the plan is generic (see promote).
                 FROM   candidates c
                 CROSS  JOIN LATERAL (SELECT * FROM call_queue q WHERE q.id = c.queue_id OFFSET 0) q
                 LEFT   JOIN LATERAL (SELECT * FROM person_dial_counters pc WHERE pc.person_cf = q.person_cf OFFSET 0) pc ON true
-                -- The same person leased by another campaign right now: wait for that lease.
+                -- The same person leased by another campaign right now, or under a provisional code of theirs (a row an
+                -- import could not move while it was leased, see ProvisionalSuccession): wait for that lease.
                 LEFT   JOIN LATERAL (
                            SELECT max(o.lease_expires_at) AS until
                            FROM   call_queue o
-                           WHERE  o.person_cf = q.person_cf AND o.id <> q.id AND o.state = 'leased' AND o.lease_expires_at > @now
+                           WHERE  o.person_cf IN (SELECT q.person_cf UNION ALL SELECT p.cf FROM people p WHERE p.successor_cf = q.person_cf)
+                             AND  o.id <> q.id AND o.state = 'leased' AND o.lease_expires_at > @now
                        ) busy ON true
                 CROSS  JOIN LATERAL (
                     SELECT CASE
+                        -- A provisional code an import linked to its successor while this row was leased: the person's
+                        -- state (objections, caps, their own row) is under the successor now (docs/dialing-safety.md).
+                        WHEN EXISTS (SELECT 1 FROM people p WHERE p.cf = q.person_cf AND p.successor_cf IS NOT NULL)
+                             THEN 'superseded_by_successor'
                         WHEN EXISTS (SELECT 1 FROM flagged_numbers f WHERE f.phone_e164 = q.phone_e164) THEN 'number_flagged'
                         WHEN EXISTS (SELECT 1 FROM objections o
                                      WHERE o.withdrawn_on IS NULL AND o.objected_on <= CAST(@today AS date) AND o.person_cf = q.person_cf)
@@ -398,12 +410,15 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 WHERE  e.id = a.contact_list_entry_id AND (a.kind = 'finish' OR a.dialed)
             ),
             counters AS (
-                -- Per person across all campaigns; attempts_today restarts on a new Europe/Rome day.
+                -- Per person across all campaigns; attempts_today restarts on a new Europe/Rome day. A row still under a
+                -- provisional code an import has linked meanwhile counts for the successor (ProvisionalSuccession).
                 INSERT INTO person_dial_counters AS c (person_cf, today_on, attempts_today, attempts_total, last_dialed_at, last_abandoned_at)
-                SELECT person_cf, CAST(@today AS date), count(*), count(*), @now, max(CASE WHEN abandoned THEN @now END)
-                FROM   applied
-                WHERE  dialed
-                GROUP  BY person_cf
+                SELECT coalesce(p.successor_cf, a.person_cf), CAST(@today AS date), count(*), count(*), @now,
+                       max(CASE WHEN a.abandoned THEN @now END)
+                FROM   applied a
+                LEFT   JOIN people p ON p.cf = a.person_cf
+                WHERE  a.dialed
+                GROUP  BY 1
                 ON CONFLICT (person_cf) DO UPDATE
                 SET    attempts_today    = CASE WHEN c.today_on = excluded.today_on THEN c.attempts_today + excluded.attempts_today
                                                 ELSE excluded.attempts_today END,

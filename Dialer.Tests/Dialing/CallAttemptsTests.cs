@@ -2,6 +2,7 @@ using Dialer.Core.Dialing;
 using Dialer.Core.Selection;
 using Dialer.Core.Telephony;
 using Dialer.Tests.Selection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dialer.Tests.Dialing;
 
@@ -9,7 +10,7 @@ namespace Dialer.Tests.Dialing;
 public sealed class CallAttemptsTests : DatabaseTest
 {
     static readonly DateTimeOffset Now = new(2026, 3, 10, 10, 0, 0, TimeSpan.Zero);
-    readonly CallAttempts attempts = new(Db, new TestClock(Now));
+    readonly CallAttempts attempts = new(Db, new FakeTimeProvider(Now));
     readonly ProviderCallStore provider = new(Db);
     long campaignId;
 
@@ -173,9 +174,9 @@ public sealed class CallAttemptsTests : DatabaseTest
     {
         var older = await NewAttemptAsync();
         await attempts.MarkSendingAsync(older.Id, default);
-        var newer = await new CallAttempts(Db, new TestClock(Now.AddSeconds(30)))
+        var newer = await new CallAttempts(Db, new FakeTimeProvider(Now.AddSeconds(30)))
             .CreateAsync(new NewAttempt(campaignId, null, null, "RSSMRA80A01F205X", "+393471234567", "progressive", null, false), default);
-        await new CallAttempts(Db, new TestClock(Now.AddSeconds(30))).MarkSendingAsync(newer.Id, default);
+        await new CallAttempts(Db, new FakeTimeProvider(Now.AddSeconds(30))).MarkSendingAsync(newer.Id, default);
 
         var whileBothUnconfirmed = await attempts.UnconfirmedAsync(Now.AddMinutes(5), default);
         await attempts.MarkPlacedAsync(newer.Id, "CA_NEWER", default);

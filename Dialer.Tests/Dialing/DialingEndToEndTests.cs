@@ -137,7 +137,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
     public async Task Outside_the_calling_window_nobody_is_rung_and_the_diagnostics_say_why()
     {
         rig = await DialingRig.StartAsync();
-        rig.Clock.Set(new DateTimeOffset(2026, 3, 14, 10, 0, 0, TimeSpan.Zero));   // a Saturday
+        rig.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 14, 10, 0, 0, TimeSpan.Zero));   // a Saturday
         var campaign = await rig.CampaignAsync();
         await rig.EnqueueAsync(campaign, 5);
         await rig.OperatorsAsync("anna");
@@ -233,7 +233,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
         await Task.Delay(1500);
         Assert.That((await DialingRig.AttemptsAsync()).Count, Is.EqualTo(1), "nobody is rung before the time the person chose");
 
-        rig.Clock.Set(new DateTimeOffset(2026, 3, 10, 14, 0, 30, TimeSpan.Zero));
+        rig.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 10, 14, 0, 30, TimeSpan.Zero));
         Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Count(a => a.State == "ended") == 2, TimeSpan.FromSeconds(30)), Is.True);
         var second = (await DialingRig.AttemptsAsync())[1];
         var callbackState = await conn.QuerySingleAsync<string>("SELECT state FROM callbacks");

@@ -25,7 +25,7 @@ public sealed class DialingRig : IAsyncDisposable
     readonly List<IHost> workers = [];
     readonly Dictionary<string, string?> settings;
 
-    DialingRig(EmulatorHost emulator, DialerApp api, Dictionary<string, string?> settings, TestClock clock)
+    DialingRig(EmulatorHost emulator, DialerApp api, Dictionary<string, string?> settings, RealTimersFakeTime clock)
     {
         Emulator = emulator;
         Api = api;
@@ -35,14 +35,14 @@ public sealed class DialingRig : IAsyncDisposable
 
     public EmulatorHost Emulator { get; }
     public DialerApp Api { get; }
-    public TestClock Clock { get; }
+    public RealTimersFakeTime Clock { get; }
     public HttpClient Client => Api.Client;
     public IServiceProvider Services => Api.Services;
 
     /// <param name="person">How the people called behave (default: every call answered by a person, short talk).</param>
     public static async Task<DialingRig> StartAsync(CallProfile? person = null)
     {
-        var clock = new TestClock(Morning);
+        var clock = new RealTimersFakeTime(Morning);
         // Simulated time runs 20 times faster than real time: the Italian <Say> before the operator is connected takes
         // about 4 simulated seconds, a conversation 20–30; the operator hangs up first, as at the end of a real call.
         var emulator = await EmulatorHost.StartAsync(new EmulatorOptions

@@ -5,6 +5,7 @@ using Dialer.Core.Selection;
 using Dialer.Tests.Notices;
 using Dialer.Tests.Selection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dialer.Tests.Dialing;
 
@@ -18,7 +19,7 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
     static readonly DateTimeOffset Now = new(2026, 3, 11, 9, 0, 0, TimeSpan.Zero);
     static readonly string ProvisionalCf = "9876543210" + CodiceFiscale.NumericCheckDigit("9876543210");
 
-    TestClock clock = null!;
+    FakeTimeProvider clock = null!;
     CallQueue queue = null!;
     CsvNotice definitive = null!;
     string successorCf = null!;
@@ -27,7 +28,7 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
     [SetUp]
     public void SetUpQueue()
     {
-        clock = new TestClock(Now);
+        clock = new FakeTimeProvider(Now);
         queue = new CallQueue(Db, clock, NullLogger<CallQueue>.Instance);
         definitive = Population.Eligible("ALFA");
         successorCf = definitive.Cf!;
@@ -144,7 +145,7 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
         await ImportAsync(definitive);   // the provisional row is leased: the import leaves it to its worker
         var duringTheCall = await ClaimAsync(campaign, ClaimGuards.Defaults);
         await queue.CompleteAsync([QueueCompletion.Retry(ringing, Now, "retry_delay_no_answer", "no_answer")], default);
-        clock.Set(Now.AddMinutes(3));   // past the lease the successor's row was waiting for
+        clock.SetUtcNow(Now.AddMinutes(3));   // past the lease the successor's row was waiting for
         var afterIt = await ClaimAsync(campaign, ClaimGuards.Defaults with { MaxAttemptsPerDay = 2 });
 
         Assert.Multiple(async () =>

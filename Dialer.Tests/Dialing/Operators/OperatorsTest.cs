@@ -1,17 +1,8 @@
 using Dialer.Core.Dialing.Operators;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dialer.Tests.Dialing.Operators;
-
-/// <summary>A clock the test moves by hand (the only fake besides the telephony provider).</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    public DateTimeOffset Now { get; private set; } = start;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public void Advance(TimeSpan by) => Now += by;
-}
 
 /// <summary>
 /// Base for operator and disposition tests: the real roster and directory on the test database, a hand-moved clock,
@@ -24,14 +15,14 @@ public abstract class OperatorsTest : DatabaseTest
 
     protected static readonly CancellationToken None = CancellationToken.None;
 
-    protected ManualClock Clock { get; private set; } = null!;
+    protected FakeTimeProvider Clock { get; private set; } = null!;
     protected OperatorRoster Roster { get; private set; } = null!;
     protected OperatorDirectory Directory { get; private set; } = null!;
 
     [SetUp]
     public void CreateServices()
     {
-        Clock = new ManualClock(Start);
+        Clock = new FakeTimeProvider(Start);
         Roster = new OperatorRoster(Db, Clock, NullLogger<OperatorRoster>.Instance);
         Directory = new OperatorDirectory(Db, Clock);
     }

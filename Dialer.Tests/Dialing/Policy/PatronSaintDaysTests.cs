@@ -1,18 +1,11 @@
 using Dialer.Core.Database;
 using Dialer.Core.Dialing.Policy;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dialer.Tests.Dialing.Policy;
 
 public sealed class PatronSaintDaysTests : DatabaseTest
 {
-    /// <summary>The clock, moved by hand (the one fake the style allows besides the telephony provider).</summary>
-    sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public void Advance(TimeSpan by) => now += by;
-    }
-
     const string Csv = """
         comune_code;month;day;name
         F205;12;7;Sant'Ambrogio
@@ -57,7 +50,7 @@ public sealed class PatronSaintDaysTests : DatabaseTest
     [Test]
     public async Task The_cache_is_refreshed_after_five_minutes_so_other_replicas_see_a_correction()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
         var days = new PatronSaintDays(Db, clock);
         await days.ApplyAsync(PatronSaintDays.ParseCsv(Csv), CancellationToken.None);
         Assert.That(await days.IsPatronDayAsync("E514", new DateOnly(2026, 11, 5), CancellationToken.None), Is.False);

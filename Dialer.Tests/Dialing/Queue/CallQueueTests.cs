@@ -3,6 +3,7 @@ using System.Globalization;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dialer.Tests.Dialing.Queue;
 
@@ -12,14 +13,14 @@ public sealed class CallQueueTests : DatabaseTest
     static readonly DateTimeOffset Start = new(2026, 3, 11, 9, 0, 0, TimeSpan.Zero);
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
-    ManualClock clock = null!;
+    FakeTimeProvider clock = null!;
     CallQueue queue = null!;
     long campaign;
 
     [SetUp]
     public async Task SetUpQueueAsync()
     {
-        clock = new ManualClock(Start);
+        clock = new FakeTimeProvider(Start);
         queue = new CallQueue(Db, clock, NullLogger<CallQueue>.Instance);
         campaign = await CampaignAsync("coda-uno");
     }
@@ -294,16 +295,16 @@ public sealed class CallQueueTests : DatabaseTest
     public async Task Daily_cap_counts_Europe_Rome_days_across_the_change_to_summer_time()
     {
         // Sunday 29 March 2026 Rome moves to CEST (UTC+2): Monday starts at 22:00 UTC.
-        clock.Now = new DateTimeOffset(2026, 3, 29, 21, 30, 0, TimeSpan.Zero);
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 29, 21, 30, 0, TimeSpan.Zero));
         await queue.EnqueueAsync([Entry("AAA"), Entry("BBB")], default);
         var first = await ClaimAsync(1);
         await queue.CompleteAsync([QueueCompletion.Retry(first[0], clock.GetUtcNow(), "retry_delay_no_answer", "no_answer")], default);
 
-        clock.Now = new DateTimeOffset(2026, 3, 29, 21, 45, 0, TimeSpan.Zero);
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 29, 21, 45, 0, TimeSpan.Zero));
         var sameDay = await ClaimAsync(2);
         await queue.CompleteAsync(sameDay.Select(c => QueueCompletion.Finish(c, "refused", "answered")).ToList(), default);
         var held = await RowAsync(first[0].PersonCf);
-        clock.Now = new DateTimeOffset(2026, 3, 29, 22, 0, 0, TimeSpan.Zero);
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 29, 22, 0, 0, TimeSpan.Zero));
         var nextDay = await ClaimAsync(2);
 
         Assert.Multiple(() =>
@@ -454,11 +455,12 @@ public sealed class CallQueueTests : DatabaseTest
         await queue.EnqueueAsync([Entry("AAA"), Entry("BBB")], default);
         var claimed = await ClaimAsync(2);
         await using var worker = new CallQueue(Db, clock, NullLogger<CallQueue>.Instance);
+        await ListeningAsync(worker);
 
         var waitingForRetry = worker.WaitForWorkAsync(campaign, TimeSpan.FromSeconds(1), default);
         await Task.Delay(300);
         await queue.CompleteAsync([QueueCompletion.Retry(claimed[0], Start.AddHours(4), "retry_delay_no_answer", "no_answer")], default);
-        var wokenByRetry = await waitingForRetry;
+        var wokenByRetry = await TimeOutAsync(waitingForRetry, TimeSpan.FromSeconds(1));
         var waitingForRelease = worker.WaitForWorkAsync(campaign, TimeSpan.FromSeconds(20), default);
         await Task.Delay(300);
         await queue.CompleteAsync([QueueCompletion.Release(claimed[1], clock.GetUtcNow())], default);
@@ -474,7 +476,8 @@ public sealed class CallQueueTests : DatabaseTest
     [Test]
     public async Task Waiting_returns_at_once_when_work_is_due_and_times_out_when_none_is()
     {
-        var idle = await queue.WaitForWorkAsync(campaign, TimeSpan.FromMilliseconds(200), default);
+        await ListeningAsync(queue);
+        var idle = await TimeOutAsync(queue.WaitForWorkAsync(campaign, TimeSpan.FromMilliseconds(200), default), TimeSpan.FromMilliseconds(200));
         await queue.EnqueueAsync([Entry("AAA")], default);
         var due = await queue.WaitForWorkAsync(campaign, TimeSpan.FromSeconds(20), default).WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -571,6 +574,33 @@ public sealed class CallQueueTests : DatabaseTest
         return await conn.ExecuteScalarAsync<long>(sql, args);
     }
 
+    /// <summary>
+    /// Starts the queue's listening connection: a wait for another campaign, with work due, returns once the queue
+    /// listens. The clock stays still, so the wait cannot give up on the connection (and then be woken by the wake-up
+    /// every waiter gets when the connection comes up) as a test moving the clock could make it.
+    /// </summary>
+    async Task ListeningAsync(CallQueue listening)
+    {
+        var other = await CampaignAsync("coda-sveglia");
+        await queue.EnqueueAsync([Entry("DUE", campaignId: other)], default);
+        Assert.That(await listening.WaitForWorkAsync(other, TimeSpan.FromSeconds(20), default), Is.True);
+    }
+
+    /// <summary>
+    /// Moves the clock by <paramref name="step"/> (the wait's own timeout) until the wait is over: the queue's timers run
+    /// on the fake clock, so a wait ends by timing out only when the test moves time past it. The clock is moved again
+    /// while the wait has not started its timer yet; no outcome depends on how long that takes.
+    /// </summary>
+    async Task<bool> TimeOutAsync(Task<bool> waiting, TimeSpan step)
+    {
+        while (!waiting.IsCompleted)
+        {
+            clock.Advance(step);
+            await Task.WhenAny(waiting, Task.Delay(20));
+        }
+        return await waiting;
+    }
+
     static async Task ExecuteAsync(string sql, object? args = null)
     {
         await using var conn = await Db.OpenConnectionAsync();
@@ -578,14 +608,4 @@ public sealed class CallQueueTests : DatabaseTest
     }
 
     sealed record QueueRow(string State, string? HoldReason, DateTime? NotBefore, string? FinishedReason, int Attempts, string? LastOutcome);
-}
-
-/// <summary>The test's clock: set or moved by the test. Timers still run in real time.</summary>
-sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = start;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public void Advance(TimeSpan by) => Now += by;
 }

@@ -15,14 +15,14 @@ static class CallsApi
             .WithTags("Calls").DevelopmentOnly();
 
         var calls = app.MapGroup("/api/calls").WithTags("Calls").DevelopmentOnly();
-        calls.MapGet("/{attemptId:long}", async Task<Results<Ok<CallRecord>, NotFound>> (long attemptId, DispositionService dispositions, CancellationToken ct) =>
+        calls.MapGet("/{attemptId:long}", async Task<Results<Ok<CallRecord>, NotFound>> (long attemptId, DispositionLedger dispositions, CancellationToken ct) =>
             await dispositions.FindCallAsync(attemptId, ct) is { } call ? TypedResults.Ok(call) : TypedResults.NotFound());
         calls.MapPost("/{attemptId:long}/disposition", Record);
         return app;
     }
 
     static async Task<Results<Ok<DispositionResult>, ValidationProblem, ProblemHttpResult>> Record(
-        long attemptId, DispositionBody body, DispositionService dispositions, CancellationToken ct)
+        long attemptId, DispositionBody body, DispositionLedger dispositions, CancellationToken ct)
     {
         const string title = "L'esito non è valido";
         if (string.IsNullOrWhiteSpace(body.Operator))

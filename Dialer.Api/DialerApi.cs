@@ -27,6 +27,8 @@ public static class DialerApi
 
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
+        // Core's domain exceptions (validation, not found, refused) as 400/404/409 problems, in one place
+        builder.Services.AddExceptionHandler<DomainProblems>();
         // Enums travel as snake_case strings, as in the documents supervisors write.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
             new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));

@@ -1,6 +1,5 @@
 using Dialer.Api.Security;
 using Dialer.Core.Dialing.Dispositions;
-using Dialer.Core.Dialing.Operators;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Dialing;
@@ -15,39 +14,21 @@ static class CallsApi
             .WithTags("Calls").DevelopmentOnly();
 
         var calls = app.MapGroup("/api/calls").WithTags("Calls").DevelopmentOnly();
-        calls.MapGet("/{attemptId:long}", async Task<Results<Ok<CallRecord>, NotFound>> (long attemptId, DispositionService dispositions, CancellationToken ct) =>
+        calls.MapGet("/{attemptId:long}", async Task<Results<Ok<CallRecord>, NotFound>> (long attemptId, DispositionLedger dispositions, CancellationToken ct) =>
             await dispositions.FindCallAsync(attemptId, ct) is { } call ? TypedResults.Ok(call) : TypedResults.NotFound());
-        calls.MapPost("/{attemptId:long}/disposition", Record);
+        calls.MapPost("/{attemptId:long}/disposition", Record).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    static async Task<Results<Ok<DispositionResult>, ValidationProblem, ProblemHttpResult>> Record(
-        long attemptId, DispositionBody body, DispositionService dispositions, CancellationToken ct)
+    /// <summary>400: bad fields; 404: no such call or operator; 409: not their call, not answered yet, or already disposed differently.</summary>
+    static async Task<Results<Ok<DispositionResult>, ValidationProblem>> Record(
+        long attemptId, DispositionBody body, DispositionLedger dispositions, CancellationToken ct)
     {
-        const string title = "L'esito non è valido";
         if (string.IsNullOrWhiteSpace(body.Operator))
-            return OperatorsApi.Invalid(["operator: required, the identity of the operator recording the disposition."], title);
-        try
-        {
-            return TypedResults.Ok(await dispositions.RecordAsync(attemptId, body.Operator,
-                new DispositionRequest(body.Code, body.Reason, body.Appointment, body.Callback), ct));
-        }
-        catch (DispositionValidationException ex)
-        {
-            return OperatorsApi.Invalid(ex.Errors, title);
-        }
-        catch (OperatorNotFoundException ex)
-        {
-            return OperatorsApi.Invalid([$"operator: {ex.Message}"], title);
-        }
-        catch (CallNotFoundException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Chiamata sconosciuta", detail: ex.Message);
-        }
-        catch (DispositionConflictException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Esito non registrabile", detail: ex.Message);
-        }
+            return DomainProblems.Invalid(["operator: required, the identity of the operator recording the disposition."], "L'esito non è valido");
+        return TypedResults.Ok(await dispositions.RecordAsync(attemptId, body.Operator,
+            new DispositionRequest(body.Code, body.Reason, body.Appointment, body.Callback), ct));
     }
 }
 

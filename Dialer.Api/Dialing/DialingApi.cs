@@ -1,6 +1,5 @@
 using Dialer.Api.Security;
 using Dialer.Core.Dialing;
-using Dialer.Core.Dialing.Operators;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Dialing;
@@ -26,61 +25,28 @@ static class DialingApi
             .WithTags("Campaigns").DevelopmentOnly();
 
         var preview = app.MapGroup("/api").WithTags("Preview").DevelopmentOnly();
-        preview.MapPost("/operators/{identity}/preview/next", Next);
-        preview.MapPost("/calls/{attemptId:long}/call", Call);
-        preview.MapPost("/calls/{attemptId:long}/skip", Skip);
+        preview.MapPost("/operators/{identity}/preview/next", Next).ProducesProblem(StatusCodes.Status404NotFound);
+        preview.MapPost("/calls/{attemptId:long}/call", Call).ProducesMoveProblems();
+        preview.MapPost("/calls/{attemptId:long}/skip", Skip).ProducesValidationProblem().ProducesMoveProblems();
         preview.MapGet("/preview/skip-reasons", () => TypedResults.Ok(PreviewDialer.SkipReasons));
         return app;
     }
 
     /// <summary>The next person for this operator: 200 with the card, 204 when nobody can be called now (diagnostics say why).</summary>
-    static async Task<Results<Ok<PreviewContact>, NoContent, ProblemHttpResult>> Next(string identity, PreviewDialer dialer, CancellationToken ct)
+    static async Task<Results<Ok<PreviewContact>, NoContent>> Next(string identity, PreviewDialer dialer, CancellationToken ct) =>
+        await dialer.NextAsync(identity, ct) is { } card ? TypedResults.Ok(card) : TypedResults.NoContent();
+
+    /// <summary>404: unknown operator; 409: not this operator's preview, already started or skipped, or expired.</summary>
+    static async Task<Ok<CallStarted>> Call(long attemptId, OperatorBody body, PreviewDialer dialer, CancellationToken ct)
     {
-        try
-        {
-            return await dialer.NextAsync(identity, ct) is { } card ? TypedResults.Ok(card) : TypedResults.NoContent();
-        }
-        catch (OperatorNotFoundException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Operatore sconosciuto", detail: ex.Message);
-        }
+        var result = await dialer.CallAsync(body.Operator, attemptId, ct);
+        return TypedResults.Ok(new CallStarted(attemptId, result.Placed, result.Attempt.State, result.Reason));
     }
 
-    static async Task<Results<Ok<CallStarted>, ProblemHttpResult>> Call(long attemptId, OperatorBody body, PreviewDialer dialer, CancellationToken ct)
+    /// <summary>400: not a skip reason; 404: unknown operator; 409: not this operator's preview, or already started or skipped.</summary>
+    static async Task<NoContent> Skip(long attemptId, SkipBody body, PreviewDialer dialer, CancellationToken ct)
     {
-        try
-        {
-            var result = await dialer.CallAsync(body.Operator, attemptId, ct);
-            return TypedResults.Ok(new CallStarted(attemptId, result.Placed, result.Attempt.State, result.Reason));
-        }
-        catch (OperatorNotFoundException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Operatore sconosciuto", detail: ex.Message);
-        }
-        catch (PresenceMoveRefusedException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Chiamata non possibile", detail: ex.Message);
-        }
-    }
-
-    static async Task<Results<NoContent, ProblemHttpResult>> Skip(long attemptId, SkipBody body, PreviewDialer dialer, CancellationToken ct)
-    {
-        try
-        {
-            await dialer.SkipAsync(body.Operator, attemptId, body.Reason, ct);
-            return TypedResults.NoContent();
-        }
-        catch (ArgumentException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Motivo non valido", detail: ex.Message);
-        }
-        catch (OperatorNotFoundException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Operatore sconosciuto", detail: ex.Message);
-        }
-        catch (PresenceMoveRefusedException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Scarto non possibile", detail: ex.Message);
-        }
+        await dialer.SkipAsync(body.Operator, attemptId, body.Reason, ct);
+        return TypedResults.NoContent();
     }
 }

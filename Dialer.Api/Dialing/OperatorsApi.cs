@@ -23,15 +23,15 @@ static class OperatorsApi
                 ? TypedResults.Ok(new OperatorView(found, presence))
                 : TypedResults.NotFound());
 
-        group.MapPut("/{identity}", Save);
+        group.MapPut("/{identity}", Save).ProducesValidationProblem();
 
-        group.MapPost("/{identity}/sign-in", (string identity, OperatorRoster roster, CancellationToken ct) =>
-            MoveAsync(identity, () => roster.SignInAsync(identity, ct)));
-        group.MapPost("/{identity}/sign-out", (string identity, OperatorRoster roster, CancellationToken ct) =>
-            MoveAsync(identity, () => roster.SignOutAsync(identity, ct)));
-        group.MapPost("/{identity}/available", (string identity, OperatorRoster roster, CancellationToken ct) =>
-            MoveAsync(identity, () => roster.SetAvailableAsync(identity, ct)));
-        group.MapPost("/{identity}/pause", Pause);
+        group.MapPost("/{identity}/sign-in", async (string identity, OperatorRoster roster, CancellationToken ct) =>
+            TypedResults.Ok(await roster.SignInAsync(identity, ct))).ProducesMoveProblems();
+        group.MapPost("/{identity}/sign-out", async (string identity, OperatorRoster roster, CancellationToken ct) =>
+            TypedResults.Ok(await roster.SignOutAsync(identity, ct))).ProducesMoveProblems();
+        group.MapPost("/{identity}/available", async (string identity, OperatorRoster roster, CancellationToken ct) =>
+            TypedResults.Ok(await roster.SetAvailableAsync(identity, ct))).ProducesMoveProblems();
+        group.MapPost("/{identity}/pause", Pause).ProducesMoveProblems();
 
         app.MapGet("/api/pause-reasons", () => TypedResults.Ok(PauseReasons.All.Where(r => r.ChosenByOperator)))
             .WithTags("Operators").DevelopmentOnly();
@@ -46,58 +46,34 @@ static class OperatorsApi
         var now = time.GetUtcNow();
         var end = to ?? now;
         var start = from ?? new DateTimeOffset(TimeZoneInfo.ConvertTime(now, ItalianTime.Rome).Date, ItalianTime.Rome.GetUtcOffset(TimeZoneInfo.ConvertTime(now, ItalianTime.Rome).Date));
-        if (start >= end) return Invalid(["from: must be before to."], "Periodo non valido");
+        if (start >= end) return DomainProblems.Invalid(["from: must be before to."], "Periodo non valido");
         return TypedResults.Ok(await roster.TimeInStatesAsync(start, end, ct));
     }
 
 
-    static async Task<Results<Created<Operator>, Ok<Operator>, ValidationProblem>> Save(string identity, OperatorBody body,
+    static async Task<Results<Created<Operator>, Ok<Operator>>> Save(string identity, OperatorBody body,
         OperatorDirectory directory, CancellationToken ct)
     {
-        try
-        {
-            var (saved, created) = await directory.SaveAsync(
-                new OperatorProfile(identity, body.Name, body.Cpi, body.Phone, body.Active ?? true, body.Campaigns), ct);
-            return created ? TypedResults.Created($"/api/operators/{identity}", saved) : TypedResults.Ok(saved);
-        }
-        catch (OperatorValidationException ex)
-        {
-            return Invalid(ex.Errors, "L'operatore non è valido");
-        }
+        var (saved, created) = await directory.SaveAsync(
+            new OperatorProfile(identity, body.Name, body.Cpi, body.Phone, body.Active ?? true, body.Campaigns), ct);
+        return created ? TypedResults.Created($"/api/operators/{identity}", saved) : TypedResults.Ok(saved);
     }
 
-    static async Task<Results<Ok<OperatorPresence>, ProblemHttpResult, ValidationProblem>> Pause(
+    static async Task<Results<Ok<OperatorPresence>, ValidationProblem>> Pause(
         string identity, PauseBody body, OperatorRoster roster, CancellationToken ct)
     {
         if (!SnakeCase.TryParse<PauseReason>(body.Reason, out var reason))
         {
             var chosen = string.Join(", ", PauseReasons.All.Where(r => r.ChosenByOperator).Select(r => SnakeCase.Of(r.Code)));
-            return Invalid([body.Reason is null ? $"reason: required, one of {chosen}." : $"reason: unknown pause reason \"{body.Reason}\"; one of {chosen}."],
+            return DomainProblems.Invalid([body.Reason is null ? $"reason: required, one of {chosen}." : $"reason: unknown pause reason \"{body.Reason}\"; one of {chosen}."],
                 "Motivo di pausa non valido");
         }
-        return await MoveAsync(identity, () => roster.PauseAsync(identity, reason, ct));
+        return TypedResults.Ok(await roster.PauseAsync(identity, reason, ct));
     }
 
-    static async Task<Results<Ok<OperatorPresence>, ProblemHttpResult, ValidationProblem>> MoveAsync(
-        string identity, Func<Task<OperatorPresence>> move)
-    {
-        try
-        {
-            return TypedResults.Ok(await move());
-        }
-        catch (OperatorNotFoundException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Operatore sconosciuto", detail: ex.Message);
-        }
-        catch (PresenceMoveRefusedException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Operazione non consentita", detail: ex.Message,
-                extensions: new Dictionary<string, object?> { ["operator"] = identity });
-        }
-    }
-
-    internal static ValidationProblem Invalid(IReadOnlyList<string> errors, string title) =>
-        TypedResults.ValidationProblem(errors.GroupBy(e => e.Split(':')[0]).ToDictionary(g => g.Key, g => g.ToArray()), title: title);
+    /// <summary>A presence move names an operator that may not exist (404) and may not be allowed now (409); see <see cref="DomainProblems"/>.</summary>
+    internal static RouteHandlerBuilder ProducesMoveProblems(this RouteHandlerBuilder endpoint) =>
+        endpoint.ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 }
 
 /// <summary>PUT /api/operators/{identity}: campaigns are slugs (none or absent: every campaign).</summary>

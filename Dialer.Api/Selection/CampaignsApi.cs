@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dialer.Api.Security;
 using Dialer.Core.Selection;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,9 +16,9 @@ static class CampaignsApi
         group.MapGet("/{slug}", async Task<Results<Ok<CampaignView>, NotFound>> (string slug, CampaignStore campaigns, CancellationToken ct) =>
             await campaigns.FindAsync(slug, ct) is { } c ? TypedResults.Ok(CampaignView.From(c)) : TypedResults.NotFound());
 
-        group.MapPut("/{slug}", Apply).Accepts<CampaignDefinition>("application/json");
+        group.MapPut("/{slug}", Apply).Accepts<CampaignDefinition>("application/json").ProducesValidationProblem();
 
-        group.MapGet("/{slug}/selection", Preview);
+        group.MapGet("/{slug}/selection", Preview).ProducesValidationProblem();
 
         return group;
     }
@@ -29,23 +28,7 @@ static class CampaignsApi
         string slug, HttpRequest request, CampaignStore campaigns, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
-        var json = await reader.ReadToEndAsync(ct);
-        CampaignDefinition definition;
-        try
-        {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject
-                ?? throw new CampaignValidationException(["The body must be a JSON object: the campaign document."]);
-            node.TryAdd("slug", slug);
-            definition = CampaignDefinition.Parse(node.ToJsonString());
-        }
-        catch (JsonException ex)
-        {
-            return Invalid(["The body is not JSON: " + ex.Message]);
-        }
-        catch (CampaignValidationException ex)
-        {
-            return Invalid(ex.Errors);
-        }
+        var definition = CampaignDefinition.Parse(await reader.ReadToEndAsync(ct), slug);
         if (definition.Slug != slug) return Invalid([$"slug: the document says \"{definition.Slug}\" but the address says \"{slug}\"."]);
 
         var (stored, created) = await campaigns.ApplyAsync(definition, ct);
@@ -53,26 +36,16 @@ static class CampaignsApi
         return created ? TypedResults.Created($"/api/campaigns/{slug}", view) : TypedResults.Ok(view);
     }
 
-    static async Task<Results<Ok<Cascade>, NotFound, ValidationProblem>> Preview(
+    static async Task<Results<Ok<Cascade>, NotFound>> Preview(
         string slug, DateOnly? asOf, CampaignStore campaigns, Eligibility eligibility, TimeProvider time, CancellationToken ct)
     {
         if (await campaigns.FindAsync(slug, ct) is not { } campaign) return TypedResults.NotFound();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(campaign.Definition.Schedule.TimeZone);
         var day = asOf ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
-        try
-        {
-            return TypedResults.Ok(await eligibility.PreviewAsync(campaign, day, ct));
-        }
-        catch (CampaignValidationException ex)
-        {
-            return Invalid(ex.Errors);
-        }
+        return TypedResults.Ok(await eligibility.PreviewAsync(campaign, day, ct));
     }
 
-    static ValidationProblem Invalid(IReadOnlyList<string> errors) =>
-        TypedResults.ValidationProblem(
-            errors.GroupBy(e => e.Split(':')[0]).ToDictionary(g => g.Key, g => g.ToArray()),
-            title: "La campagna non è valida");
+    static ValidationProblem Invalid(IReadOnlyList<string> errors) => DomainProblems.Invalid(errors, "La campagna non è valida");
 }
 
 /// <summary>A campaign as the API shows it: its state and the document that defines it.</summary>

@@ -14,7 +14,7 @@ namespace Dialer.Core.Dialing;
 /// stop and flag a failed number, finish an answered call), and the events. Safe to call any number of times, from any
 /// replica: each transition is applied by whoever wins its conditional UPDATE.
 /// </summary>
-public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster, DispositionService dispositions, CallQueue queue, DialingCampaigns campaigns,
+public sealed class AttemptOutcomes(CallAttempts attempts, OperatorRoster roster, DispositionLedger dispositions, CallQueue queue, DialingCampaigns campaigns,
     ContactHistory history, ITelephonyClient client, IPublishEndpoint bus, TimeProvider time, ILogger<AttemptOutcomes> logger)
 {
     /// <summary>How long a contact waits after Twilio refused its create for a reason other than the number.</summary>

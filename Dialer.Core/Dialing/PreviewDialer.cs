@@ -102,7 +102,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
     public async Task SkipAsync(string identity, long attemptId, string reason, CancellationToken ct)
     {
         var skip = SkipReasons.FirstOrDefault(r => r.Code == reason)
-            ?? throw new ArgumentException($"\"{reason}\" is not a skip reason: use one of {string.Join(", ", SkipReasons.Select(r => r.Code))}.", nameof(reason));
+            ?? throw new SkipReasonException(reason, SkipReasons);
         var (attempt, campaign) = await OwnPreviewAsync(identity, attemptId, ct);
         if (!await attempts.SkipAsync(attempt.Id, ct))
             throw new PresenceMoveRefusedException($"La chiamata {attemptId} è già stata avviata o scartata.");
@@ -166,4 +166,12 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
         """);
 
     sealed record PersonRow(string Name, DateOnly? BirthOn, string? Comune, string? LastContractType, DateOnly? LastEndOn);
+}
+
+/// <summary>A skip whose reason is not one of <see cref="PreviewDialer.SkipReasons"/>; <see cref="Errors"/> names the field.</summary>
+public sealed class SkipReasonException(string? reason, IEnumerable<SkipReason> reasons)
+    : Exception($"\"{reason}\" is not a skip reason.")
+{
+    public IReadOnlyList<string> Errors { get; } =
+        [$"reason: \"{reason}\" is not a skip reason: use one of {string.Join(", ", reasons.Select(r => r.Code))}."];
 }

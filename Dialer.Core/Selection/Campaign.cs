@@ -54,6 +54,26 @@ public sealed partial record CampaignDefinition
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>
+    /// Parses a document whose slug, when it has none, is <paramref name="slugIfMissing"/> (the API's address); text that
+    /// is not a JSON object gets a <see cref="CampaignValidationException"/> too.
+    /// </summary>
+    public static CampaignDefinition Parse(string json, string slugIfMissing)
+    {
+        System.Text.Json.Nodes.JsonObject node;
+        try
+        {
+            node = System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject
+                ?? throw new CampaignValidationException(["The body must be a JSON object: the campaign document."]);
+        }
+        catch (JsonException ex)
+        {
+            throw new CampaignValidationException(["The body is not JSON: " + ex.Message]);
+        }
+        node.TryAdd("slug", slugIfMissing);
+        return Parse(node.ToJsonString());
+    }
+
     /// <summary>Parses a document; a malformed one gets a <see cref="CampaignValidationException"/> naming the problem.</summary>
     public static CampaignDefinition Parse(string json)
     {

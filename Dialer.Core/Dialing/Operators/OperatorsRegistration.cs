@@ -13,7 +13,7 @@ public static class OperatorsRegistration
         services.AddSingleton<CallbackList>();
         // A factory, so that hosts without MassTransit (the CLI's one-shot commands) still build with ValidateOnBuild:
         // the bus is only needed when a disposition is recorded.
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DispositionService>(sp));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DispositionLedger>(sp));
         return services;
     }
 }

@@ -304,7 +304,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
     {
         try
         {
-            return Twiml.Parse(xml, documentUrl);
+            return TwimlParser.Parse(xml, documentUrl);
         }
         catch (TwimlException ex)
         {

@@ -16,7 +16,7 @@ public abstract class DispositionsTest : OperatorsTest
     ServiceProvider? provider;
 
     protected ITestHarness Harness { get; private set; } = null!;
-    protected DispositionService Dispositions { get; private set; } = null!;
+    protected DispositionLedger Dispositions { get; private set; } = null!;
     protected long Campaign { get; private set; }
     protected long Attempt { get; private set; }
     protected long Anna { get; private set; }
@@ -30,7 +30,7 @@ public abstract class DispositionsTest : OperatorsTest
         provider = new ServiceCollection().AddLogging().AddMassTransitTestHarness().BuildServiceProvider(true);
         Harness = provider.GetRequiredService<ITestHarness>();
         await Harness.Start();
-        Dispositions = new DispositionService(Db, Roster, Harness.Bus, Clock, NullLogger<DispositionService>.Instance);
+        Dispositions = new DispositionLedger(Db, Roster, Harness.Bus, Clock, NullLogger<DispositionLedger>.Instance);
 
         Campaign = await CampaignAsync();
         Anna = (await OperatorAsync("anna")).Id;

@@ -27,10 +27,11 @@ public sealed class CallNotFoundException(long attemptId) : Exception($"No call 
 public sealed class DispositionConflictException(string message) : Exception(message);
 
 /// <summary>
-/// Records dispositions: the row, the attempt's disposition, the side effects (intake and appointment, flagged number,
-/// call-back, objection) and the operator back to available, all in one transaction; then publishes the events.
+/// The ledger of dispositions. Recording one writes the row, the attempt's disposition, the side effects (intake and
+/// appointment, flagged number, call-back, objection) and the operator back to available, all in one transaction, then
+/// publishes the events; reading gives a call as the operator sees it, with its disposition.
 /// </summary>
-public sealed class DispositionService(NpgsqlDataSource db, OperatorRoster roster, IBus bus, TimeProvider time, ILogger<DispositionService> logger)
+public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster, IBus bus, TimeProvider time, ILogger<DispositionLedger> logger)
 {
     /// <summary>
     /// An operator's disposition of their current call. Throws <see cref="DispositionValidationException"/> (bad fields),

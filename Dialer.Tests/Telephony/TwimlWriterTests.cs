@@ -3,7 +3,7 @@ using Dialer.Core.Telephony;
 
 namespace Dialer.Tests.Telephony;
 
-public sealed class TwiMLTests
+public sealed class TwimlWriterTests
 {
     static readonly Uri Action = new("https://dialer.example.it/twilio/voice/dial-result?attempt=a1");
     static readonly Uri Status = new("https://dialer.example.it/twilio/voice/status?attempt=a1");
@@ -11,7 +11,7 @@ public sealed class TwiMLTests
     [Test]
     public void Connect_to_a_phone_operator_dials_a_number_with_callbacks()
     {
-        var xml = TwiML.Connect("+390212345679", Action, Status, "+390212345678", TimeSpan.FromSeconds(20));
+        var xml = TwimlWriter.Connect("+390212345679", Action, Status, "+390212345678", TimeSpan.FromSeconds(20));
 
         var dial = XDocument.Parse(xml).Root!.Element("Dial")!;
         var number = dial.Element("Number")!;
@@ -30,7 +30,7 @@ public sealed class TwiMLTests
     [Test]
     public void Values_are_escaped_by_the_writer()
     {
-        var xml = TwiML.Unavailable("Centro <Lavoro> & Formazione \"Est\"", "+390212345678");
+        var xml = TwimlWriter.Unavailable("Centro <Lavoro> & Formazione \"Est\"", "+390212345678");
 
         Assert.Multiple(() =>
         {
@@ -44,7 +44,7 @@ public sealed class TwiMLTests
     [TestCase("")]
     public void Connect_refuses_a_target_that_is_neither_a_client_nor_e164(string target)
     {
-        Assert.Throws<ArgumentException>(() => TwiML.Connect(target, Action, Status, "+390212345678", TimeSpan.FromSeconds(20)));
+        Assert.Throws<ArgumentException>(() => TwimlWriter.Connect(target, Action, Status, "+390212345678", TimeSpan.FromSeconds(20)));
     }
 
     [TestCase("+390612345678", "0 6 1 2 3 4 5 6 7 8")]
@@ -52,12 +52,12 @@ public sealed class TwiMLTests
     [TestCase("+41441234567", "più 4 1 4 4 1 2 3 4 5 6 7")]
     public void Numbers_are_read_digit_by_digit_in_national_form(string e164, string spoken)
     {
-        Assert.That(TwiML.SpokenDigits(e164), Is.EqualTo(spoken));
+        Assert.That(TwimlWriter.SpokenDigits(e164), Is.EqualTo(spoken));
     }
 
     [Test]
     public void Hangup_is_the_only_verb()
     {
-        Assert.That(TwiML.Hangup(), Is.EqualTo("<?xml version=\"1.0\" encoding=\"utf-8\"?><Response><Hangup /></Response>"));
+        Assert.That(TwimlWriter.Hangup(), Is.EqualTo("<?xml version=\"1.0\" encoding=\"utf-8\"?><Response><Hangup /></Response>"));
     }
 }

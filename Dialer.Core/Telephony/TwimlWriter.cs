@@ -10,7 +10,7 @@ namespace Dialer.Core.Telephony;
 /// The TwiML documents the webhooks answer with (twilio.md §4), written with an XmlWriter so every value is
 /// escaped. Element and attribute names are case-sensitive, as Twilio requires.
 /// </summary>
-public static partial class TwiML
+public static partial class TwimlWriter
 {
     public const string ContentType = "text/xml; charset=utf-8";
     const string Italian = "it-IT";

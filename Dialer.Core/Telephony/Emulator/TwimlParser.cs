@@ -24,7 +24,7 @@ public sealed class TwimlException(int code, string message) : Exception(message
 }
 
 /// <summary>Reads a TwiML document. Names are case-sensitive, as in Twilio; anything else is error 12100.</summary>
-public static class Twiml
+public static class TwimlParser
 {
     static readonly HashSet<string> OtherVerbs = new(StringComparer.Ordinal)
         { "Play", "Gather", "Record", "Enqueue", "Leave", "Sms", "Message", "Connect", "Refer", "Start", "Stop", "Pay", "Prompt", "Echo", "Reject" };

@@ -1,0 +1,52 @@
+using Dialer.Core.Dialing;
+using Dialer.Core.Dialing.Dispositions;
+using Dialer.Core.Dialing.Operators;
+using Dialer.Core.Selection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Dialer.Api;
+
+/// <summary>
+/// The one place where Core's domain exceptions become problem responses: a validation exception is a 400 naming each
+/// field, an unknown operator or call a 404, a refused move or conflicting disposition a 409. Handlers call Core in
+/// straight lines and declare these responses in their OpenAPI metadata; any other exception stays a 500 without details.
+/// </summary>
+sealed class DomainProblems : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (ProblemFor(exception, context) is not { } problem) return false;
+        await problem.ExecuteAsync(context);
+        return true;
+    }
+
+    static IResult? ProblemFor(Exception exception, HttpContext context) => exception switch
+    {
+        OperatorValidationException e => Invalid(e.Errors, "L'operatore non è valido"),
+        DispositionValidationException e => Invalid(e.Errors, "L'esito non è valido"),
+        CampaignValidationException e => Invalid(e.Errors, "La campagna non è valida"),
+        SkipReasonException e => Invalid(e.Errors, "Motivo non valido"),
+        OperatorNotFoundException e => Problem(StatusCodes.Status404NotFound, "Operatore sconosciuto", e.Message),
+        CallNotFoundException e => Problem(StatusCodes.Status404NotFound, "Chiamata sconosciuta", e.Message),
+        PresenceMoveRefusedException e => Problem(StatusCodes.Status409Conflict, "Operazione non consentita", e.Message, OperatorInPath(context)),
+        DispositionConflictException e => Problem(StatusCodes.Status409Conflict, "Esito non registrabile", e.Message),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A refused move of the operator named in the path (sign-in, pause...) says which operator it was. The route values
+    /// are cleared before an exception handler runs; the exception feature keeps those of the failed request.
+    /// </summary>
+    static Dictionary<string, object?>? OperatorInPath(HttpContext context) =>
+        context.Features.Get<IExceptionHandlerFeature>()?.RouteValues?["identity"] is string identity
+            ? new() { ["operator"] = identity }
+            : null;
+
+    static ProblemHttpResult Problem(int status, string title, string detail, Dictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
+
+    /// <summary>A 400 whose errors are grouped by field: each error reads "field: what is wrong".</summary>
+    internal static ValidationProblem Invalid(IReadOnlyList<string> errors, string title) =>
+        TypedResults.ValidationProblem(errors.GroupBy(e => e.Split(':')[0]).ToDictionary(g => g.Key, g => g.ToArray()), title: title);
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dialer.Tests.Dialing.Operators;
+
+namespace Dialer.Tests;
+
+/// <summary>
+/// Each domain exception that Dialer.Api maps to a problem (Dialer.Api/DomainProblems.cs), raised through a real route
+/// over real HTTP: its status, its Italian title, and its body (the fields in error, or the detail).
+/// </summary>
+public sealed class DomainProblemsTests : OperatorsTest
+{
+    sealed record Case(string Exception, Func<HttpClient, Task<HttpResponseMessage>> Send, HttpStatusCode Status, string Title,
+        string? Field = null, string? Extension = null);
+
+    [Test]
+    public async Task Every_domain_exception_becomes_its_status_and_problem_with_an_Italian_title()
+    {
+        using var app = new DialerApp();
+        await app.Client.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
+        var attempt = await AttemptAsync(await CampaignAsync());
+        Case[] cases =
+        [
+            new("OperatorValidationException", c => c.PutAsJsonAsync("/api/operators/anna%20rossi", new { name = "" }),
+                HttpStatusCode.BadRequest, "L'operatore non è valido", Field: "identity"),
+            new("DispositionValidationException", c => c.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { @operator = "anna", code = "refused" }),
+                HttpStatusCode.BadRequest, "L'esito non è valido", Field: "reason"),
+            new("CampaignValidationException", c => c.PutAsJsonAsync("/api/campaigns/donne", new { name = "Donne", callerId = "+390277404040", territory = new { comuni = new[] { "F205" } }, cohort = new { sex = "W" } }),
+                HttpStatusCode.BadRequest, "La campagna non è valida", Field: "cohort.sex"),
+            new("SkipReasonException", c => c.PostAsJsonAsync($"/api/calls/{attempt}/skip", new { @operator = "anna", reason = "boh" }),
+                HttpStatusCode.BadRequest, "Motivo non valido", Field: "reason"),
+            new("OperatorNotFoundException", c => c.PostAsync("/api/operators/nessuno/sign-in", null),
+                HttpStatusCode.NotFound, "Operatore sconosciuto"),
+            new("CallNotFoundException", c => c.PostAsJsonAsync("/api/calls/424242/disposition", new { @operator = "anna", code = "already_employed" }),
+                HttpStatusCode.NotFound, "Chiamata sconosciuta"),
+            new("PresenceMoveRefusedException", c => c.PostAsync("/api/operators/anna/available", null),
+                HttpStatusCode.Conflict, "Operazione non consentita", Extension: "operator"),
+            new("DispositionConflictException", c => c.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { @operator = "anna", code = "already_employed" }),
+                HttpStatusCode.Conflict, "Esito non registrabile"),
+        ];
+
+        var answers = new List<(Case Case, HttpResponseMessage Response, JsonElement Problem)>();
+        foreach (var c in cases)
+        {
+            var response = await c.Send(app.Client);
+            answers.Add((c, response, await response.Content.ReadFromJsonAsync<JsonElement>()));
+        }
+
+        Assert.Multiple(() =>
+        {
+            foreach (var (c, response, problem) in answers)
+            {
+                Assert.That(response.StatusCode, Is.EqualTo(c.Status), c.Exception);
+                Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), c.Exception);
+                Assert.That(problem.GetProperty("status").GetInt32(), Is.EqualTo((int)c.Status), c.Exception);
+                Assert.That(problem.GetProperty("title").GetString(), Is.EqualTo(c.Title), c.Exception);
+                if (c.Field is { } field)
+                    Assert.That(problem.GetProperty("errors").GetProperty(field)[0].GetString(), Does.StartWith(field + ":"), c.Exception);
+                else
+                    Assert.That(problem.GetProperty("detail").GetString(), Is.Not.Empty, c.Exception);
+                if (c.Extension is { } extension)
+                    Assert.That(problem.GetProperty(extension).GetString(), Is.EqualTo("anna"), c.Exception);
+            }
+        });
+    }
+
+    [Test]
+    public async Task The_OpenAPI_document_lists_the_problems_each_route_can_answer()
+    {
+        using var app = new DialerApp();
+
+        var paths = (await app.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        string[] Statuses(string path, string method) =>
+            [.. paths.GetProperty(path).GetProperty(method).GetProperty("responses").EnumerateObject().Select(r => r.Name)];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Statuses("/api/operators/{identity}", "put"), Is.SupersetOf(new[] { "200", "201", "400" }));
+            Assert.That(Statuses("/api/operators/{identity}/sign-in", "post"), Is.SupersetOf(new[] { "200", "404", "409" }));
+            Assert.That(Statuses("/api/operators/{identity}/pause", "post"), Is.SupersetOf(new[] { "200", "400", "404", "409" }));
+            Assert.That(Statuses("/api/calls/{attemptId}/disposition", "post"), Is.SupersetOf(new[] { "200", "400", "404", "409" }));
+            Assert.That(Statuses("/api/operators/{identity}/preview/next", "post"), Is.SupersetOf(new[] { "200", "204", "404" }));
+            Assert.That(Statuses("/api/calls/{attemptId}/call", "post"), Is.SupersetOf(new[] { "200", "404", "409" }));
+            Assert.That(Statuses("/api/calls/{attemptId}/skip", "post"), Is.SupersetOf(new[] { "204", "400", "404", "409" }));
+            Assert.That(Statuses("/api/campaigns/{slug}", "put"), Is.SupersetOf(new[] { "200", "201", "400" }));
+            Assert.That(Statuses("/api/campaigns/{slug}/selection", "get"), Is.SupersetOf(new[] { "200", "400", "404" }));
+        });
+    }
+}

@@ -1,8 +1,9 @@
+using Dialer.Api.Campaigns;
 using Dialer.Api.Database;
 using Dialer.Api.Dialing;
 using Dialer.Api.Notices;
+using Dialer.Api.Operators;
 using Dialer.Api.Security;
-using Dialer.Api.Selection;
 using Dialer.Api.Telephony;
 using Dialer.Core.Telephony;
 

@@ -1,7 +1,7 @@
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
-using Dialer.Core.Dialing.Dispositions;
-using Dialer.Core.Dialing.Operators;
-using Dialer.Core.Selection;
+using Dialer.Core.Operators;
+using Dialer.Core.Outcomes;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,8 +1,8 @@
-using Dialer.Api;
 using Dialer.Api.Logging;
-using Dialer.Core;
+using Dialer.Api;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
+using Dialer.Core;
 
 try
 {

@@ -1,13 +1,13 @@
 using Dialer.Core.Database;
-using Dialer.Core.Dialing;
-using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Dialing;
 using Dialer.Core.Notices;
+using Dialer.Core.Operators;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Core;
 

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
-using Dialer.Tests.Dialing.Operators;
+using Dialer.Tests.Operators;
 
 namespace Dialer.Tests;
 

@@ -1,5 +1,5 @@
-using Dialer.Core;
 using Dialer.Core.Messaging;
+using Dialer.Core;
 using Dialer.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using Dialer.Api.Security;
-using Dialer.Core.Dialing.Dispositions;
+using Dialer.Core.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Dialing;

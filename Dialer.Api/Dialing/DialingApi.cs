@@ -1,3 +1,4 @@
+using Dialer.Api.Operators;
 using Dialer.Api.Security;
 using Dialer.Core.Dialing;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
-using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
+using Serilog;
 
 namespace Dialer.Api.Logging;
 

@@ -1,6 +1,6 @@
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
-using Dialer.Core.Selection;
 
 namespace Dialer.Core.Dialing;
 

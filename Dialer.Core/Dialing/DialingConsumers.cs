@@ -1,5 +1,6 @@
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Outcomes;
 using Dialer.Core.Telephony;
 using MassTransit;
 

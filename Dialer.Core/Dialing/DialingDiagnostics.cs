@@ -1,7 +1,7 @@
-using Dialer.Core.Dialing.Dispositions;
-using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Operators;
+using Dialer.Core.Outcomes;
 using Dialer.Core.Telephony;
 
 namespace Dialer.Core.Dialing;

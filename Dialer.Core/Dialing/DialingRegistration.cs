@@ -1,3 +1,4 @@
+using Dialer.Core.Outcomes;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 

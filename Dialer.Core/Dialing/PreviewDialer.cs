@@ -1,7 +1,9 @@
 using System.Globalization;
-using Dialer.Core.Dialing.Operators;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Operators;
+using Dialer.Core.Outcomes;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Core.Dialing;

@@ -1,6 +1,7 @@
-using Dialer.Core.Dialing.Operators;
-using Dialer.Core.Dialing.Policy;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Operators;
+using Dialer.Core.Outcomes;
 using Dialer.Core.Telephony;
 using Microsoft.Extensions.Options;
 

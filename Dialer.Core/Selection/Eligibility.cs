@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Dialer.Core.Campaigns;
 
 namespace Dialer.Core.Selection;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dialer.Core.Campaigns;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Core.Selection;

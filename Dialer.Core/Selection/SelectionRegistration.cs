@@ -1,3 +1,4 @@
+using Dialer.Core.Campaigns;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Core.Selection;

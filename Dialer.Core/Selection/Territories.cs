@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Notices;
 
 namespace Dialer.Core.Selection;

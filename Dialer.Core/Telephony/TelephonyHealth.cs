@@ -1,12 +1,12 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using Polly;
 
 namespace Dialer.Core.Telephony;
 

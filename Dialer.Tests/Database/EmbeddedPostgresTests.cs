@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Dialer.Core.Database;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,5 @@
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
-using Dialer.Core.Selection;
 using Dialer.Core.Telephony;
 using Dialer.Tests.Selection;
 using Microsoft.Extensions.Time.Testing;

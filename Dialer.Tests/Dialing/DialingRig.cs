@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using Dialer.Api.Telephony.Emulator;
-using Dialer.Core.Dialing;
-using Dialer.Core.Dialing.Operators;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Queue;
-using Dialer.Core.Selection;
-using Dialer.Core.Telephony.Emulator;
+using Dialer.Core.Dialing;
+using Dialer.Core.Operators;
 using Dialer.Tests.Selection;
+using Dialer.Worker.Telephony.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -89,9 +88,9 @@ public sealed class DialingRig : IAsyncDisposable
 
     public async Task<long> CampaignAsync(string mode = "progressive", string slug = "donne-milano", int maxAttemptsPerDay = 1)
     {
-        var definition = Population.Campaign(slug) with { Dialing = new Core.Dialing.Policy.DialingSettings
+        var definition = Population.Campaign(slug) with { Dialing = new Core.Campaigns.DialingSettings
         {
-            Mode = mode == "preview" ? Core.Dialing.Policy.DialingMode.Preview : Core.Dialing.Policy.DialingMode.Progressive,
+            Mode = mode == "preview" ? Core.Campaigns.DialingMode.Preview : Core.Campaigns.DialingMode.Progressive,
             MaxAttemptsPerDay = maxAttemptsPerDay,
         } };
         return (await Services.GetRequiredService<CampaignStore>().ApplyAsync(definition, default)).Campaign.Id;

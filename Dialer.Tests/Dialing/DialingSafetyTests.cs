@@ -1,11 +1,12 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
-using Dialer.Core.Dialing;
-using Dialer.Core.Dialing.Operators;
 using Dialer.Core.Dialing.Queue;
-using Dialer.Core.Telephony.Emulator;
+using Dialer.Core.Dialing;
+using Dialer.Core.Operators;
+using Dialer.Core.Outcomes;
 using Dialer.Worker.Dialing;
+using Dialer.Worker.Telephony.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.Dialing;

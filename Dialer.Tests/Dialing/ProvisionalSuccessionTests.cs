@@ -1,5 +1,6 @@
-using Dialer.Core.Dialing;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Dialing;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
 using Dialer.Tests.Notices;

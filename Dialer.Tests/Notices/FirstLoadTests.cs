@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dialer.Core.Notices;
+using Dialer.Worker.Notices;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Tests.Notices;

@@ -1,4 +1,5 @@
 using Dialer.Core.Notices;
+using Dialer.Worker.Notices;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Tests.Notices;

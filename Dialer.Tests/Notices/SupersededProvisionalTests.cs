@@ -1,3 +1,4 @@
+using Dialer.Core.Campaigns;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
 using Dialer.Tests.Selection;

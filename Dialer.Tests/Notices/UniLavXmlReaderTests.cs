@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Dialer.Core.Notices;
 
 namespace Dialer.Tests.Notices;

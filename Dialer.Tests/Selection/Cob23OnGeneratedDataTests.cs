@@ -1,5 +1,7 @@
+using Dialer.Core.Campaigns;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
+using Dialer.Worker.Notices;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Tests.Selection;

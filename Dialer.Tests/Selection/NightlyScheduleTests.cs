@@ -1,4 +1,4 @@
-using Dialer.Core.Selection;
+using Dialer.Core.Campaigns;
 using Microsoft.Extensions.Hosting;
 
 namespace Dialer.Tests.Selection;

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Notices;
-using Dialer.Core.Selection;
 using Dialer.Tests.Notices;
 using Microsoft.Extensions.Logging.Abstractions;
 

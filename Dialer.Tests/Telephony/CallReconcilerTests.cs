@@ -1,6 +1,6 @@
 using System.Net;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
-using Dialer.Core.Selection;
 using Dialer.Core.Telephony;
 using Dialer.Tests.Selection;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
-using Dialer.Api.Telephony.Emulator;
 using Dialer.Core.Telephony;
-using Dialer.Core.Telephony.Emulator;
+using Dialer.Worker.Telephony.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 using CallRequest = Dialer.Core.Telephony.CallRequest;
 

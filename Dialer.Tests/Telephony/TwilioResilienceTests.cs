@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Dialer.Core.Telephony;
 using Microsoft.Extensions.DependencyInjection;
 

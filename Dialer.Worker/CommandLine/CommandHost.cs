@@ -1,6 +1,6 @@
 using Dialer.Api.Logging;
-using Dialer.Core;
 using Dialer.Core.Database;
+using Dialer.Core;
 
 namespace Dialer.Worker.CommandLine;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Dialer.Api;
-using Dialer.Core;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
+using Dialer.Core;
 
 namespace Dialer.Worker.CommandLine;
 

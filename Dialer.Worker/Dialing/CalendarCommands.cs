@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Dialer.Core;
 using Dialer.Core.Dialing.Policy;
+using Dialer.Core;
 using Dialer.Worker.CommandLine;
 
 namespace Dialer.Worker.Dialing;

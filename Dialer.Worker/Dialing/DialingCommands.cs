@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Dialer.Core;
-using Dialer.Core.Dialing;
 using Dialer.Core.Dialing.Policy;
+using Dialer.Core.Dialing;
+using Dialer.Core;
 using Dialer.Worker.CommandLine;
 
 namespace Dialer.Worker.Dialing;

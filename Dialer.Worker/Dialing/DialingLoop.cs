@@ -1,8 +1,9 @@
-using Dialer.Core.Dialing;
-using Dialer.Core.Dialing.Dispositions;
-using Dialer.Core.Dialing.Operators;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
+using Dialer.Core.Dialing;
+using Dialer.Core.Operators;
+using Dialer.Core.Outcomes;
 using Dialer.Core.Telephony;
 using Microsoft.Extensions.Options;
 

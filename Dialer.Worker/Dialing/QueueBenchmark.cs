@@ -2,12 +2,12 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Database;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
-using Dialer.Core.Selection;
-using Dialer.Core.Telephony.Emulator;
 using Dialer.Worker.CommandLine;
+using Dialer.Worker.Telephony.Emulator;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Worker.Dialing;

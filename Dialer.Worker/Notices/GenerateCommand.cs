@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Dialer.Core.Notices;
 
 namespace Dialer.Worker.Notices;
 

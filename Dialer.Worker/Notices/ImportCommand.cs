@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Dialer.Core;
 using Dialer.Core.Notices;
+using Dialer.Core;
 using Dialer.Worker.CommandLine;
 
 namespace Dialer.Worker.Notices;

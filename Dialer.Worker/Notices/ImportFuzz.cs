@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using Dialer.Core.Notices;
 
 namespace Dialer.Worker.Notices;
 

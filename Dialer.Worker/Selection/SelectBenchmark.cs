@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Dialer.Core;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Database;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
+using Dialer.Core;
 using Dialer.Worker.CommandLine;
+using Dialer.Worker.Notices;
 
 namespace Dialer.Worker.Selection;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Selection;
 using Dialer.Worker.CommandLine;
 

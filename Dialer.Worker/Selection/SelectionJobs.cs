@@ -1,3 +1,4 @@
+using Dialer.Core.Campaigns;
 using Dialer.Core.Selection;
 using Quartz;
 

@@ -1,8 +1,7 @@
 using Dialer.Api;
-using Dialer.Api.Telephony.Emulator;
 using Dialer.Core.Telephony;
-using Dialer.Core.Telephony.Emulator;
 using Dialer.Worker.CommandLine;
+using Dialer.Worker.Telephony.Emulator;
 
 namespace Dialer.Worker.Telephony;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Dialer.Api.Telephony.Emulator;
-using Dialer.Core.Telephony.Emulator;
 using Dialer.Worker.CommandLine;
+using Dialer.Worker.Telephony.Emulator;
 
 namespace Dialer.Worker.Telephony;
 

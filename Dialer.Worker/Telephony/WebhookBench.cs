@@ -1,17 +1,17 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text;
 using Dialer.Api;
-using Dialer.Core;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
 using Dialer.Core.Telephony;
+using Dialer.Core;
 using Dialer.Worker.CommandLine;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Worker.Telephony;

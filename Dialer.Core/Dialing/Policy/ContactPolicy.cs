@@ -1,3 +1,5 @@
+using Dialer.Core.Campaigns;
+
 namespace Dialer.Core.Dialing.Policy;
 
 /// <summary>

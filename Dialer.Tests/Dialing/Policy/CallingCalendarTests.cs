@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Policy;
 
 namespace Dialer.Tests.Dialing.Policy;

@@ -1,3 +1,4 @@
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Policy;
 using static Dialer.Tests.Dialing.Policy.CallingCalendarTests;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Logging.Abstractions;

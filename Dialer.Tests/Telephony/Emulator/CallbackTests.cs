@@ -1,4 +1,4 @@
-using Dialer.Core.Telephony.Emulator;
+using Dialer.Worker.Telephony.Emulator;
 
 namespace Dialer.Tests.Telephony.Emulator;
 

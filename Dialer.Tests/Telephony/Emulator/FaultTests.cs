@@ -1,5 +1,5 @@
 using System.Net;
-using Dialer.Core.Telephony.Emulator;
+using Dialer.Worker.Telephony.Emulator;
 
 namespace Dialer.Tests.Telephony.Emulator;
 

@@ -304,12 +304,12 @@ public sealed class RestSurfaceTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(() => Dialer.Api.Telephony.Emulator.EmulatorHost.RequireLoopback("http://0.0.0.0:5081"),
+            Assert.That(() => Dialer.Worker.Telephony.Emulator.EmulatorHost.RequireLoopback("http://0.0.0.0:5081"),
                 Throws.ArgumentException.With.Message.Contains("loopback only"));
-            Assert.That(() => Dialer.Api.Telephony.Emulator.EmulatorHost.RequireLoopback("http://192.168.1.10:5081"), Throws.ArgumentException);
-            Assert.That(() => Dialer.Api.Telephony.Emulator.EmulatorHost.RequireLoopback("http://*:5081"), Throws.ArgumentException);
-            Assert.That(() => Dialer.Api.Telephony.Emulator.EmulatorHost.RequireLoopback("http://127.0.0.1:5081"), Throws.Nothing);
-            Assert.That(() => Dialer.Api.Telephony.Emulator.EmulatorHost.RequireLoopback("http://localhost:0"), Throws.Nothing);
+            Assert.That(() => Dialer.Worker.Telephony.Emulator.EmulatorHost.RequireLoopback("http://192.168.1.10:5081"), Throws.ArgumentException);
+            Assert.That(() => Dialer.Worker.Telephony.Emulator.EmulatorHost.RequireLoopback("http://*:5081"), Throws.ArgumentException);
+            Assert.That(() => Dialer.Worker.Telephony.Emulator.EmulatorHost.RequireLoopback("http://127.0.0.1:5081"), Throws.Nothing);
+            Assert.That(() => Dialer.Worker.Telephony.Emulator.EmulatorHost.RequireLoopback("http://localhost:0"), Throws.Nothing);
         });
     }
 }

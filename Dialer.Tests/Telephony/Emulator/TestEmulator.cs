@@ -1,9 +1,8 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dialer.Api.Telephony.Emulator;
-using Dialer.Core.Telephony.Emulator;
+using System.Text.Json;
+using System.Text;
+using Dialer.Worker.Telephony.Emulator;
 
 namespace Dialer.Tests.Telephony.Emulator;
 

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dialer.Core.Notices;
+using Dialer.Core.PhoneNumbers;
+
+namespace Dialer.Core.Campaigns;
+
+/// <summary>
+/// A campaign as a supervisor writes it: one JSON document, applied with <c>dialer campaign apply FILE</c>
+/// or <c>PUT /api/campaigns/{slug}</c>. See README "Campaigns" for every field.
+/// </summary>
+public sealed partial record CampaignDefinition
+{
+    public required string Slug { get; init; }
+    public required string Name { get; init; }
+    public bool Active { get; init; } = true;
+
+    /// <summary>E.164 number shown to the person called (a CPI number they can call back).</summary>
+    public required string CallerId { get; init; }
+
+    public required Territory Territory { get; init; }
+    public Cohort Cohort { get; init; } = new();
+
+    /// <summary>The last job must have ended at least this many months before the selection date (Cob23: 6).</summary>
+    public int MinMonthsSinceEnd { get; init; } = 6;
+
+    /// <summary>Optional upper bound: older ends are left to other services.</summary>
+    public int? MaxMonthsSinceEnd { get; init; }
+
+    public SelectionPriority Priority { get; init; } = SelectionPriority.LongestWithoutWorkFirst;
+
+    /// <summary>People contacted by any campaign within this many days are not selected again.</summary>
+    public int CoolOffDays { get; init; } = 90;
+
+    /// <summary>How long a selected person stays on the contact list before the entry expires.</summary>
+    public int ContactListDays { get; init; } = 30;
+
+    /// <summary>At most this many people are added per night (null: everyone eligible).</summary>
+    public int? MaxPerNight { get; init; }
+
+    public CampaignSchedule Schedule { get; init; } = new();
+
+    /// <summary>How the campaign dials: mode, calling windows, caps, retry delays (README "Contact policy").</summary>
+    public DialingSettings Dialing { get; init; } = new();
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>
+    /// Parses a document whose slug, when it has none, is <paramref name="slugIfMissing"/> (the API's address); text that
+    /// is not a JSON object gets a <see cref="CampaignValidationException"/> too.
+    /// </summary>
+    public static CampaignDefinition Parse(string json, string slugIfMissing)
+    {
+        System.Text.Json.Nodes.JsonObject node;
+        try
+        {
+            node = System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject
+                ?? throw new CampaignValidationException(["The body must be a JSON object: the campaign document."]);
+        }
+        catch (JsonException ex)
+        {
+            throw new CampaignValidationException(["The body is not JSON: " + ex.Message]);
+        }
+        node.TryAdd("slug", slugIfMissing);
+        return Parse(node.ToJsonString());
+    }
+
+    /// <summary>Parses a document; a malformed one gets a <see cref="CampaignValidationException"/> naming the problem.</summary>
+    public static CampaignDefinition Parse(string json)
+    {
+        CampaignDefinition? definition;
+        try
+        {
+            definition = JsonSerializer.Deserialize<CampaignDefinition>(json, Json);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
+            throw new CampaignValidationException([$"The document is not a valid campaign{where}: {ex.Message}"]);
+        }
+        if (definition is null) throw new CampaignValidationException(["The document is empty."]);
+        var errors = definition.Validate();
+        return errors.Count == 0 ? definition : throw new CampaignValidationException(errors);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Every problem with the document, each naming its field; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!SlugPattern().IsMatch(Slug ?? "")) errors.Add("slug: lower-case letters, digits and single hyphens, e.g. \"cob23-donne-30-44\".");
+        if (string.IsNullOrWhiteSpace(Name)) errors.Add("name: required.");
+        if (!PhoneNumber.IsE164(CallerId)) errors.Add("callerId: an E.164 number such as +390277404040.");
+        if (Territory is null) errors.Add("territory: required.");
+        else errors.AddRange(Territory.Validate());
+        errors.AddRange((Cohort ?? new Cohort()).Validate());
+        if (MinMonthsSinceEnd is < 0 or > 120) errors.Add("minMonthsSinceEnd: between 0 and 120.");
+        if (MaxMonthsSinceEnd is { } max && max < MinMonthsSinceEnd) errors.Add("maxMonthsSinceEnd: not less than minMonthsSinceEnd.");
+        if (CoolOffDays is < 0 or > 3650) errors.Add("coolOffDays: between 0 and 3650.");
+        if (ContactListDays is < 1 or > 365) errors.Add("contactListDays: between 1 and 365.");
+        if (MaxPerNight is < 1) errors.Add("maxPerNight: at least 1, or omitted for no limit.");
+        errors.AddRange((Schedule ?? new CampaignSchedule()).Validate());
+        errors.AddRange((Dialing ?? new DialingSettings()).Validate());
+        return errors;
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+
+}
+
+/// <summary>Where the people live: a list of comuni (Belfiore codes), or a CPI whose comuni are loaded by IT.</summary>
+public sealed partial record Territory
+{
+    public IReadOnlyList<string>? Comuni { get; init; }
+    public string? Cpi { get; init; }
+
+    public IEnumerable<string> Validate()
+    {
+        if ((Comuni is null or { Count: 0 }) == (Cpi is null))
+            yield return "territory: give either \"comuni\" (Belfiore codes such as F205) or \"cpi\" (a CPI code), not both.";
+        foreach (var c in Comuni ?? [])
+            if (!BelfioreCode.IsValid(c)) yield return $"territory.comuni: \"{c}\" is not a Belfiore code (a letter and three digits, e.g. F205).";
+    }
+
+}
+
+/// <summary>Who, among those whose job ended, the campaign is for. Every filter is optional.</summary>
+public sealed record Cohort
+{
+    /// <summary>"F" or "M", as in the codice fiscale.</summary>
+    public string? Sex { get; init; }
+
+    /// <summary>Age in whole years on the selection date, inclusive.</summary>
+    public int? AgeMin { get; init; }
+    public int? AgeMax { get; init; }
+
+    /// <summary>The last job ended in this period (inclusive), e.g. dismissed in 2022.</summary>
+    public DateOnly? EndedFrom { get; init; }
+    public DateOnly? EndedTo { get; init; }
+
+    /// <summary>Codes of the last job's contract type (contract-types.txt).</summary>
+    public IReadOnlyList<string>? ContractTypes { get; init; }
+
+    /// <summary>Codes of the last job's cessation cause (domain-italy.md §1.4).</summary>
+    public IReadOnlyList<string>? CessationCauses { get; init; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (Sex is not (null or "F" or "M")) yield return "cohort.sex: \"F\" or \"M\".";
+        if (AgeMin is < 15 or > 100) yield return "cohort.ageMin: between 15 and 100.";
+        if (AgeMax is < 15 or > 100) yield return "cohort.ageMax: between 15 and 100.";
+        if (AgeMin is { } lo && AgeMax is { } hi && hi < lo) yield return "cohort.ageMax: not less than ageMin.";
+        if (EndedFrom is { } from && EndedTo is { } to && to < from) yield return "cohort.endedTo: not before endedFrom.";
+        if (ContractTypes is { Count: 0 }) yield return "cohort.contractTypes: omit it, or list at least one code.";
+        if (CessationCauses is { Count: 0 }) yield return "cohort.cessationCauses: omit it, or list at least one code.";
+    }
+}
+
+/// <summary>When the nightly selection runs: a Quartz cron expression in a time zone.</summary>
+public sealed record CampaignSchedule
+{
+    /// <summary>Quartz cron (seconds first): 02:00 every night by default.</summary>
+    public string Cron { get; init; } = "0 0 2 * * ?";
+    public string TimeZone { get; init; } = "Europe/Rome";
+
+    public IEnumerable<string> Validate()
+    {
+        if (!IsValidCron(Cron))
+            yield return $"schedule.cron: \"{Cron}\" is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. \"0 0 2 * * ?\".";
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out _))
+            yield return $"schedule.timeZone: \"{TimeZone}\" is not a known time zone, e.g. \"Europe/Rome\".";
+    }
+
+    static bool IsValidCron(string? cron)
+    {
+        try
+        {
+            _ = new Quartz.CronExpression(cron ?? "");
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// The order in which selected people are dialed (their priority on the contact list).
+/// Ties are broken by codice fiscale, so the order is stable from one night to the next.
+/// </summary>
+public enum SelectionPriority
+{
+    /// <summary>Whoever has been without work longest first (the default: furthest from the labour market).</summary>
+    LongestWithoutWorkFirst,
+    /// <summary>Most recent job ends first (closest to the six-month threshold, easiest to re-activate).</summary>
+    MostRecentEndFirst,
+    /// <summary>Oldest people first.</summary>
+    OldestFirst,
+    /// <summary>Youngest people first.</summary>
+    YoungestFirst,
+}
+
+public sealed class CampaignValidationException(IReadOnlyList<string> errors)
+    : Exception("The campaign is not valid: " + string.Join(" ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>A stored campaign.</summary>
+public sealed record Campaign(long Id, string Slug, string Name, bool Active, CampaignDefinition Definition, DateTimeOffset UpdatedAt)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Slug} ({(Active ? "active" : "paused")})");
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dialer.Core.PhoneNumbers;
+
+namespace Dialer.Core.Operators;
+
+/// <summary>Where an operator is (the shared vocabulary; snake_case in the database and in JSON).</summary>
+public enum PresenceState { SignedOut, Available, Reserved, OnCall, WrapUp, Paused }
+
+/// <summary>Why an operator is paused. <see cref="WrapUpOverrun"/> is set by the system, never chosen.</summary>
+public enum PauseReason { Break, Training, Meeting, BackOffice, EndOfShift, TechnicalIssue, WrapUpOverrun }
+
+/// <summary>A pause reason as the console lists it.</summary>
+public sealed record PauseReasonOption(PauseReason Code, string Label, bool ChosenByOperator);
+
+public static class PauseReasons
+{
+    public static readonly IReadOnlyList<PauseReasonOption> All =
+    [
+        new(PauseReason.Break, "Pausa", true),
+        new(PauseReason.Training, "Formazione", true),
+        new(PauseReason.Meeting, "Riunione", true),
+        new(PauseReason.BackOffice, "Back office", true),
+        new(PauseReason.EndOfShift, "Fine turno", true),
+        new(PauseReason.TechnicalIssue, "Problema tecnico", true),
+        new(PauseReason.WrapUpOverrun, "Tempo di post-chiamata superato", false),
+    ];
+
+    public static string Label(PauseReason reason) => All.First(r => r.Code == reason).Label;
+}
+
+/// <summary>An operator as an administrator defines them.</summary>
+// Campaigns: Slugs of the campaigns they take calls for; empty: every campaign.
+public sealed record Operator(long Id, string Identity, string DisplayName, string? CpiCode, string? PhoneE164, bool Active,
+    IReadOnlyList<string> Campaigns);
+
+/// <summary>What an administrator sends to create or change an operator (PUT /api/operators/{identity}, `dialer operator add`).</summary>
+public sealed partial record OperatorProfile(string Identity, string? DisplayName, string? CpiCode = null, string? Phone = null, bool Active = true,
+    IReadOnlyList<string>? Campaigns = null)
+{
+    /// <summary>One message per invalid field, each starting with the field's name; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!OperatorIdentity.IsValid(Identity))
+            errors.Add($"identity: \"{Identity}\" is not a Twilio Client identity (1 to 121 characters among A-Z a-z 0-9 _ . @ -).");
+        if (string.IsNullOrWhiteSpace(DisplayName)) errors.Add("name: required (the name colleagues and supervisors see).");
+        else if (DisplayName.Trim().Length > 200) errors.Add("name: at most 200 characters.");
+        if (CpiCode is not null && !CpiPattern().IsMatch(CpiCode.Trim().ToUpperInvariant()))
+            errors.Add($"cpi: \"{CpiCode}\" is not a CPI code (letters, digits and _).");
+        if (Phone is not null && PhoneNumber.Parse(Phone).E164 is null)
+            errors.Add($"phone: \"{Phone}\" is not a phone number (write it as +39…).");
+        foreach (var slug in Campaigns ?? [])
+            if (string.IsNullOrWhiteSpace(slug)) errors.Add("campaigns: an empty slug.");
+        return errors;
+    }
+
+    [GeneratedRegex("^[A-Z0-9_]+$")]
+    private static partial Regex CpiPattern();
+}
+
+public static partial class OperatorIdentity
+{
+    public static bool IsValid(string? identity) => identity is not null && Pattern().IsMatch(identity);
+
+    [GeneratedRegex("^[A-Za-z0-9_.@-]{1,121}$")]
+    private static partial Regex Pattern();
+}
+
+/// <summary>
+/// An operator's current presence. <see cref="AttemptId"/> is the attempt they are reserved for, on, or still owe a
+/// disposition for; <see cref="Since"/> is when the state began.
+/// </summary>
+public sealed record OperatorPresence(long OperatorId, string Identity, string DisplayName, PresenceState State, PauseReason? PauseReason,
+    DateTimeOffset Since, long? AttemptId, DateTimeOffset? WrapUpDeadline)
+{
+    public string? PauseLabel => PauseReason is { } r ? PauseReasons.Label(r) : null;
+
+    /// <summary>The call is over but its disposition has not been recorded: no other call until it is.</summary>
+    public bool DispositionOwed => AttemptId is not null && State is PresenceState.WrapUp or PresenceState.Paused;
+}
+
+/// <summary>The operator <see cref="OperatorRoster.TryReserveAsync(long, long, CancellationToken)"/> reserved for an attempt.</summary>
+// Target: Where Twilio connects the answered call: <c>client:&lt;identity&gt;</c>, or the operator's phone in E.164.
+public sealed record ReservedOperator(long OperatorId, string Identity, string Target);
+
+/// <summary>Time an operator spent in a state (and pause reason) within a report's period.</summary>
+public sealed record PresenceTime(long OperatorId, string Identity, PresenceState State, PauseReason? PauseReason, TimeSpan Duration);
+
+public sealed class OperatorNotFoundException(string identity) : Exception($"No operator with identity \"{identity}\".")
+{
+    public string Identity { get; } = identity;
+}
+
+public sealed class OperatorValidationException(IReadOnlyList<string> errors) : Exception("The operator is not valid: " + string.Join(" ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>A presence move the operator's current state does not allow; the message says why and what to do.</summary>
+public sealed class PresenceMoveRefusedException(string message) : Exception(message);
+
+/// <summary>The snake_case database and JSON spelling of the enums of this capability.</summary>
+public static class SnakeCase
+{
+    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public static TEnum Parse<TEnum>(string text) where TEnum : struct, Enum =>
+        TryParse<TEnum>(text, out var value) ? value : throw new FormatException($"\"{text}\" is not a {typeof(TEnum).Name}.");
+
+    public static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<TEnum>())
+        {
+            if (Of(candidate) == text)
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    public static string Values<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetValues<TEnum>().Select(Of));
+}

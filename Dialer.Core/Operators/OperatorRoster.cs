@@ -1,0 +1,257 @@
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Core.Operators;
+
+/// <summary>
+/// Operator presence: the operator's own moves (sign in, available, pause, sign out), the engine's moves around a call
+/// (reserve, connect, release, end call) and the wrap-up limit. Every move updates operator_presence and appends to
+/// operator_presence_history in the same statement, timestamped by the injected clock.
+/// </summary>
+public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogger<OperatorRoster> logger)
+{
+    public Task<OperatorPresence> SignInAsync(string identity, CancellationToken ct) =>
+        OperatorMoveAsync(identity, PresenceRules.SignIn, "sign in", ct);
+
+    public Task<OperatorPresence> SignOutAsync(string identity, CancellationToken ct) =>
+        OperatorMoveAsync(identity, PresenceRules.SignOut, "sign out", ct);
+
+    public Task<OperatorPresence> SetAvailableAsync(string identity, CancellationToken ct) =>
+        OperatorMoveAsync(identity, PresenceRules.SetAvailable, "become available", ct);
+
+    public Task<OperatorPresence> PauseAsync(string identity, PauseReason reason, CancellationToken ct) =>
+        OperatorMoveAsync(identity, p => PresenceRules.Pause(p, reason), "pause", ct);
+
+    /// <summary>
+    /// Reserves the available operator idle the longest who may take calls for the campaign, for this attempt, and
+    /// records them on the attempt (call_attempts.operator_id). One statement: two concurrent calls never get the same
+    /// operator (the row is locked with SKIP LOCKED). Null when nobody is available.
+    /// </summary>
+    public Task<ReservedOperator?> TryReserveAsync(long campaignId, long attemptId, CancellationToken ct) =>
+        ReserveAsync(null, campaignId, attemptId, ct);
+
+    /// <summary>Reserves this operator (preview: the operator who asked for the next contact) if they are available for the campaign.</summary>
+    public Task<ReservedOperator?> TryReserveAsync(string identity, long campaignId, long attemptId, CancellationToken ct) =>
+        ReserveAsync(identity, campaignId, attemptId, ct);
+
+    /// <summary>Active operators available now who may take calls for the campaign.</summary>
+    public async Task<int> CountAvailableAsync(long campaignId, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT count(*)::int
+            FROM   operator_presence p
+            JOIN   operators o ON o.id = p.operator_id
+            WHERE  p.state = 'available' AND o.active AND {MayTakeCampaign}
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { campaignId }, cancellationToken: ct));
+    }
+
+    /// <summary>reserved → available when the reserved call was not answered (or was skipped). False if the operator is not reserved for it.</summary>
+    public Task<bool> ReleaseAsync(long operatorId, long attemptId, CancellationToken ct) =>
+        EngineMoveAsync(operatorId, p => PresenceRules.Release(p, attemptId), ct);
+
+    /// <summary>reserved → on_call when the person answered. False if the operator is not reserved for this attempt.</summary>
+    public Task<bool> ConnectAsync(long operatorId, long attemptId, CancellationToken ct) =>
+        EngineMoveAsync(operatorId, p => PresenceRules.Connect(p, attemptId), ct);
+
+    /// <summary>reserved or on_call → available when the operator never talked to the person (machine, abandoned). False if not theirs.</summary>
+    public Task<bool> FreeAsync(long operatorId, long attemptId, CancellationToken ct) =>
+        EngineMoveAsync(operatorId, p => PresenceRules.Free(p, attemptId), ct);
+
+    /// <summary>on_call → wrap_up with deadline now + <paramref name="wrapUpLimit"/>. False if the operator is not on this call.</summary>
+    public Task<bool> EndCallAsync(long operatorId, long attemptId, TimeSpan wrapUpLimit, CancellationToken ct) =>
+        EngineMoveAsync(operatorId, p => PresenceRules.EndCall(p, attemptId, time.GetUtcNow() + wrapUpLimit), ct);
+
+    /// <summary>
+    /// Operators still in wrap-up past their deadline move to paused with reason wrap_up_overrun, still owing the
+    /// disposition (a supervisor sees them). One set-based statement; the pause starts at the deadline. Returns how many moved.
+    /// </summary>
+    public async Task<int> EnforceWrapUpLimitsAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            WITH moved AS (
+                UPDATE operator_presence
+                SET    state = 'paused', pause_reason = 'wrap_up_overrun', since = wrap_up_deadline, wrap_up_deadline = NULL
+                WHERE  state = 'wrap_up' AND wrap_up_deadline <= @now
+                RETURNING operator_id, attempt_id, since
+            ), logged AS (
+                INSERT INTO operator_presence_history (operator_id, state, pause_reason, attempt_id, at)
+                SELECT operator_id, 'paused', 'wrap_up_overrun', attempt_id, since FROM moved
+            )
+            SELECT count(*)::int FROM moved
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var moved = await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { now = now.ToUniversalTime() }, cancellationToken: ct));
+        if (moved > 0) logger.LogWarning("{Count} operator(s) overran the wrap-up limit: paused with reason wrap_up_overrun", moved);
+        return moved;
+    }
+
+    public async Task<OperatorPresence?> FindAsync(string identity, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<PresenceRow>(new CommandDefinition(
+            SelectPresence + " WHERE o.identity = @identity", new { identity }, cancellationToken: ct));
+        return row?.ToPresence();
+    }
+
+    /// <summary>Every operator (active or not, signed in or not) with their presence, by identity.</summary>
+    public async Task<IReadOnlyList<OperatorPresence>> ListAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<PresenceRow>(new CommandDefinition(SelectPresence + " ORDER BY o.identity", cancellationToken: ct));
+        return rows.Select(r => r.ToPresence()).ToList();
+    }
+
+    /// <summary>
+    /// For reports: time each operator spent in each state (paused per reason) within [from, to), from the history.
+    /// A state lasts until the operator's next move; the current state counts up to <paramref name="to"/>. Signed-out time is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<PresenceTime>> TimeInStatesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        const string sql = """
+            WITH spans AS (
+                SELECT h.operator_id, h.state, h.pause_reason, h.at AS starts,
+                       coalesce(lead(h.at) OVER (PARTITION BY h.operator_id ORDER BY h.at, h.id), @to) AS ends
+                FROM   operator_presence_history h
+                WHERE  h.at < @to
+            )
+            SELECT s.operator_id AS OperatorId, o.identity AS Identity, s.state AS State, s.pause_reason AS PauseReason,
+                   sum(extract(epoch FROM least(s.ends, @to) - greatest(s.starts, @from)))::float8 AS Seconds
+            FROM   spans s
+            JOIN   operators o ON o.id = s.operator_id
+            WHERE  s.ends > @from AND s.state <> 'signed_out'
+            GROUP  BY s.operator_id, o.identity, s.state, s.pause_reason
+            HAVING sum(extract(epoch FROM least(s.ends, @to) - greatest(s.starts, @from))) > 0
+            ORDER  BY o.identity, s.state, s.pause_reason
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        // Npgsql writes only UTC DateTimeOffsets to timestamptz.
+        var rows = await conn.QueryAsync<TimeRow>(new CommandDefinition(sql, new { from = from.ToUniversalTime(), to = to.ToUniversalTime() },
+            cancellationToken: ct));
+        return rows.Select(r => new PresenceTime(r.OperatorId, r.Identity, SnakeCase.Parse<PresenceState>(r.State),
+            r.PauseReason is null ? null : SnakeCase.Parse<PauseReason>(r.PauseReason), TimeSpan.FromSeconds(r.Seconds))).ToList();
+    }
+
+    /// <summary>
+    /// Locks the operator's presence row in the caller's transaction, asks <paramref name="decide"/> where to go and
+    /// moves there (presence + history). Null target: nothing changes. Used by the dispositions, in their transaction.
+    /// </summary>
+    internal async Task<(OperatorPresence Presence, bool Moved)> MoveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? operatorId,
+        string? identity, Func<OperatorPresence, bool, PresenceTarget?> decide, CancellationToken ct)
+    {
+        const string lockSql = SelectPresence + """
+             WHERE p.operator_id = coalesce(@operatorId, (SELECT id FROM operators WHERE identity = @identity))
+            FOR UPDATE OF p
+            """;
+        const string moveSql = """
+            WITH moved AS (
+                UPDATE operator_presence
+                SET    state = @State, pause_reason = @PauseReason, since = @At, attempt_id = @AttemptId, wrap_up_deadline = @WrapUpDeadline
+                WHERE  operator_id = @OperatorId
+                RETURNING operator_id, state, pause_reason, attempt_id, since
+            )
+            INSERT INTO operator_presence_history (operator_id, state, pause_reason, attempt_id, at)
+            SELECT operator_id, state, pause_reason, attempt_id, since FROM moved
+            """;
+        var row = await conn.QuerySingleOrDefaultAsync<PresenceRow>(new CommandDefinition(lockSql, new { operatorId, identity }, tx, cancellationToken: ct))
+            ?? throw new OperatorNotFoundException(identity ?? $"#{operatorId}");
+        var current = row.ToPresence();
+        if (decide(current, row.Active) is not { } target) return (current, false);
+
+        var at = time.GetUtcNow();
+        await conn.ExecuteAsync(new CommandDefinition(moveSql, new
+        {
+            State = SnakeCase.Of(target.State),
+            PauseReason = target.PauseReason is { } r ? SnakeCase.Of(r) : null,
+            At = at,
+            target.AttemptId,
+            target.WrapUpDeadline,
+            current.OperatorId,
+        }, tx, cancellationToken: ct));
+        logger.LogInformation("Operator {OperatorId}: {From} → {To}{Reason}", current.OperatorId, SnakeCase.Of(current.State),
+            SnakeCase.Of(target.State), target.PauseReason is { } reason ? $" ({SnakeCase.Of(reason)})" : "");
+        return (current with { State = target.State, PauseReason = target.PauseReason, Since = at, AttemptId = target.AttemptId,
+            WrapUpDeadline = target.WrapUpDeadline }, true);
+    }
+
+    async Task<OperatorPresence> OperatorMoveAsync(string identity, Func<OperatorPresence, PresenceTarget?> decide, string move, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var (presence, _) = await MoveAsync(conn, tx, null, identity, (current, active) => active
+            ? decide(current)
+            : throw new PresenceMoveRefusedException($"{identity} is deactivated and cannot {move}: an administrator must reactivate them."), ct);
+        await tx.CommitAsync(ct);
+        return presence;
+    }
+
+    async Task<bool> EngineMoveAsync(long operatorId, Func<OperatorPresence, PresenceTarget?> decide, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var (_, moved) = await MoveAsync(conn, tx, operatorId, null, (current, _) => decide(current), ct);
+        await tx.CommitAsync(ct);
+        return moved;
+    }
+
+    async Task<ReservedOperator?> ReserveAsync(string? identity, long campaignId, long attemptId, CancellationToken ct)
+    {
+        const string sql = $"""
+            WITH picked AS (
+                SELECT p.operator_id
+                FROM   operator_presence p
+                JOIN   operators o ON o.id = p.operator_id
+                WHERE  p.state = 'available' AND o.active AND (@identity::text IS NULL OR o.identity = @identity) AND {MayTakeCampaign}
+                ORDER  BY p.since, p.operator_id
+                LIMIT  1
+                FOR UPDATE OF p SKIP LOCKED
+            ), moved AS (
+                UPDATE operator_presence p
+                SET    state = 'reserved', since = @now, attempt_id = @attemptId, pause_reason = NULL, wrap_up_deadline = NULL
+                FROM   picked
+                WHERE  p.operator_id = picked.operator_id
+                RETURNING p.operator_id
+            ), logged AS (
+                INSERT INTO operator_presence_history (operator_id, state, attempt_id, at)
+                SELECT operator_id, 'reserved', @attemptId, @now FROM moved
+            ), assigned AS (
+                UPDATE call_attempts a SET operator_id = moved.operator_id FROM moved WHERE a.id = @attemptId
+            )
+            SELECT o.id AS OperatorId, o.identity AS Identity, o.phone_e164 AS Phone
+            FROM   moved JOIN operators o ON o.id = moved.operator_id
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<ReservedRow>(new CommandDefinition(sql,
+            new { identity, campaignId, attemptId, now = time.GetUtcNow() }, cancellationToken: ct));
+        if (row is null) return null;
+        logger.LogInformation("Operator {OperatorId} reserved for attempt {AttemptId}", row.OperatorId, attemptId);
+        return new ReservedOperator(row.OperatorId, row.Identity, row.Phone ?? "client:" + row.Identity);
+    }
+
+    // An operator with no operator_campaigns rows takes calls for every campaign.
+    const string MayTakeCampaign = """
+        (NOT EXISTS (SELECT 1 FROM operator_campaigns c WHERE c.operator_id = p.operator_id)
+         OR EXISTS (SELECT 1 FROM operator_campaigns c WHERE c.operator_id = p.operator_id AND c.campaign_id = @campaignId))
+        """;
+
+    const string SelectPresence = """
+        SELECT p.operator_id AS OperatorId, o.identity AS Identity, o.display_name AS DisplayName, o.active AS Active, p.state AS State,
+               p.pause_reason AS PauseReason, p.since AS Since, p.attempt_id AS AttemptId, p.wrap_up_deadline AS WrapUpDeadline
+        FROM   operator_presence p
+        JOIN   operators o ON o.id = p.operator_id
+        """;
+
+    sealed record PresenceRow(long OperatorId, string Identity, string DisplayName, bool Active, string State, string? PauseReason,
+        DateTime Since, long? AttemptId, DateTime? WrapUpDeadline)
+    {
+        public OperatorPresence ToPresence() => new(OperatorId, Identity, DisplayName, SnakeCase.Parse<PresenceState>(State),
+            PauseReason is null ? null : SnakeCase.Parse<PauseReason>(PauseReason), Utc(Since), AttemptId,
+            WrapUpDeadline is { } d ? Utc(d) : null);
+    }
+
+    sealed record ReservedRow(long OperatorId, string Identity, string? Phone);
+
+    sealed record TimeRow(long OperatorId, string Identity, string State, string? PauseReason, double Seconds);
+
+    internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

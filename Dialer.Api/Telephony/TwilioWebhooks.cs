@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Dialer.Api.Telephony;
 
 /// <summary>
-/// The webhooks Twilio calls (twilio.md §2–4): TwiML when a call is answered, status callbacks, the async AMD
+/// The webhooks Twilio calls (docs/twilio-reference.md §2–4): TwiML when a call is answered, status callbacks, the async AMD
 /// verdict and the result of the dial to the operator. Every request must carry a valid <c>X-Twilio-Signature</c>.
 /// </summary>
 static class TwilioWebhooks
@@ -192,7 +192,7 @@ sealed class TwilioFormLimits : IEndpointFilter
 
 /// <summary>
 /// Checks <c>X-Twilio-Signature</c> over <c>Twilio:PublicBaseUrl</c> + path + query as received, plus every form
-/// parameter (twilio.md §3): a missing or wrong signature gets 403 and a log line without personal data.
+/// parameter (docs/twilio-reference.md §3): a missing or wrong signature gets 403 and a log line without personal data.
 /// </summary>
 sealed class TwilioSignatureFilter(IOptions<TwilioOptions> options, ILogger<TwilioSignatureFilter> logger) : IEndpointFilter
 {

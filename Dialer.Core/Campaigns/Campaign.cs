@@ -148,10 +148,10 @@ public sealed record Cohort
     public DateOnly? EndedFrom { get; init; }
     public DateOnly? EndedTo { get; init; }
 
-    /// <summary>Codes of the last job's contract type (contract-types.txt).</summary>
+    /// <summary>Codes of the last job's contract type (docs/contract-types.txt).</summary>
     public IReadOnlyList<string>? ContractTypes { get; init; }
 
-    /// <summary>Codes of the last job's cessation cause (domain-italy.md §1.4).</summary>
+    /// <summary>Codes of the last job's cessation cause (docs/domain.md §1.4).</summary>
     public IReadOnlyList<string>? CessationCauses { get; init; }
 
     public IEnumerable<string> Validate()

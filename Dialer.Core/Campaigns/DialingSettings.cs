@@ -96,7 +96,7 @@ public sealed record CallingWindow
 
     static readonly DayOfWeek[] Weekdays = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
 
-    /// <summary>domain-italy.md §4.4: Mon–Fri 09:30–12:30 and 14:00–18:00, matching public-office hours.</summary>
+    /// <summary>docs/domain.md §4.4: Mon–Fri 09:30–12:30 and 14:00–18:00, matching public-office hours.</summary>
     public static readonly IReadOnlyList<CallingWindow> Defaults =
     [
         new() { Days = Weekdays, From = new TimeOnly(9, 30), To = new TimeOnly(12, 30) },
@@ -106,7 +106,7 @@ public sealed record CallingWindow
     public bool Contains(DayOfWeek day, TimeOnly time) => Days.Contains(day) && time >= From && time < To;
 
     /// <summary>
-    /// The telemarketing code of conduct (Garante provv. 148/2024, domain-italy.md §4.3), not binding on a CPI but our
+    /// The telemarketing code of conduct (Garante provv. 148/2024, docs/domain.md §4.3), not binding on a CPI but our
     /// outer limit: Mon–Fri 09:00–20:00, Saturday 10:00–19:00, never Sunday. Null for Sunday.
     /// </summary>
     public static (TimeOnly From, TimeOnly To)? Envelope(DayOfWeek day) => day switch

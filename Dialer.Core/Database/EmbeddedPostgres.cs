@@ -23,7 +23,7 @@ public sealed class EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger<Em
     const string SystemUser = "postgres";
     const string Superuser = "postgres";
 
-    // The settings performance.md measured with, so that benchmarks here compare with its figures.
+    // The settings docs/performance-targets.md measured with, so that benchmarks here compare with its figures.
     static readonly string[] ServerSettings =
     [
         "listen_addresses = '127.0.0.1'",

@@ -292,7 +292,7 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
         return await conn.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
     }
 
-    /// <summary>Twilio's AnsweredBy values for a machine or a fax (twilio.md §2.5).</summary>
+    /// <summary>Twilio's AnsweredBy values for a machine or a fax (docs/twilio-reference.md §2.5).</summary>
     public static bool IsMachine(string? answeredBy) =>
         answeredBy is not null && (answeredBy.StartsWith("machine", StringComparison.Ordinal) || answeredBy == "fax");
 

@@ -16,12 +16,12 @@ public sealed record PlacementResult(CallAttempt Attempt, bool Placed, string Re
 /// <summary>
 /// Places one attempt: the route of the answered call (the operator reserved for it), a slot of the shared CPS budget,
 /// then exactly one create. An ambiguous create is reconciled, never re-sent: the person is rung at most once per
-/// attempt (twilio.md §5.4). The attempt row exists before the create, so a crash at any point leaves it to the sweep.
+/// attempt (docs/twilio-reference.md §5.4). The attempt row exists before the create, so a crash at any point leaves it to the sweep.
 /// </summary>
 public sealed class CallPlacer(CallAttempts attempts, CallRoutes routes, CpsBudget cps, ITelephonyClient client, CallReconciler reconciler,
     IPublishEndpoint bus, IOptions<TelephonyOptions> telephony, TimeProvider time, ILogger<CallPlacer> logger)
 {
-    // Twilio errors that mean the number itself cannot be called (twilio.md §5.1): the number is flagged.
+    // Twilio errors that mean the number itself cannot be called (docs/twilio-reference.md §1.7): the number is flagged.
     static readonly HashSet<int> InvalidNumberCodes = [13223, 13224, 21211, 21214, 21217];
 
     public async Task<PlacementResult> PlaceAsync(CallAttempt attempt, string? operatorTarget, string callerId, TimeSpan ringTimeout, CancellationToken ct)

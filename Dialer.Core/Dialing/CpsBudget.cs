@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Dialer.Core.Dialing;
 
 /// <summary>
-/// The calls-per-second budget of the Twilio account, shared by all replicas (twilio.md §6: excess creates queue at
+/// The calls-per-second budget of the Twilio account, shared by all replicas (docs/twilio-reference.md §5.1: excess creates queue at
 /// Twilio and ring late). Each create takes the next slot from one row in PostgreSQL, on the database's clock, then
 /// waits until its slot: N replicas at the same moment get slots 1/CPS apart.
 /// </summary>

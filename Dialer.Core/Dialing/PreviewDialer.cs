@@ -159,7 +159,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
     public static string MaskPhone(string e164) =>
         e164.Length < 8 ? "••••" : string.Create(CultureInfo.InvariantCulture, $"{e164[..3]} {e164[3..6]} ••• ••{e164[^2..]}");
 
-    /// <summary>The opening the operator reads, with the information notice due at first contact (GDPR art. 14, domain-italy §4.1).</summary>
+    /// <summary>The opening the operator reads, with the information notice due at first contact (GDPR art. 14, docs/domain.md §4.1).</summary>
     static string Script(DialingCampaign campaign, string personName) => string.Create(CultureInfo.InvariantCulture, $"""
         Buongiorno{(personName.Length > 0 ? ", parlo con " + personName : "")}? Sono un operatore del Centro per l'Impiego della Città metropolitana di Milano (campagna "{campaign.Campaign.Name}").
         La chiamiamo perché dai dati delle comunicazioni obbligatorie risulta che il suo ultimo rapporto di lavoro si è concluso: vorremmo offrirle, gratuitamente, i servizi per tornare al lavoro (orientamento, formazione, offerte).

@@ -20,7 +20,7 @@ public static class MessagingRegistration
         services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // Without this, StartAsync returns before RabbitMQ's queues and bindings exist and the first
-        // publish on a fresh broker is silently lost (environment.md §3).
+        // publish on a fresh broker is silently lost (docs/build-environment.md §3).
         services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
 
         services.AddMassTransit(x =>

@@ -2,7 +2,7 @@ namespace Dialer.Core.Notices;
 
 /// <summary>
 /// The Italian tax code: 16 characters for people (with omocodia variants and a check character), or the
-/// 11-digit provisional code given to some foreign nationals until their definitive one (domain-italy.md §2.1).
+/// 11-digit provisional code given to some foreign nationals until their definitive one (docs/domain.md §2.1).
 /// </summary>
 public static class CodiceFiscale
 {

@@ -5,7 +5,7 @@ public enum ContractDuration
 {
     /// <summary>No "determinato/indeterminato" in the code (e.g. intermittent, internship): a planned end applies if given.</summary>
     Unspecified,
-    /// <summary>Tempo determinato: ends on its planned date with no cessation notice (domain-italy.md §2.4).</summary>
+    /// <summary>Tempo determinato: ends on its planned date with no cessation notice (docs/domain.md §2.4).</summary>
     FixedTerm,
     /// <summary>Tempo indeterminato and apprenticeships: open until a cessation.</summary>
     Permanent,
@@ -23,8 +23,8 @@ public sealed record ContractType(string Code, string Description, DateOnly Vali
 }
 
 /// <summary>
-/// The tipologie contrattuali (ANPAL TAB_RAPPORTILAVORO, ../shared/docs/contract-types.txt) with their validity,
-/// so that historical notices with closed codes are still accepted on their dates (domain-italy.md §1.4).
+/// The tipologie contrattuali (ANPAL TAB_RAPPORTILAVORO, docs/contract-types.txt) with their validity,
+/// so that historical notices with closed codes are still accepted on their dates (docs/domain.md §1.4).
 /// </summary>
 public static class ContractTypes
 {
@@ -81,7 +81,7 @@ public static class ContractTypes
         new("M.01.00", "CONTRATTO DI AGENZIA A TEMPO INDETERMINATO", new(2008, 5, 26), new(2013, 1, 10)),
         new("M.01.01", "CONTRATTO DI AGENZIA A TEMPO DETERMINATO", new(2008, 5, 26), new(2013, 1, 10)),
         new("M.02.00", "CONTRATTO DI AGENZIA", new(2013, 1, 10), null),
-        // Listed as open in domain-italy.md §1.4 but absent from contract-types.txt; dated like the 2007 codes.
+        // Listed as open in docs/domain.md §1.4 but absent from docs/contract-types.txt; dated like the 2007 codes.
         new("C.03.00", "LSU/ASU (LAVORI SOCIALMENTE UTILI)", new(2007, 6, 21), null),
     }.ToDictionary(t => t.Code, StringComparer.Ordinal);
 

@@ -435,7 +435,7 @@ sealed class FirstLoadState
 
     int Owner(int person) => people[person].Successor >= 0 ? people[person].Successor : person;
 
-    // Effective end (domain-italy.md §2.4): the cessation date; else open if transformed to (or hired as) permanent;
+    // Effective end (docs/domain.md §2.4): the cessation date; else open if transformed to (or hired as) permanent;
     // else the last extension's end; else the planned end, which a fixed-term job reaches with no cessation notice.
     Spell Aggregate(ReadOnlySpan<int> group)
     {

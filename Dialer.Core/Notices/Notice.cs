@@ -3,7 +3,7 @@ using Dialer.Core.PhoneNumbers;
 
 namespace Dialer.Core.Notices;
 
-/// <summary>The employment event a notice reports (domain-italy.md §1.4, "event type").</summary>
+/// <summary>The employment event a notice reports (docs/domain.md §1.4, "event type").</summary>
 public enum NoticeEvent
 {
     /// <summary>ASS: InizioRapporto.</summary>

@@ -74,7 +74,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@LockKey)", new { LockKey }, tx, cancellationToken: ct));
-        // JIT compiles every large statement here for ~1.5 s each on a 2-core box (performance.md §3), and the
+        // JIT compiles every large statement here for ~1.5 s each on a 2-core box (docs/performance-targets.md §3), and the
         // merge's sorts of a reload spill to disk with the default 4 MB work_mem. The spell aggregates compare dates
         // and times as text (see RecomputePeopleAsync): ISO output keeps that order chronological whatever the session had.
         await conn.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; SET LOCAL DateStyle = 'ISO, YMD'",
@@ -204,7 +204,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         var clock = Stopwatch.StartNew();
         var reload = staged.Notices >= reloadThreshold;
         // A batch larger than what is stored: maintaining the secondary indexes row by row costs 2.5× building
-        // them afterwards (performance.md §2.2), and nested loops of index probes lose to hash joins over it all.
+        // them afterwards (docs/performance-targets.md §2.2), and nested loops of index probes lose to hash joins over it all.
         var deferIndexes = reload && await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT reltuples < @n FROM pg_class WHERE oid = 'notices'::regclass", new { n = (float)staged.Notices }, tx, cancellationToken: ct));
         IReadOnlyList<string> noticeIndexes = [], peopleIndexes = [];
@@ -782,7 +782,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             """;
         await conn.ExecuteAsync(new CommandDefinition(touchedSql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
 
-        // Effective end (domain-italy.md §2.4): the cessation date; else open if transformed to (or hired as)
+        // Effective end (docs/domain.md §2.4): the cessation date; else open if transformed to (or hired as)
         // permanent; else the last extension's end; else the planned end, which a fixed-term job reaches with
         // no cessation notice.
         const string spellsSql = """

@@ -5,7 +5,7 @@ namespace Dialer.Core.Notices;
 
 /// <summary>
 /// Turns a <see cref="RawNotice"/> into a <see cref="Notice"/>, or says the one specific reason it cannot
-/// (pure; domain-italy.md §1–3). The first failing rule is the reason.
+/// (pure; docs/domain.md §1–3). The first failing rule is the reason.
 /// </summary>
 public static class NoticeRules
 {

@@ -4,7 +4,7 @@ using System.Xml;
 namespace Dialer.Core.Notices;
 
 /// <summary>
-/// UniLav XML (namespace <c>http://servizi.lavoro.gov.it/unilav</c>, domain-italy.md §1.2–1.5), read with an
+/// UniLav XML (namespace <c>http://servizi.lavoro.gov.it/unilav</c>, docs/domain.md §1.2–1.5), read with an
 /// <see cref="XmlReader"/>: a document may hold one <c>UniLav</c> root or a wrapper with many; only one notice is in
 /// memory at a time. The regional extension <c>Lavoratore/Recapiti/Cellulare</c> and <c>/Email</c> is read when present.
 /// </summary>

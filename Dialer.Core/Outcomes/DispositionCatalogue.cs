@@ -1,7 +1,7 @@
 namespace Dialer.Core.Outcomes;
 
 /// <summary>
-/// A disposition code, with its Italian label, the ANPAL code it maps to where one exists (domain-italy.md §6.2) and
+/// A disposition code, with its Italian label, the ANPAL code it maps to where one exists (docs/domain.md §6.2) and
 /// what it requires. <see cref="BySystem"/>: recorded by the engine from the provider's outcome, never by an operator.
 /// </summary>
 public sealed record DispositionType(string Code, string Label, string? AnpalCode, string? AnpalCodeList, bool BySystem, string Requires);

@@ -1,6 +1,6 @@
 namespace Dialer.Core.PhoneNumbers;
 
-/// <summary>What a cleaned number is, per the AGCOM numbering plan (domain-italy.md §3.1–3.2).</summary>
+/// <summary>What a cleaned number is, per the AGCOM numbering plan (docs/domain.md §3.1–3.2).</summary>
 public enum PhoneKind
 {
     Invalid,

@@ -5,7 +5,7 @@ namespace Dialer.Core.Telephony;
 
 /// <summary>
 /// After a create whose outcome is unknown (timeout, 5xx), finds out whether Twilio created the call, so that
-/// nobody is rung twice (twilio.md §5.4). Never places a call itself: only a definite "not found" lets the
+/// nobody is rung twice (docs/twilio-reference.md §5.4). Never places a call itself: only a definite "not found" lets the
 /// caller decide to dial again, with a new attempt id.
 /// </summary>
 public sealed class CallReconciler(ITelephonyClient client, ProviderCallStore calls, IOptions<TwilioOptions> options,

@@ -1,6 +1,6 @@
 namespace Dialer.Core.Telephony;
 
-/// <summary>Twilio's call statuses (twilio.md §2.1) and the order in which a call moves through them.</summary>
+/// <summary>Twilio's call statuses (docs/twilio-reference.md §2.1) and the order in which a call moves through them.</summary>
 public static class CallStatus
 {
     public const string Queued = "queued";
@@ -49,7 +49,7 @@ public sealed record StatusCallback(
 /// <summary>What storing a callback did: <see cref="IsNew"/> false for a redelivery; <see cref="Applied"/> when it became the call's current status.</summary>
 public sealed record RecordedStatus(bool IsNew, bool Applied);
 
-/// <summary>The asynchronous AMD verdict of a call (twilio.md §2.5).</summary>
+/// <summary>The asynchronous AMD verdict of a call (docs/twilio-reference.md §2.5).</summary>
 public sealed record AmdCallback(string CallSid, string? AttemptId, string AnsweredBy, int? DetectionMilliseconds, string PayloadJson, DateTimeOffset ReceivedAt);
 
 /// <summary>A call's latest known state.</summary>

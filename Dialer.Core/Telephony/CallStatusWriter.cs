@@ -8,7 +8,7 @@ namespace Dialer.Core.Telephony;
 /// Group commit for status callbacks: concurrent requests enqueue their callback, one writer stores everything
 /// waiting (up to <see cref="MaxBatch"/>) in one transaction, then completes each request. A request is answered
 /// only once its own callback is durable, but a thousand concurrent callbacks cost one fsync, not a thousand
-/// (performance.md §4: ≈ 12k/s against ≈ 2.8k/s with one commit per request on this machine class).
+/// (docs/performance-targets.md §4: ≈ 12k/s against ≈ 2.8k/s with one commit per request on this machine class).
 /// </summary>
 public sealed class CallStatusWriter(ProviderCallStore store, ILogger<CallStatusWriter> logger) : BackgroundService
 {

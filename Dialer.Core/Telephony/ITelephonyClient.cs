@@ -57,7 +57,7 @@ public enum PlaceCallOutcome
 
 public sealed record PlaceCallResult(PlaceCallOutcome Outcome, ProviderCall? Call, string Reason, TwilioException? Error = null);
 
-/// <summary>The Call resource (twilio.md §1.3), reduced to what the dialer uses.</summary>
+/// <summary>The Call resource (docs/twilio-reference.md §1.3), reduced to what the dialer uses.</summary>
 public sealed record ProviderCall(
     string Sid,
     string Status,
@@ -71,7 +71,7 @@ public sealed record ProviderCall(
     int? DurationSeconds,
     string? AnsweredBy);
 
-/// <summary>Filters of <c>GET …/Calls.json</c> (twilio.md §1.6).</summary>
+/// <summary>Filters of <c>GET …/Calls.json</c> (docs/twilio-reference.md §1.6).</summary>
 public sealed record CallFilter
 {
     public string? To { get; init; }

@@ -18,7 +18,7 @@ namespace Dialer.Core.Telephony;
 /// Order: retry (outermost, per kind of request) → circuit breaker (shared) → timeout (per attempt).
 /// Retries happen only where Twilio did not process the request: HTTP 429 / code 20429 and connections that
 /// failed before anything was sent. Reads (GET) may also retry on 5xx and timeouts; writes (POST) never do,
-/// because a create that timed out or got a 5xx may have rung the person already (twilio.md §5.3–5.4).
+/// because a create that timed out or got a 5xx may have rung the person already (docs/twilio-reference.md §5.3–5.4).
 /// </remarks>
 public sealed class TelephonyHealth
 {

@@ -11,7 +11,7 @@ using Polly.Timeout;
 namespace Dialer.Core.Telephony;
 
 /// <summary>
-/// A hand-written client for Twilio's 2010-04-01 Calls API (twilio.md §1), as a typed HttpClient. Works
+/// A hand-written client for Twilio's 2010-04-01 Calls API (docs/twilio-reference.md §1), as a typed HttpClient. Works
 /// unchanged against the emulator: only <c>Twilio:BaseUrl</c> and the credentials differ.
 /// </summary>
 public sealed class TwilioClient : ITelephonyClient
@@ -134,7 +134,7 @@ public sealed class TwilioClient : ITelephonyClient
         return calls.Count > filter.MaxResults ? calls[..filter.MaxResults] : calls;
     }
 
-    /// <summary>The create body, in the order and shape twilio.md §1.2 gives: repeated StatusCallbackEvent keys.</summary>
+    /// <summary>The create body, in the order and shape docs/twilio-reference.md §1.2 gives: repeated StatusCallbackEvent keys.</summary>
     List<KeyValuePair<string, string>> CreateForm(CallRequest request)
     {
         var publicBase = options.PublicBaseUrl!;

@@ -1,7 +1,7 @@
 namespace Dialer.Core.Telephony;
 
 /// <summary>
-/// An error answered by Twilio: <c>{"code":…,"message":"…","more_info":"…","status":…}</c> (twilio.md §1.7).
+/// An error answered by Twilio: <c>{"code":…,"message":"…","more_info":"…","status":…}</c> (docs/twilio-reference.md §1.7).
 /// Branch on <see cref="Code"/>, never on the message, whose wording changes.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using System.Text;
 namespace Dialer.Core.Telephony;
 
 /// <summary>
-/// Twilio's <c>X-Twilio-Signature</c> (twilio.md §3): Base64(HMAC-SHA1(authToken, url + key1 + value1 + key2 + value2 …))
+/// Twilio's <c>X-Twilio-Signature</c> (docs/twilio-reference.md §3): Base64(HMAC-SHA1(authToken, url + key1 + value1 + key2 + value2 …))
 /// with the form parameters sorted by key, ordinally (so <c>CallStatus</c> sorts before <c>CallbackSource</c>).
 /// </summary>
 public static class TwilioSignature

@@ -7,7 +7,7 @@ using Dialer.Core.PhoneNumbers;
 namespace Dialer.Core.Telephony;
 
 /// <summary>
-/// The TwiML documents the webhooks answer with (twilio.md §4), written with an XmlWriter so every value is
+/// The TwiML documents the webhooks answer with (docs/twilio-reference.md §4), written with an XmlWriter so every value is
 /// escaped. Element and attribute names are case-sensitive, as Twilio requires.
 /// </summary>
 public static partial class TwimlWriter
@@ -68,7 +68,7 @@ public static partial class TwimlWriter
         return national.StartsWith('+') ? "più " + spoken : spoken;
     }
 
-    // Twilio allows 256 characters; mobile SDKs want letters, digits and '_' (twilio.md §4.2).
+    // Twilio allows 256 characters; mobile SDKs want letters, digits and '_' (docs/twilio-reference.md §4.2).
     [GeneratedRegex("^client:[A-Za-z0-9_.@-]{1,256}$")]
     private static partial Regex ClientIdentity();
 

@@ -7,7 +7,7 @@ namespace Dialer.Tests.Notices;
 
 public sealed class UniLavXmlReaderTests
 {
-    // The sample of domain-italy.md §1.5, with the regional Recapiti extension.
+    // The sample of docs/domain.md §1.5, with the regional Recapiti extension.
     public static string Hiring(string code = "0300024001234567", string cf = "RSSGLI88D52F205Q") => $"""
         <?xml version="1.0" encoding="UTF-8"?>
         <UniLav xmlns="http://servizi.lavoro.gov.it/unilav" codiceComunicazione="{code}"

@@ -14,7 +14,7 @@ namespace Dialer.Tests.Telephony;
 
 /// <summary>
 /// A tiny Twilio on real Kestrel: records every request as received and answers with scripted responses (status,
-/// JSON from twilio.md, delay). The telephony provider is the one thing tests may fake.
+/// JSON from docs/twilio-reference.md, delay). The telephony provider is the one thing tests may fake.
 /// </summary>
 public sealed class FakeTwilio : IAsyncDisposable
 {

@@ -3,7 +3,7 @@ using Dialer.Core.Telephony;
 
 namespace Dialer.Tests.Telephony;
 
-/// <summary>The official vectors of twilio.md §3.4, from Twilio's own library tests, plus our derived one.</summary>
+/// <summary>The official vectors of docs/twilio-reference.md §3.4, from Twilio's own library tests, plus our derived one.</summary>
 public sealed class TwilioSignatureTests
 {
     const string Token = "12345";

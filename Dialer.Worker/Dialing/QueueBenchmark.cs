@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Dialer.Worker.Dialing;
 
 /// <summary>
-/// `dialer bench queue`: the call queue under concurrent claimers on a large queued campaign (performance.md §1 and §7):
+/// `dialer bench queue`: the call queue under concurrent claimers on a large queued campaign (docs/performance-targets.md §1 and §7):
 /// claim-and-complete per second (single and batched), commits and statements per attempt, enqueue-to-claim latency
 /// with LISTEN/NOTIFY, the idle statement rate, HOT updates and dead tuples after a compressed 8-hour shift, and double
 /// claims; the bare claim statement (no promotion of due retries, no guards) is the baseline measured in the same run.
@@ -442,7 +442,7 @@ static class QueueBenchmark
         }
         lines.Add(string.Format(CultureInfo.InvariantCulture,
             "Oldest write transaction on the server during the shift (any database): {0:F0} s. While it runs, no database can prune " +
-            "or vacuum the versions the shift leaves behind (performance.md §1.2, Q10).", oldestWriter));
+            "or vacuum the versions the shift leaves behind (docs/performance-targets.md §1.2, Q10).", oldestWriter));
         return new Health(updates == 0 ? 0 : (double)(q1.Hot - q0.Hot) / updates, q1.Live == 0 ? 0 : (double)q1.Dead / q1.Live, updates, attempts, lines);
     }
 

@@ -286,7 +286,7 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         cessation.Event = "CES";
         cessation.Mobile = null;
         cessation.CessationOn = Day(on);
-        // LI is a confirmed code (dismissal); DV for resignations is this generator's own label (domain-italy.md §1.4).
+        // LI is a confirmed code (dismissal); DV for resignations is this generator's own label (docs/domain.md §1.4).
         cessation.CessationCause = random.NextDouble() < 0.4 ? "LI" : "DV";
         cessation.SentAt = SentAt(on.AddDays(random.Next(1, 6)));
         var sent = Emit(cessation, records);

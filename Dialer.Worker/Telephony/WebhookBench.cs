@@ -19,11 +19,11 @@ namespace Dialer.Worker.Telephony;
 /// <summary>
 /// `dialer bench webhooks`: signed status callbacks per second through the real API on Kestrel, with durable
 /// writes (one transaction per callback, then group commit), against the same endpoint with the write disabled,
-/// measured in the same run (performance.md §4 and §7).
+/// measured in the same run (docs/performance-targets.md §4 and §7).
 /// </summary>
 static class WebhookBench
 {
-    // Each call sends the four progress callbacks a call subscribed to all events sends (twilio.md §2.2).
+    // Each call sends the four progress callbacks a call subscribed to all events sends (docs/twilio-reference.md §2.2).
     static readonly string[] Statuses = [CallStatus.Initiated, CallStatus.Ringing, CallStatus.InProgress, CallStatus.Completed];
 
     public static Command Command()

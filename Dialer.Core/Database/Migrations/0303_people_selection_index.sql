@@ -1,5 +1,5 @@
 -- The selection's fast path (count of the eligible and the first batch) reads every candidate: with all the
--- columns its rules test included in the partial index, that read is an index-only scan (performance.md §3
+-- columns its rules test included in the partial index, that read is an index-only scan (docs/performance-targets.md §3
 -- measured 47–54 ms for 281k eligible this way) instead of a heap visit per candidate.
 DROP INDEX people_selectable;
 CREATE INDEX people_selectable ON people (last_end_on)

@@ -1,7 +1,7 @@
 -- Dialing (issue 6): the call queue. One row per (campaign, person) to be dialed, claimed with FOR UPDATE SKIP LOCKED
 -- and a lease. Designed so that a whole shift of claims and completions updates call_queue in place (HOT): no column
 -- a claim or a completion changes is in any index of call_queue. Which rows can be claimed, and in what order, lives
--- in two narrow side tables instead (performance.md §1.3, design B):
+-- in two narrow side tables instead (docs/performance-targets.md §1.3, design B):
 --   call_queue_ready   rows due now, plus the leased ones (due again when their lease expires, so a crashed
 --                      worker's claims come back with no sweeper);
 --   call_queue_delayed rows waiting for a retry time or held until a time; claimers move those that have come due

@@ -1,5 +1,5 @@
 -- Dialing (issue 6), contact policy: the patron saint's day of each comune, a local holiday on which nobody domiciled
--- there is rung (domain-italy.md §4.5). Keyed by Belfiore code; every year on the same month and day. IT loads or
+-- there is rung (docs/domain.md §4.5). Keyed by Belfiore code; every year on the same month and day. IT loads or
 -- corrects the rest with `dialer calendar patron-days apply FILE` (CSV: comune_code;month;day;name).
 CREATE TABLE patron_saint_days (
     comune_code text        PRIMARY KEY CHECK (comune_code ~ '^[A-Z][0-9]{3}$'),
@@ -10,7 +10,7 @@ CREATE TABLE patron_saint_days (
 );
 
 -- Seed: only comuni of the Città metropolitana di Milano whose day (and Belfiore code) was checked in a public source.
---   F205 Milano, Sant'Ambrogio, 7 December: domain-italy.md §4.5 (it.wikipedia "Festività in Italia").
+--   F205 Milano, Sant'Ambrogio, 7 December: docs/domain.md §4.5 (it.wikipedia "Festività in Italia").
 --   I690 Sesto San Giovanni, San Giovanni Battista, 24 June: it.wikipedia "Sesto San Giovanni" infobox (Cod. catastale
 --        I690, Giorno festivo 24 giugno), mirrored at https://wap.bdmobi.com/view_html.php?lang=it&q=Sesto_San_Giovanni;
 --        https://www.nordmilano24.it/2014/06/24/cardinale-festeggiato-vigilia-san-giovanni-sesto/ ("si festeggia oggi 24 giugno").

@@ -13,7 +13,7 @@ CREATE TABLE call_dispositions (
 );
 CREATE INDEX call_dispositions_recorded ON call_dispositions (recorded_at);
 
--- Appointments booked by an accepted intake (domain-italy.md §6.2). contact_mode is DEC_MODALITA_CONVOCAZIONE
+-- Appointments booked by an accepted intake (docs/domain.md §6.2). contact_mode is DEC_MODALITA_CONVOCAZIONE
 -- (04 TELEFONO), reason is DEC_MOTIVO_CONVOCAZIONE (ACC first reception interview, ORI orientation), attendance is
 -- DEC_ESITO_CONVOCAZIONE, filled in later by the CPI (P present, AG justified absence, AI unjustified, AN cancelled).
 CREATE TABLE appointments (

@@ -5,7 +5,7 @@ namespace Dialer.Core.Dialing.Policy;
 /// <summary>
 /// When a person may be rung: a campaign's calling windows in Europe/Rome local time, minus national holidays and the
 /// patron saint's day of the person's comune. On the eve of a national holiday the windows are clipped to 10:00–19:00
-/// (the telemarketing code's envelope for such days, domain-italy.md §4.3). Pure: the same answers on every replica.
+/// (the telemarketing code's envelope for such days, docs/domain.md §4.3). Pure: the same answers on every replica.
 /// </summary>
 public sealed class CallingCalendar(IReadOnlyList<CallingWindow> windows, PatronDayTable patronDays)
 {

@@ -5,7 +5,7 @@ public sealed record Holiday(DateOnly Date, string Name);
 
 /// <summary>
 /// Italy's national public holidays: L. 260/1949 as amended by L. 54/1977, DPR 792/1985, L. 336/2000 and, from 2026,
-/// L. 151/2025 (4 October, San Francesco d'Assisi). A holiday on a weekend is not moved (domain-italy.md §4.5).
+/// L. 151/2025 (4 October, San Francesco d'Assisi). A holiday on a weekend is not moved (docs/domain.md §4.5).
 /// Sundays are not listed here: no calling window may include Sunday.
 /// </summary>
 public static class ItalianHolidays

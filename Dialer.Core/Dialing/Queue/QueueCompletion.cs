@@ -35,7 +35,7 @@ public sealed record QueueCompletion(long QueueId, Guid LeaseToken, QueueComplet
         new(contact.QueueId, contact.LeaseToken, QueueCompletionKind.Retry, null, now);
 }
 
-/// <summary>The shared dialing vocabulary (dialing-design.md) the queue stores and checks.</summary>
+/// <summary>The shared dialing vocabulary (docs/dialing-practice.md §10) the queue stores and checks.</summary>
 public static class QueueVocabulary
 {
     /// <summary>Reasons not to dial: a retry, a hold, a guard, or why a row finished.</summary>

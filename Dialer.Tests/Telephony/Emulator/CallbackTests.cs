@@ -2,7 +2,7 @@ using Dialer.Worker.Telephony.Emulator;
 
 namespace Dialer.Tests.Telephony.Emulator;
 
-/// <summary>Status callbacks (twilio.md §2.2–2.4, §7.3.22): subscribed events only, signed, numbered, and the delivery faults.</summary>
+/// <summary>Status callbacks (docs/twilio-reference.md §2.2–2.4, §7.3.22): subscribed events only, signed, numbered, and the delivery faults.</summary>
 public sealed class CallbackTests
 {
     static readonly (string, string)[] AllEvents =

@@ -2,7 +2,7 @@ using Dialer.Worker.Telephony.Emulator;
 
 namespace Dialer.Tests.Telephony.Emulator;
 
-/// <summary>The answer TwiML and what follows it: &lt;Dial&gt; to an operator leg with its action (twilio.md §4, §7.3.20), and AMD (§2.5).</summary>
+/// <summary>The answer TwiML and what follows it: &lt;Dial&gt; to an operator leg with its action (docs/twilio-reference.md §4, §7.3.20), and AMD (§2.5).</summary>
 public sealed class DialAndAmdTests
 {
     const string StatusEvents = "initiated ringing answered completed";

@@ -3,7 +3,7 @@ using Dialer.Worker.Telephony.Emulator;
 
 namespace Dialer.Tests.Telephony.Emulator;
 
-/// <summary>Create faults on demand through the control API (twilio.md §7.1.11–13): each produces exactly what it promises.</summary>
+/// <summary>Create faults on demand through the control API (docs/twilio-reference.md §7.1.11–13): each produces exactly what it promises.</summary>
 public sealed class FaultTests
 {
     [TestCase(CreateFaultKind.TooManyRequests, 429, 20429)]

@@ -1,6 +1,6 @@
 namespace Dialer.Tests.Telephony.Emulator;
 
-/// <summary>How calls end (twilio.md §2.1, §7.2): the callee, the API, the Timeout, the time limit and the queue's maximum wait.</summary>
+/// <summary>How calls end (docs/twilio-reference.md §2.1, §7.2): the callee, the API, the Timeout, the time limit and the queue's maximum wait.</summary>
 public sealed class LifecycleTests
 {
     [Test]

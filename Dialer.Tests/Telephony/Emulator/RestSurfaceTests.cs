@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Dialer.Tests.Telephony.Emulator;
 
-/// <summary>The Calls resource as twilio.md §1 and §7.1 describe it, through raw HTTP requests shaped like Twilio's clients send.</summary>
+/// <summary>The Calls resource as docs/twilio-reference.md §1 and §7.1 describe it, through raw HTTP requests shaped like Twilio's clients send.</summary>
 public sealed class RestSurfaceTests
 {
     TestEmulator emulator = null!;

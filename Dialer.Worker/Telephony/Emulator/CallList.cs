@@ -3,7 +3,7 @@ using Dialer.Core.Telephony;
 
 namespace Dialer.Worker.Telephony.Emulator;
 
-/// <summary>One page of <c>GET …/Calls.json</c> (twilio.md §1.6), with Twilio's paging envelope.</summary>
+/// <summary>One page of <c>GET …/Calls.json</c> (docs/twilio-reference.md §1.6), with Twilio's paging envelope.</summary>
 public sealed record CallPage(IReadOnlyList<EmulatedCall> Calls, int Page, int PageSize, int Start, string Uri, string FirstPageUri,
     string? NextPageUri, string? PreviousPageUri);
 

@@ -4,7 +4,7 @@ using Dialer.Core.PhoneNumbers;
 
 namespace Dialer.Worker.Telephony.Emulator;
 
-/// <summary>The parameters of <c>POST …/Calls.json</c> (twilio.md §1.2), validated as Twilio does (§7.1.5).</summary>
+/// <summary>The parameters of <c>POST …/Calls.json</c> (docs/twilio-reference.md §1.2), validated as Twilio does (§7.1.5).</summary>
 public sealed partial record CallRequest
 {
     public required string To { get; init; }
@@ -28,7 +28,7 @@ public sealed partial record CallRequest
 
     static readonly IReadOnlySet<string> DefaultEvents = new HashSet<string>(StringComparer.Ordinal) { "completed" };
 
-    /// <summary>AMD runs when asked for and no SendDigits is given (twilio.md §1.2).</summary>
+    /// <summary>AMD runs when asked for and no SendDigits is given (docs/twilio-reference.md §1.2).</summary>
     public bool DetectsMachines => MachineDetection is not null;
 
     public TwimlSource? Answer => Url is not null ? new TwimlSource(Url, Method, null) : Twiml is not null ? new TwimlSource(null, "POST", Twiml) : null;
@@ -46,7 +46,7 @@ public sealed partial record CallRequest
     static readonly HashSet<string> Events = new(StringComparer.Ordinal) { "initiated", "ringing", "answered", "completed" };
 
     /// <summary>
-    /// Validates a create request. Throws <see cref="TwilioApiException"/> (400) with the code Twilio uses; where twilio.md
+    /// Validates a create request. Throws <see cref="TwilioApiException"/> (400) with the code Twilio uses; where docs/twilio-reference.md
     /// could not confirm the real code (missing Url, Twiml too long, underscore in a callback host) the nearest one is used.
     /// </summary>
     public static CallRequest Parse(IReadOnlyList<KeyValuePair<string, string>> form, EmulatorOptions options)
@@ -94,7 +94,7 @@ public sealed partial record CallRequest
         var machineDetection = One("MachineDetection");
         if (machineDetection is not null and not ("Enable" or "DetectMessageEnd"))
             throw TwilioApiException.BadRequest(21626, $"MachineDetection must be Enable or DetectMessageEnd, not {machineDetection}.");
-        if (One("SendDigits") is not null) machineDetection = null;   // AMD is ignored with SendDigits (twilio.md §1.2)
+        if (One("SendDigits") is not null) machineDetection = null;   // AMD is ignored with SendDigits (docs/twilio-reference.md §1.2)
 
         return new CallRequest
         {
@@ -102,7 +102,7 @@ public sealed partial record CallRequest
             From = from,
             Url = url,
             Method = HttpMethod(One("Method"), "Method"),
-            Twiml = url is null ? twiml : null,   // with both, Twiml is ignored (twilio.md §1.2)
+            Twiml = url is null ? twiml : null,   // with both, Twiml is ignored (docs/twilio-reference.md §1.2)
             ApplicationSid = applicationSid,
             FallbackUrl = fallbackUrl,
             FallbackMethod = HttpMethod(One("FallbackMethod"), "FallbackMethod"),
@@ -121,7 +121,7 @@ public sealed partial record CallRequest
 
     const string MagicFrom = "+15005550006";
 
-    /// <summary>Twilio's test-credential magic numbers (twilio.md §1.7), honoured for any account.</summary>
+    /// <summary>Twilio's test-credential magic numbers (docs/twilio-reference.md §1.7), honoured for any account.</summary>
     static void MagicNumbers(string to, string from)
     {
         if (from == "+15005550001") throw TwilioApiException.BadRequest(21212, $"The 'From' number {from} is not a valid phone number, shortcode, or alphanumeric sender ID.");

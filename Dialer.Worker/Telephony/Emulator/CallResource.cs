@@ -7,7 +7,7 @@ using Dialer.Core.Telephony;
 namespace Dialer.Worker.Telephony.Emulator;
 
 /// <summary>
-/// The Call resource JSON exactly as Twilio returns it (twilio.md §1.3): snake_case keys in that order, numbers as
+/// The Call resource JSON exactly as Twilio returns it (docs/twilio-reference.md §1.3): snake_case keys in that order, numbers as
 /// strings, dates in RFC 2822, nulls written out.
 /// </summary>
 public sealed record CallResource(
@@ -75,7 +75,7 @@ public sealed record CallResource(
     /// <summary>RFC 2822 in UTC with English names, e.g. "Tue, 31 Aug 2010 20:36:28 +0000".</summary>
     public static string Rfc2822(DateTimeOffset at) => at.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
 
-    /// <summary>North-American numbers as (xxx) xxx-xxxx, everything else unchanged (twilio.md §1.3).</summary>
+    /// <summary>North-American numbers as (xxx) xxx-xxxx, everything else unchanged (docs/twilio-reference.md §1.3).</summary>
     public static string Formatted(string number) =>
         number.Length == 12 && number.StartsWith("+1", StringComparison.Ordinal) && number.Skip(2).All(char.IsAsciiDigit)
             ? $"({number[2..5]}) {number[5..8]}-{number[8..]}"

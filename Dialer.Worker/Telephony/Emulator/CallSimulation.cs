@@ -4,7 +4,7 @@ using Dialer.Core.Telephony;
 namespace Dialer.Worker.Telephony.Emulator;
 
 /// <summary>
-/// Plays one call's life on the clock (twilio.md §2, §7.2–7.3): initiated → ringing → answered or a non-answer end;
+/// Plays one call's life on the clock (docs/twilio-reference.md §2, §7.2–7.3): initiated → ringing → answered or a non-answer end;
 /// on answer, AMD, the answer TwiML and the verbs it holds (&lt;Say&gt;, &lt;Pause&gt;, &lt;Dial&gt; to an operator
 /// leg, &lt;Redirect&gt;, &lt;Hangup&gt;), until someone hangs up; status callbacks all along.
 /// </summary>
@@ -91,7 +91,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
     }
 
     /// <summary>
-    /// Answering machine detection (twilio.md §2.5): synchronous AMD adds AnsweredBy to the answer request
+    /// Answering machine detection (docs/twilio-reference.md §2.5): synchronous AMD adds AnsweredBy to the answer request
     /// (<paramref name="extra"/>); asynchronous AMD posts the verdict to AsyncAmdStatusCallback.
     /// </summary>
     async Task DetectAsync(EmulatedCall call, CancellationToken ended, List<KeyValuePair<string, string>>? extra)
@@ -170,7 +170,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
             {
                 case TwimlVerb.Say say:
                     call.Record(time.GetUtcNow(), "say", $"[{say.Language ?? "en-US"}|{say.Voice ?? "default"}] {say.Text}");
-                    // About 15 characters a second of speech (twilio.md §7.3.19); loop="0" repeats until hang-up.
+                    // About 15 characters a second of speech (docs/twilio-reference.md §7.3.19); loop="0" repeats until hang-up.
                     var speech = TimeSpan.FromSeconds(Math.Max(1, say.Text.Length / 15.0));
                     await Task.Delay(say.Loop == 0 ? Timeout.InfiniteTimeSpan : speech * say.Loop, time, token);
                     break;
@@ -195,7 +195,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
     }
 
     /// <summary>
-    /// &lt;Dial&gt; (twilio.md §7.3.20): rings every target at once as child legs (outbound-dial, never CPS-queued); the first
+    /// &lt;Dial&gt; (docs/twilio-reference.md §7.3.20): rings every target at once as child legs (outbound-dial, never CPS-queued); the first
     /// to answer is bridged until either side hangs up. Returns the &lt;Dial action&gt;'s TwiML, or null to go on.
     /// </summary>
     async Task<IReadOnlyList<TwimlVerb>?> DialAsync(EmulatedCall parent, TwimlVerb.Dial dial, CancellationToken token)
@@ -363,7 +363,7 @@ public sealed class CallSimulation(TwilioEmulator emulator, WebhookSender webhoo
         if (held is not null) Chain(call, held);
     }
 
-    /// <summary>The parameters of every voice request (twilio.md §2.3, §7.3.18).</summary>
+    /// <summary>The parameters of every voice request (docs/twilio-reference.md §2.3, §7.3.18).</summary>
     static List<KeyValuePair<string, string>> VoiceParameters(EmulatedCall call, string callStatus)
     {
         var to = call.Request.To;

@@ -4,7 +4,7 @@ using Dialer.Core.Telephony;
 namespace Dialer.Worker.Telephony.Emulator;
 
 /// <summary>
-/// An account's outbound queue (twilio.md §5.1): creates are accepted at once and leave here no faster than the calls
+/// An account's outbound queue (docs/twilio-reference.md §5.1): creates are accepted at once and leave here no faster than the calls
 /// per second allowed. Each departure waits a full interval after the previous one as read from the clock, so no
 /// one-second window ever holds more than CPS departures, whatever the timers' jitter.
 /// </summary>
@@ -78,7 +78,7 @@ public sealed class CpsQueue(TimeProvider time, Func<EmulatorOptions> options, F
                         call.Record(now, CallStatus.Canceled, "queued longer than the maximum queue time");
                         continue;
                     }
-                    call.Started = call.Updated = now;   // REST keeps showing "queued" until ringing (twilio.md §7.2.15)
+                    call.Started = call.Updated = now;   // REST keeps showing "queued" until ringing (docs/twilio-reference.md §7.2.15)
                 }
                 lock (gate)
                 {

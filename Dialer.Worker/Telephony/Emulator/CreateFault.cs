@@ -1,7 +1,7 @@
 namespace Dialer.Worker.Telephony.Emulator;
 
 /// <summary>
-/// A fault the next create requests meet (twilio.md §7.1.11–13). The "AfterCreate" kinds create the call and then fail
+/// A fault the next create requests meet (docs/twilio-reference.md §7.1.11–13). The "AfterCreate" kinds create the call and then fail
 /// the response: the ambiguous case a client must not answer by dialling again.
 /// </summary>
 public enum CreateFaultKind

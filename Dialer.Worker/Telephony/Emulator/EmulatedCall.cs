@@ -46,7 +46,7 @@ public sealed class EmulatedCall(string sid, string accountSid, CallRequest requ
 
     public TwimlSource? PendingRedirect { get; set; }
 
-    /// <summary>Status callbacks are sent one after the other, in the order they were fired (twilio.md §2.4).</summary>
+    /// <summary>Status callbacks are sent one after the other, in the order they were fired (docs/twilio-reference.md §2.4).</summary>
     public Task CallbackChain { get; set; } = Task.CompletedTask;
 
     /// <summary>A callback held back by the reorder fault, sent after the next one.</summary>

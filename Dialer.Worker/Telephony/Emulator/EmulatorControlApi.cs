@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Dialer.Worker.Telephony.Emulator;
 
 /// <summary>
-/// The emulator's own API for tests and demos (twilio.md §7.4), JSON, off the Twilio namespace: calls with their timelines,
+/// The emulator's own API for tests and demos (docs/twilio-reference.md §7.4), JSON, off the Twilio namespace: calls with their timelines,
 /// webhooks sent, settings (CPS, profiles, callback faults), create faults, reset and stats.
 /// </summary>
 static class EmulatorControlApi

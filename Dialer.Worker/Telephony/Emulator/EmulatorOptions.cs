@@ -19,7 +19,7 @@ public sealed class EmulatorOptions
     /// <summary>API keys accepted for the account: SK SID → secret.</summary>
     public Dictionary<string, string> ApiKeys { get; set; } = [];
 
-    /// <summary>Creates leave the queue at most this many per second per account (Twilio's default is 1; twilio.md §5.1).</summary>
+    /// <summary>Creates leave the queue at most this many per second per account (Twilio's default is 1; docs/twilio-reference.md §5.1).</summary>
     public double CallsPerSecond { get; set; } = 1;
 
     /// <summary>Seeds every random choice (outcomes, durations, callback faults, SIDs); none means a random seed.</summary>
@@ -28,7 +28,7 @@ public sealed class EmulatorOptions
     /// <summary>Reject unknown create parameters with 400/20001; Twilio itself tends to ignore them.</summary>
     public bool StrictParameters { get; set; }
 
-    /// <summary>More REST requests than this in flight at once get 429/20429 (twilio.md §7.1.11); 0 means no limit.</summary>
+    /// <summary>More REST requests than this in flight at once get 429/20429 (docs/twilio-reference.md §7.1.11); 0 means no limit.</summary>
     public int MaxConcurrentRequests { get; set; }
 
     /// <summary>The numbers the account owns; a create from another number gets 21210. Empty: any valid number is accepted.</summary>
@@ -54,7 +54,7 @@ public sealed class EmulatorOptions
 }
 
 /// <summary>
-/// What can happen to a status callback on its way (twilio.md §2.4, §7.3.22). Each is a probability per callback.
+/// What can happen to a status callback on its way (docs/twilio-reference.md §2.4, §7.3.22). Each is a probability per callback.
 /// Dropped callbacks still consume their SequenceNumber, as a lost request would.
 /// </summary>
 public sealed record CallbackFaults

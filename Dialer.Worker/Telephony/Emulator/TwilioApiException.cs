@@ -1,7 +1,7 @@
 namespace Dialer.Worker.Telephony.Emulator;
 
 /// <summary>
-/// A Twilio REST error (twilio.md §1.7): the HTTP status plus the JSON body
+/// A Twilio REST error (docs/twilio-reference.md §1.7): the HTTP status plus the JSON body
 /// <c>{"code","message","more_info","status"}</c>, and <c>detail</c> on authentication failures.
 /// </summary>
 public sealed class TwilioApiException(int status, int code, string message, string? detail = null) : Exception(message)

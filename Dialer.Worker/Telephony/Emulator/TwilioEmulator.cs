@@ -32,7 +32,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
         http = new HttpClient(new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(5),
-            AllowAutoRedirect = true,   // Twilio follows 301/302/307 like a browser (twilio.md §4.1)
+            AllowAutoRedirect = true,   // Twilio follows 301/302/307 like a browser (docs/twilio-reference.md §4.1)
             UseCookies = false,
         }) { Timeout = Timeout.InfiniteTimeSpan };
         Webhooks = new WebhookSender(http, this.time, this.logger);
@@ -61,7 +61,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
     public void LeaveRequest() => Interlocked.Decrement(ref concurrentRequests);
 
     /// <summary>
-    /// HTTP Basic with the AccountSid and its Auth Token, or an API key (SK…) and its secret (twilio.md §1.1). The path's
+    /// HTTP Basic with the AccountSid and its Auth Token, or an API key (SK…) and its secret (docs/twilio-reference.md §1.1). The path's
     /// AccountSid must be the account the credentials belong to.
     /// </summary>
     public bool Authenticates(string? user, string? password, string pathAccountSid)
@@ -154,7 +154,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
     public EmulatedCall? Find(string sid) => calls.GetValueOrDefault(sid);
 
     /// <summary>
-    /// <c>POST …/Calls/{Sid}.json</c> (twilio.md §1.5, §7.1.8): cancel, hang up or redirect.
+    /// <c>POST …/Calls/{Sid}.json</c> (docs/twilio-reference.md §1.5, §7.1.8): cancel, hang up or redirect.
     /// </summary>
     public EmulatedCall Update(string sid, string path, IReadOnlyList<KeyValuePair<string, string>> form)
     {
@@ -178,7 +178,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
             {
                 if (call.Status == CallStatus.Queued && call.Started is null)
                 {
-                    // Cancelled while still queued: it never started, and no status callback is fired (twilio.md §1.5).
+                    // Cancelled while still queued: it never started, and no status callback is fired (docs/twilio-reference.md §1.5).
                     call.Status = CallStatus.Canceled;
                     call.Ended = call.Updated = now;
                     call.Record(now, CallStatus.Canceled, "canceled through the API while queued");

@@ -8,7 +8,7 @@ using System.Text;
 namespace Dialer.Worker.Telephony.Emulator;
 
 /// <summary>
-/// The Twilio REST surface the emulator serves (twilio.md §1, §7.1): the Calls resource, with Twilio's paths (case-sensitive,
+/// The Twilio REST surface the emulator serves (docs/twilio-reference.md §1, §7.1): the Calls resource, with Twilio's paths (case-sensitive,
 /// .json required), Basic auth, form parameters, JSON shapes, status codes and error JSON; and the create faults on demand.
 /// </summary>
 static partial class TwilioRestApi
@@ -43,7 +43,7 @@ static partial class TwilioRestApi
                 ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"Twilio API\"";
                 throw TwilioApiException.Authenticate();
             }
-            // REST concurrency overload: refused before anything is processed, so always safe to retry (twilio.md §5.3).
+            // REST concurrency overload: refused before anything is processed, so always safe to retry (docs/twilio-reference.md §5.3).
             if (emulator.Options.MaxConcurrentRequests > 0 && inFlight > emulator.Options.MaxConcurrentRequests)
                 throw TwilioApiException.TooManyRequests();
             var calls = CallsPath().Match(account.Groups["rest"].Value);

@@ -4,7 +4,7 @@ using System.Xml;
 
 namespace Dialer.Worker.Telephony.Emulator;
 
-/// <summary>A TwiML verb the emulator executes (twilio.md §4.2). Verbs it knows but does not simulate become <see cref="Skip"/>.</summary>
+/// <summary>A TwiML verb the emulator executes (docs/twilio-reference.md §4.2). Verbs it knows but does not simulate become <see cref="Skip"/>.</summary>
 public abstract record TwimlVerb
 {
     public sealed record Say(string Text, string? Voice, string? Language, int Loop) : TwimlVerb;

@@ -34,7 +34,7 @@ public sealed class WebhookRecord
 public sealed record WebhookResponse(int Status, string? ContentType, string Body, bool TooLarge);
 
 /// <summary>
-/// Sends webhooks as Twilio does (twilio.md §7.3): form-encoded, signed with the account's Auth Token over the exact URL,
+/// Sends webhooks as Twilio does (docs/twilio-reference.md §7.3): form-encoded, signed with the account's Auth Token over the exact URL,
 /// <c>User-Agent: TwilioProxy/1.1</c>, an idempotency token, 15 s in all, one retry when the connection fails.
 /// </summary>
 public sealed class WebhookSender(HttpClient http, TimeProvider time, ILogger logger)

@@ -69,12 +69,6 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
         return await conn.QuerySingleOrDefaultAsync<CallAttempt>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
     }
 
-    public async Task SetOperatorAsync(long id, long operatorId, CancellationToken ct)
-    {
-        const string sql = "UPDATE call_attempts SET operator_id = @operatorId WHERE id = @id";
-        await ExecuteAsync(sql, new { id, operatorId }, ct);
-    }
-
     /// <summary>A preview the operator chose to call: from now on a create may be sent. False unless it was a preview.</summary>
     public async Task<bool> StartDialingAsync(long id, CancellationToken ct)
     {

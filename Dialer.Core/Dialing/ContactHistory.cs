@@ -25,14 +25,16 @@ public sealed class ContactHistory(NpgsqlDataSource db)
                    (SELECT ended_at FROM last_ended)                                                AS LastAttemptEndedAt,
                    (SELECT max(ended_at) FROM counted WHERE abandoned)                              AS LastAbandonedAt,
                    EXISTS (SELECT 1 FROM objections o
-                           WHERE  o.withdrawn_on IS NULL AND (o.person_cf = @personCf OR o.phone_e164 = @phoneE164)) AS ObjectionActive,
+                           WHERE  o.withdrawn_on IS NULL AND o.objected_on <= @today
+                             AND  (o.person_cf = @personCf OR o.phone_e164 = @phoneE164))                  AS ObjectionActive,
                    EXISTS (SELECT 1 FROM flagged_numbers f WHERE f.phone_e164 = @phoneE164)      AS NumberFlagged,
                    (SELECT min(c.due_at) FROM callbacks c
                     WHERE  c.campaign_id = @campaignId AND c.person_cf = @personCf AND c.state IN ('scheduled', 'queued')) AS CallbackAt
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleAsync<FactsRow>(new CommandDefinition(sql,
-            new { campaignId, personCf, phoneE164, dayStart = CallingCalendar.StartOfLocalDay(now) }, cancellationToken: ct));
+            new { campaignId, personCf, phoneE164, dayStart = CallingCalendar.StartOfLocalDay(now),
+                  today = CallingCalendar.LocalDate(now).ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
         return new ContactFacts
         {
             Comune = comune,

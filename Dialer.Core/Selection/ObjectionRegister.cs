@@ -38,19 +38,6 @@ public sealed class ObjectionRegister(NpgsqlDataSource db)
         }, tx, cancellationToken: ct));
     }
 
-    public async Task<bool> IsObjectedAsync(string personCf, string? phoneE164, DateOnly on, CancellationToken ct)
-    {
-        const string sql = """
-            SELECT EXISTS (
-                SELECT 1 FROM objections
-                WHERE  withdrawn_on IS NULL AND objected_on <= @on
-                  AND  (person_cf = @personCf OR phone_e164 = @phoneE164))
-            """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(sql,
-            new { personCf, phoneE164, on = on.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
-    }
-
     public static string ChannelCode(ObjectionChannel channel) => channel switch
     {
         ObjectionChannel.Phone => "phone",

@@ -407,9 +407,17 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                     if (record.Notice is { } n)
                     {
                         notices++;
-                        // Warnings are few, and kept in memory until the end like a file's first rejections.
+                        // Warnings are kept like rejections: a file whose every notice has one is written out as it goes.
                         if (n.Warnings is { } found)
+                        {
                             foreach (var w in found) warnings.Add((record.File, record.Position, n.Code, w));
+                            if (warnings.Count >= RejectionsKept)
+                            {
+                                if (noticeCopy is not null) { await noticeCopy.CompleteAsync(ct); noticeCopy = null; }
+                                if (contactCopy is not null) { await contactCopy.CompleteAsync(ct); contactCopy = null; }
+                                await StageWarningsAsync(conn, warnings, ct);
+                            }
+                        }
                         // Within a batch the first copy of a code (in file order) wins; a repeat is a duplicate, and is
                         // never staged (cheaper here than a grouping of the whole staging table in the merge).
                         if (!codes.Add(n.Code)) continue;
@@ -453,7 +461,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         return new Staged(files, notices, contacts, rejected);
     }
 
-    // The most rejections kept in memory: a file with more has them written out as it goes.
+    // The most rejections (and, apart, warnings) kept in memory: a file with more has them written out as it goes.
     const int RejectionsKept = 10_000;
 
     /// <summary>COPYs the rejections into the quarantine's staging, empties the list and returns how many there were.</summary>
@@ -482,7 +490,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
     // PostgreSQL refuses NUL in text: a quarantined record keeps it as the symbol for it (U+2400).
     static string Storable(string text) => text.Contains('\0') ? text.Replace('\0', '\u2400') : text;
 
-    /// <summary>COPYs the notices' warnings into their staging table (both paths then keep them with QuarantineSql).</summary>
+    /// <summary>COPYs the notices' warnings into their staging table (both paths then keep them with QuarantineSql) and empties the list.</summary>
     static async Task StageWarningsAsync(NpgsqlConnection conn, List<(string File, long Position, string Code, NoticeWarning Warning)> warnings, CancellationToken ct)
     {
         if (warnings.Count == 0) return;
@@ -500,6 +508,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             await copy.FlushIfFullAsync(ct);
         }
         await copy.CompleteAsync(ct);
+        warnings.Clear();
     }
 
     /// <summary>

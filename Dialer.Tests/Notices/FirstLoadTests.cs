@@ -182,6 +182,33 @@ public sealed class FirstLoadTests : DatabaseTest
     }
 
     [Test]
+    public async Task Warnings_are_written_out_as_they_stream_past_and_every_one_is_kept_on_both_paths()
+    {
+        // Every notice drops its workplace comune with a warning: the warnings (12,000) outgrow what staging keeps in
+        // memory (10,000) while the notices' COPY is open, on both paths.
+        var lines = new List<string> { CsvNotice.Header };
+        var start = new DateOnly(2015, 1, 1);
+        for (var i = 0; i < 12000; i++)
+        {
+            var hired = start.AddDays(i % 3000);
+            lines.Add(new CsvNotice
+            {
+                Code = $"0300024{i:D9}", Workplace = "XXXX",
+                Start = hired.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), End = hired.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            }.ToLine());
+        }
+        var (first, firstLoad, merged, mergedStore) = await ImportBothWaysAsync([CsvNotice.Input("bad-workplaces.csv", string.Join("\n", lines) + "\n")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((first.Imported, first.Quarantined, merged.Imported, merged.Quarantined), Is.EqualTo((12000L, 0L, 12000L, 0L)));
+            Assert.That(firstLoad["notice_warnings"], Has.Count.EqualTo(12000).And.Unique, "each notice's warning once");
+            foreach (var (table, rows) in firstLoad)
+                Assert.That(mergedStore[table], Is.EqualTo(rows), table);
+        });
+    }
+
+    [Test]
     public async Task A_first_load_over_its_memory_limit_is_rolled_back_and_merged_instead_with_the_same_result()
     {
         var folder = Directory.CreateTempSubdirectory("dialer-first-load-").FullName;

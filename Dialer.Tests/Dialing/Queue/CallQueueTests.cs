@@ -434,6 +434,8 @@ public sealed class CallQueueTests : DatabaseTest
     [Test]
     public async Task An_enqueue_wakes_a_waiting_worker_at_once()
     {
+        // Listening first: every waiter is woken once when the queue's connection comes up, which is not the enqueue.
+        await ListeningAsync(queue);
         var waiting = queue.WaitForWorkAsync(campaign, TimeSpan.FromSeconds(20), default);
         await Task.Delay(300);
         Assert.That(waiting.IsCompleted, Is.False, "nothing to do yet");

@@ -4,6 +4,7 @@ using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Dialing;
 using Dialer.Core.Notices;
 using Dialer.Core.Operators;
+using Dialer.Core.Outcomes;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,7 +26,7 @@ public static class CoreRegistration
         // Campaigns, eligibility and the nightly selection
         services.AddDialerSelection();
 
-        // Dialing: attempts, the shared CPS budget, preview and progressive modes, outcomes, diagnostics
+        // Dialing: attempts, the shared CPS budget, placing a call, the progressive round and preview
         services.AddDialingEngine();
 
         // Dialing: the Italian contact policy (calendar, holidays, patron saints' days)
@@ -34,8 +35,11 @@ public static class CoreRegistration
         // The call queue: claims with SKIP LOCKED and leases, completions, LISTEN/NOTIFY wake-ups
         services.AddCallQueue();
 
-        // Operator presence, dispositions and call-backs
-        services.AddOperatorsAndDispositions();
+        // Operators: the directory and presence
+        services.AddOperators();
+
+        // Outcomes: provider outcomes, dispositions, call-backs, the sweep, diagnostics
+        services.AddOutcomes();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Dialer.Api.Operators;
 using Dialer.Api.Security;
 using Dialer.Core.Dialing;
+using Dialer.Core.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Dialing;

@@ -76,14 +76,17 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
         return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
     }
 
-    /// <summary>A preview the operator skipped: never dialed. False unless it was a preview.</summary>
-    public async Task<bool> SkipAsync(long id, CancellationToken ct)
+    /// <summary>
+    /// A preview skipped, by the operator with their <paramref name="reason"/> or by the sweep when its lease ran out:
+    /// never dialed. False unless it was a preview.
+    /// </summary>
+    public async Task<bool> SkipAsync(long id, CancellationToken ct, string? reason = null)
     {
         const string sql = """
-            UPDATE call_attempts SET state = 'not_placed', outcome = 'skipped', ended_at = @now
+            UPDATE call_attempts SET state = 'not_placed', outcome = 'skipped', ended_at = @now, skip_reason = @reason
             WHERE  id = @id AND state = 'preview'
             """;
-        return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
+        return await ExecuteAsync(sql, new { id, now = time.GetUtcNow(), reason }, ct) == 1;
     }
 
     /// <summary>Removes an attempt nothing was sent for (no operator could be reserved): it never happened.</summary>
@@ -122,6 +125,16 @@ public sealed class CallAttempts(NpgsqlDataSource db, TimeProvider time)
                                  AND  q.lease_expires_at > @now))
             """;
         return await ExecuteAsync(sql, new { id, now = time.GetUtcNow() }, ct) == 1;
+    }
+
+    /// <summary>The person's open call-backs in the attempt's campaign are honoured by its call (placed).</summary>
+    public async Task CallbacksHonouredAsync(CallAttempt attempt, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE callbacks SET state = 'done'
+            WHERE  campaign_id = @campaignId AND person_cf = @personCf AND state IN ('scheduled', 'queued')
+            """;
+        await ExecuteAsync(sql, new { campaignId = attempt.CampaignId, personCf = attempt.PersonCf }, ct);
     }
 
     /// <summary>Twilio has the call. False when the attempt was already confirmed or given up.</summary>

@@ -19,7 +19,7 @@ public sealed record PlacementResult(CallAttempt Attempt, bool Placed, string Re
 /// attempt (docs/twilio-reference.md §5.4). The attempt row exists before the create, so a crash at any point leaves it to the sweep.
 /// </summary>
 public sealed class CallPlacer(CallAttempts attempts, CallRoutes routes, CpsBudget cps, ITelephonyClient client, CallReconciler reconciler,
-    IPublishEndpoint bus, IOptions<TelephonyOptions> telephony, TimeProvider time, ILogger<CallPlacer> logger)
+    IBus bus, IOptions<TelephonyOptions> telephony, TimeProvider time, ILogger<CallPlacer> logger)
 {
     // Twilio errors that mean the number itself cannot be called (docs/twilio-reference.md §1.7): the number is flagged.
     static readonly HashSet<int> InvalidNumberCodes = [13223, 13224, 21211, 21214, 21217];
@@ -77,6 +77,8 @@ public sealed class CallPlacer(CallAttempts attempts, CallRoutes routes, CpsBudg
 
     async Task<PlacementResult> PlacedAsync(CallAttempt attempt, string callSid, string reason)
     {
+        // The person's open call-backs in the campaign are honoured by this call, whoever recorded it as placed first.
+        await attempts.CallbacksHonouredAsync(attempt, CancellationToken.None);
         if (await attempts.MarkPlacedAsync(attempt.Id, callSid, CancellationToken.None))
             await bus.Publish(new CallPlaced(attempt.Id, attempt.CampaignId, attempt.OperatorId, callSid, attempt.Mode, time.GetUtcNow()), CancellationToken.None);
         return new PlacementResult(await ReloadAsync(attempt), true, reason, false);

@@ -1,6 +1,5 @@
 using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Policy;
-using Dialer.Core.Dialing.Queue;
 
 namespace Dialer.Core.Dialing;
 
@@ -9,10 +8,6 @@ public sealed record DialingCampaign(Campaign Campaign, ContactPolicy Policy)
 {
     public long Id => Campaign.Id;
     public DialingSettings Settings => Policy.Settings;
-
-    /// <summary>What the queue's claim enforces per row (the rest of the policy is decided per claimed contact).</summary>
-    public ClaimGuards Guards(IReadOnlyList<string> patronComuniToday) =>
-        new(Settings.MaxAttemptsPerDay, Settings.MaxAttemptsTotal, TimeSpan.FromDays(Settings.AbandonedCoolOffDays), patronComuniToday);
 }
 
 /// <summary>Campaigns with their contact policy, the patron-day table included (cached by <see cref="PatronSaintDays"/>).</summary>
@@ -37,8 +32,4 @@ public sealed class DialingCampaigns(CampaignStore campaigns, PatronSaintDays pa
     }
 
     static DialingCampaign Of(Campaign campaign, PatronDayTable patronDays) => new(campaign, new ContactPolicy(campaign.Definition.Dialing, patronDays));
-
-    /// <summary>The comuni whose patron saint's day it is today (Europe/Rome): the claim skips their people.</summary>
-    public async Task<IReadOnlyList<string>> PatronComuniTodayAsync(DateTimeOffset now, CancellationToken ct) =>
-        await patronDays.ComuniOnAsync(CallingCalendar.LocalDate(now), ct);
 }

@@ -1,12 +1,14 @@
-using Dialer.Core.Outcomes;
-using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Core.Dialing;
 
 public static class DialingRegistration
 {
-    /// <summary>The dialing engine: attempts, the shared CPS budget, placing calls, outcomes, preview and progressive modes, diagnostics.</summary>
+    /// <summary>
+    /// The dialing engine: attempts, the contact facts, the shared CPS budget, placing a call, the progressive round and
+    /// preview. Those that publish take the bus through a factory, so that hosts without MassTransit (the CLI's one-shot
+    /// commands) still build with ValidateOnBuild: the bus is only needed when something is published.
+    /// </summary>
     public static IServiceCollection AddDialingEngine(this IServiceCollection services)
     {
         services.AddOptions<DialingOptions>().BindConfiguration(DialingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -15,18 +17,12 @@ public static class DialingRegistration
         services.AddSingleton<ContactScreening>();
         services.AddSingleton<CpsBudget>();
         services.AddSingleton<DialingCampaigns>();
-        services.AddTransient<CallPlacer>();
-        services.AddTransient<AttemptOutcomes>();
-        services.AddTransient<ProgressiveDialer>();
-        services.AddTransient<PreviewDialer>();
-        services.AddTransient<DialingDiagnostics>();
+        services.AddSingleton<PreviewCards>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CallPlacer>(sp));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AttemptSettlement>(sp));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DialSequence>(sp));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DialingRound>(sp));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PreviewDialer>(sp));
         return services;
-    }
-
-    /// <summary>The consumers that apply provider callbacks and call-back dispositions (in every process that has the bus).</summary>
-    public static void AddDialingConsumers(this IBusRegistrationConfigurator bus)
-    {
-        bus.AddConsumer<CallStatusConsumer>();
-        bus.AddConsumer<DispositionConsumer>();
     }
 }

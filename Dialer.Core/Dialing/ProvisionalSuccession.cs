@@ -2,7 +2,7 @@ namespace Dialer.Core.Dialing;
 
 /// <summary>
 /// When an import links a provisional codice fiscale to its definitive successor (<c>people.successor_cf</c>), the
-/// person's dialing state follows them: attempt counters, queue rows, contact-list entries, active objections and open
+/// person's dialing state follows them: queue rows, contact-list entries, active objections and open
 /// call-backs recorded under the provisional code move to the successor (docs/dialing-safety.md, "Provisional codes").
 /// Run by both import paths inside the import's transaction, after people are written. Idempotent and generic (every
 /// linked code, not only this import's), and cheap because few people are provisional: each statement starts from the
@@ -15,36 +15,9 @@ public static class ProvisionalSuccession
 
     public static async Task FollowAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        foreach (var sql in (string[])[CountersSql, LockQueueSql, QueueSql, EntriesSql, ObjectionsSql, CallbacksSql])
+        foreach (var sql in (string[])[LockQueueSql, QueueSql, EntriesSql, ObjectionsSql, CallbacksSql])
             await conn.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: ct, commandTimeout: 0));
     }
-
-    // Merged into the successor's row: totals summed; attempts_today summed for the same Europe/Rome day, the later day
-    // wins otherwise; the latest dial and abandon kept (GREATEST ignores NULLs).
-    const string CountersSql = """
-        WITH moved AS (
-            DELETE FROM person_dial_counters c
-            USING  people p
-            WHERE  p.successor_cf IS NOT NULL AND c.person_cf = p.cf
-            RETURNING p.successor_cf, c.today_on, c.attempts_today, c.attempts_total, c.last_dialed_at, c.last_abandoned_at
-        ),
-        days AS (
-            SELECT m.*, max(m.today_on) OVER (PARTITION BY m.successor_cf) AS last_day FROM moved m
-        )
-        INSERT INTO person_dial_counters AS c (person_cf, today_on, attempts_today, attempts_total, last_dialed_at, last_abandoned_at)
-        SELECT successor_cf, last_day, (sum(attempts_today) FILTER (WHERE today_on = last_day))::int, sum(attempts_total)::int,
-               max(last_dialed_at), max(last_abandoned_at)
-        FROM   days
-        GROUP  BY successor_cf, last_day
-        ON CONFLICT (person_cf) DO UPDATE
-        SET    attempts_today    = CASE WHEN c.today_on = excluded.today_on THEN c.attempts_today + excluded.attempts_today
-                                        WHEN c.today_on > excluded.today_on THEN c.attempts_today
-                                        ELSE excluded.attempts_today END,
-               today_on          = greatest(c.today_on, excluded.today_on),
-               attempts_total    = c.attempts_total + excluded.attempts_total,
-               last_dialed_at    = greatest(c.last_dialed_at, excluded.last_dialed_at),
-               last_abandoned_at = greatest(c.last_abandoned_at, excluded.last_abandoned_at)
-        """;
 
     // The ready rows of superseded codes first, as the claim and the completion lock them (ready row, then queue row):
     // a claimer holding one finishes before the queue row is looked at, and nobody deadlocks. Held to the import's commit.

@@ -1,4 +1,4 @@
-using Dialer.Core.Dialing;
+using Dialer.Core.Outcomes;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +30,7 @@ public static class MessagingRegistration
             // public body's system sends nothing outside unasked (docs/security-and-configuration.md).
             x.DisableUsageTelemetry();
             // Provider callbacks and call-back dispositions applied to attempts, operators and the queue
-            x.AddDialingConsumers();
+            x.AddOutcomeConsumers();
             consumers?.Invoke(x);
             if (options.Transport == MessagingTransport.RabbitMQ)
             {

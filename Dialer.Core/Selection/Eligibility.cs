@@ -36,10 +36,11 @@ public sealed class Eligibility(NpgsqlDataSource db)
         // The exclusion lists are small next to `people` and uncorrelated: PostgreSQL hashes each once per
         // statement ("hashed SubPlan") instead of probing per person. Their columns are NOT NULL (or filtered
         // so), which NOT IN needs to mean what it says.
-        // An objection recorded under a provisional code binds the person it turned out to be (people.successor_cf).
-        (SelectionRule.Objected, "p.cf NOT IN (SELECT COALESCE(s.successor_cf, o.person_cf) FROM objections o LEFT JOIN people s ON s.cf = o.person_cf " +
-            "WHERE o.withdrawn_on IS NULL AND o.objected_on <= q.as_of) " +
-            "AND p.mobile_e164 NOT IN (SELECT o.phone_e164 FROM objections o WHERE o.withdrawn_on IS NULL AND o.objected_on <= q.as_of AND o.phone_e164 IS NOT NULL)"),
+        // Who objected is objections_binding_on (migration 0470), the definition the dial-time facts read too. An
+        // objection recorded under a provisional code is already under the person it turned out to be (ObjectionRegister,
+        // ProvisionalSuccession).
+        (SelectionRule.Objected, "p.cf NOT IN (SELECT b.person_cf FROM objections_binding_on(q.as_of) b) " +
+            "AND p.mobile_e164 NOT IN (SELECT b.phone_e164 FROM objections_binding_on(q.as_of) b WHERE b.phone_e164 IS NOT NULL)"),
         (SelectionRule.TakenInCharge, "p.cf NOT IN (SELECT i.person_cf FROM intakes i WHERE i.taken_on <= q.as_of)"),
         (SelectionRule.ContactedRecently, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.last_contacted_at >= q.cool_off_since)"),
         (SelectionRule.InAnotherCampaign, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e " +

@@ -115,7 +115,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
         await rig.OperatorsAsync("anna");
         // A worker claimed the contact and died before dialing.
         var queue = rig.Services.GetRequiredService<CallQueue>();
-        var claimed = await queue.ClaimAsync(new ClaimRequest(campaign, "crashed-worker", 1, TimeSpan.FromMinutes(2), ClaimGuards.Defaults), default);
+        var claimed = await queue.ClaimAsync(new ClaimRequest(campaign, "crashed-worker", 1, TimeSpan.FromMinutes(2)), default);
         Assert.That(claimed, Has.Count.EqualTo(1));
 
         var worker = await rig.StartWorkerAsync();
@@ -299,7 +299,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(await DialingRig.AttemptsAsync(), Has.Count.EqualTo(1), "no second attempt while the contact waits");
             Assert.That(await DialingRig.PresenceAsync("anna"), Is.EqualTo("available"));
             Assert.That(queued.Reason, Is.EqualTo("not_placed_reconciled"), "#12: telephony was never paused");
-            Assert.That(queued.DueAt, Is.EqualTo(DialingRig.Morning.UtcDateTime + AttemptOutcomes.NotPlacedRetry));
+            Assert.That(queued.DueAt, Is.EqualTo(DialingRig.Morning.UtcDateTime + AttemptSettlement.NotPlacedRetry));
         });
     }
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Dialing;
 using Dialer.Core.Operators;
-using Dialer.Core.Outcomes;
 using Dialer.Worker.Dialing;
 using Dialer.Worker.Telephony.Emulator;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +66,7 @@ public sealed class DialingSafetyTests : DatabaseTest
         rig.Clock.Advance(TimeSpan.FromMinutes(3));
         Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Single().State == "not_placed"
             && (await QueueRowAsync()).Reason == "not_placed_reconciled", TimeSpan.FromSeconds(30)), Is.True, "a later turn ran the sweep");
-        rig.Clock.Advance(AttemptOutcomes.NotPlacedRetry);
+        rig.Clock.Advance(AttemptSettlement.NotPlacedRetry);
         Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Any(a => a.State == "ended"), TimeSpan.FromSeconds(30)), Is.True,
             "a later turn dialed");
 
@@ -79,7 +78,7 @@ public sealed class DialingSafetyTests : DatabaseTest
         });
     }
 
-    [Test, Description("#12: ProgressiveDialer ignored the result of ExtendLeaseAsync")]
+    [Test, Description("#12: the progressive round (then ProgressiveDialer) ignored the result of ExtendLeaseAsync")]
     public async Task A_progressive_dial_whose_claim_lease_ran_out_before_the_create_rings_nobody_and_leaves_the_person_to_the_new_holder()
     {
         rig = await DialingRig.StartAsync();
@@ -92,13 +91,12 @@ public sealed class DialingSafetyTests : DatabaseTest
         // Worker A stalls between its claim and its dial (a pause longer than the claim lease): here, on the campaign row
         // that its attempt's insert must share (the foreign key's lock).
         await pause.ExecuteAsync("SELECT id FROM campaigns WHERE id = @campaign FOR UPDATE", new { campaign }, tx);
-        await using var scope = rig.Services.CreateAsyncScope();
-        var round = scope.ServiceProvider.GetRequiredService<ProgressiveDialer>().RunRoundAsync(dialing, "worker-a", default);
+        var round = rig.Services.GetRequiredService<DialingRound>().RunAsync(dialing, "worker-a", default);
         Assert.That(await Eventually.TrueAsync(async () => (await QueueRowAsync()).Owner == "worker-a", TimeSpan.FromSeconds(10)), Is.True);
 
         rig.Clock.Advance(TimeSpan.FromMinutes(3));
         var queue = rig.Services.GetRequiredService<CallQueue>();
-        var second = await queue.ClaimAsync(new ClaimRequest(campaign, "worker-b", 1, TimeSpan.FromMinutes(2), ClaimGuards.Defaults), default);
+        var second = await queue.ClaimAsync(new ClaimRequest(campaign, "worker-b", 1, TimeSpan.FromMinutes(2)), default);
         await tx.CommitAsync();
         var placed = await round;
 
@@ -150,7 +148,7 @@ public sealed class DialingSafetyTests : DatabaseTest
         await rig.OperatorsAsync("anna", "bruno");
         // Worker A claimed the person, wrote its attempt and reserved an operator, then stopped before sending the create.
         var queue = rig.Services.GetRequiredService<CallQueue>();
-        var claimed = (await queue.ClaimAsync(new ClaimRequest(campaign, "stopped-worker", 1, TimeSpan.FromMinutes(2), ClaimGuards.Defaults), default)).Single();
+        var claimed = (await queue.ClaimAsync(new ClaimRequest(campaign, "stopped-worker", 1, TimeSpan.FromMinutes(2)), default)).Single();
         var stale = await rig.Services.GetRequiredService<CallAttempts>().CreateAsync(new NewAttempt(campaign, claimed.QueueId, claimed.LeaseToken,
             claimed.PersonCf, claimed.PhoneE164, "progressive", null, false), default);
         var reserved = await rig.Services.GetRequiredService<OperatorRoster>().TryReserveAsync(campaign, stale.Id, default);

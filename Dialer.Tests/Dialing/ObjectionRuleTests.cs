@@ -1,5 +1,4 @@
 using Dialer.Core.Campaigns;
-using Dialer.Core.Dialing;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Notices;
 using Dialer.Core.Selection;
@@ -12,26 +11,28 @@ namespace Dialer.Tests.Dialing;
 
 /// <summary>
 /// "This person objected" means the same at every place that asks it: an objection binds from the day it was made
-/// (objected_on) until it is withdrawn. The dial-time contact policy (ContactHistory) once treated an objection dated
-/// after today as already binding while the claim did not: the two must agree on every case.
+/// (objected_on) until it is withdrawn. One definition (objections_binding_on, migration 0470) is read by the nightly
+/// selection and by the dial-time facts of the contact policy; the dial-time copy once treated an objection dated after
+/// today as already binding while the claim did not. The selection and the dial must agree on every case.
 /// </summary>
 public sealed class ObjectionRuleTests : DatabaseTest
 {
-    static readonly DateTimeOffset Now = new(2026, 3, 11, 9, 0, 0, TimeSpan.Zero);
+    // The population's as-of day, 10:00 in Rome (a holiday, 2 June: the policy stops an objector before the calendar).
+    static readonly DateTimeOffset Now = new(2025, 6, 2, 8, 0, 0, TimeSpan.Zero);
 
-    [TestCase(-1, false, true, TestName = "An_objection_made_yesterday_binds_the_claim_and_the_contact_policy_alike")]
-    [TestCase(0, false, true, TestName = "An_objection_made_today_binds_the_claim_and_the_contact_policy_alike")]
-    [TestCase(1, false, false, TestName = "An_objection_dated_tomorrow_binds_neither_the_claim_nor_the_contact_policy_today")]
-    [TestCase(-1, true, false, TestName = "A_withdrawn_objection_binds_neither_the_claim_nor_the_contact_policy")]
-    public async Task The_claim_and_the_contact_policy_read_an_objection_the_same_way(int objectedDaysFromToday, bool withdrawn, bool binds)
+    [TestCase(-1, false, true, TestName = "An_objection_made_yesterday_binds_the_selection_and_the_dial_alike")]
+    [TestCase(0, false, true, TestName = "An_objection_made_today_binds_the_selection_and_the_dial_alike")]
+    [TestCase(1, false, false, TestName = "An_objection_dated_tomorrow_binds_neither_the_selection_nor_the_dial_today")]
+    [TestCase(-1, true, false, TestName = "A_withdrawn_objection_binds_neither_the_selection_nor_the_dial")]
+    public async Task The_selection_and_the_dial_read_an_objection_the_same_way(int objectedDaysFromToday, bool withdrawn, bool binds)
     {
         var clock = new FakeTimeProvider(Now);
         await using var queue = new CallQueue(Db, clock, NullLogger<CallQueue>.Instance);
         var person = Population.Eligible("OBIETTORE");
         var phone = "+39" + person.Mobile;
         await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance).RunAsync([CsvNotice.Input($"import-{Guid.NewGuid():N}.csv", [person])]);
-        var campaign = (await new CampaignStore(Db).ApplyAsync(Population.Campaign("obiezioni"), default)).Campaign.Id;
-        var today = new DateOnly(2026, 3, 11);
+        var campaign = (await new CampaignStore(Db).ApplyAsync(Population.Campaign("obiezioni"), default)).Campaign;
+        var today = Population.AsOf;
         var objection = await new ObjectionRegister(Db).AddAsync(person.Cf!, null, today.AddDays(objectedDaysFromToday), ObjectionChannel.Letter, "", default);
         if (withdrawn)
         {
@@ -39,15 +40,20 @@ public sealed class ObjectionRuleTests : DatabaseTest
             await conn.ExecuteAsync("UPDATE objections SET withdrawn_on = @on WHERE id = @objection",
                 new { on = today.ToDateTime(TimeOnly.MinValue), objection });
         }
-        await queue.EnqueueAsync([new QueueEntry(campaign, person.Cf!, phone, "F205", 1, Now.AddMinutes(-1), null)], default);
+        await queue.EnqueueAsync([new QueueEntry(campaign.Id, person.Cf!, phone, "F205", 1, Now.AddMinutes(-1), null)], default);
 
-        var claimed = await queue.ClaimAsync(new ClaimRequest(campaign, "w1", 10, TimeSpan.FromMinutes(2), ClaimGuards.Defaults), default);
-        var facts = await new ContactHistory(Db).FactsAsync(campaign, person.Cf!, phone, "F205", Now, default);
+        var selection = new List<string>();
+        await foreach (var row in new Eligibility(Db).EachPersonAsync(campaign, today, default))
+            if (row.Cf == person.Cf) selection.Add(row.Outcome);
+        await ScreenedClaims.ClaimAsync(Db, queue, clock, campaign.Id);
+        string? finished;
+        await using (var conn = await Db.OpenConnectionAsync())
+            finished = await conn.QuerySingleAsync<string?>("SELECT finished_reason FROM call_queue WHERE person_cf = @cf", new { cf = person.Cf });
 
         Assert.Multiple(() =>
         {
-            Assert.That(claimed.Count == 0, Is.EqualTo(binds), "the claim");
-            Assert.That(facts.ObjectionActive, Is.EqualTo(binds), "the contact policy's facts");
+            Assert.That(selection, Is.EqualTo(new[] { binds ? "objected" : "selected" }), "the selection");
+            Assert.That(finished == "objection", Is.EqualTo(binds), "the dial");
         });
     }
 }

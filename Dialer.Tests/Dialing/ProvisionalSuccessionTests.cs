@@ -55,7 +55,7 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
         await ImportAsync(firstLoad ? [EarlierUnderProvisional(), definitive] : [definitive]);
         await queue.EnqueueAsync([Entry(campaign, successorCf)], default);
 
-        var claimed = await ClaimAsync(campaign, ClaimGuards.Defaults);
+        var claimed = await ClaimAsync(campaign);
         var facts = await new ContactHistory(Db).FactsAsync(campaign, successorCf, phone, "F205", Now, default);
 
         Assert.Multiple(async () =>
@@ -75,7 +75,7 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
         await new ObjectionRegister(Db).AddAsync(ProvisionalCf, null, new DateOnly(2026, 3, 1), ObjectionChannel.Letter, "", default);
         await queue.EnqueueAsync([Entry(campaign, successorCf)], default);
 
-        var claimed = await ClaimAsync(campaign, ClaimGuards.Defaults);
+        var claimed = await ClaimAsync(campaign);
 
         Assert.Multiple(async () =>
         {
@@ -88,25 +88,26 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
     [TestCase(2, 1, "total_cap_reached", TestName = "The_total_cap_reached_under_a_provisional_code_finishes_its_successor")]
     public async Task A_cap_reached_under_a_provisional_code_applies_to_its_successor(int maxPerDay, int maxTotal, string reason)
     {
-        var guards = ClaimGuards.Defaults with { MaxAttemptsPerDay = maxPerDay, MaxAttemptsTotal = maxTotal };
+        var settings = new DialingSettings { MaxAttemptsPerDay = maxPerDay, MaxAttemptsTotal = maxTotal };
         var earlier = await CampaignAsync("prima");
         var later = await CampaignAsync("dopo");
         await ImportAsync(EarlierUnderProvisional());
         await queue.EnqueueAsync([Entry(earlier, ProvisionalCf)], default);
-        var dialed = await ClaimAsync(earlier, guards);
+        var dialed = await ClaimAsync(earlier, settings);
+        await ScreenedClaims.AttemptAsync(Db, earlier, ProvisionalCf, phone, "answered", Now);
         await queue.CompleteAsync([QueueCompletion.Finish(dialed.Single(), "refused", "answered")], default);
 
         await ImportAsync(definitive);
         await queue.EnqueueAsync([Entry(later, successorCf)], default);
-        var claimed = await ClaimAsync(later, guards);
+        var claimed = await ClaimAsync(later, settings);
+        var facts = await new ContactHistory(Db).FactsAsync(later, successorCf, phone, "F205", Now, default);
 
         Assert.Multiple(async () =>
         {
             Assert.That(claimed, Is.Empty, "the successor is not dialed");
             Assert.That(await StringAsync("SELECT coalesce(hold_reason, finished_reason) FROM call_queue WHERE campaign_id = @later", new { later }),
                 Is.EqualTo(reason));
-            Assert.That(await StringAsync("SELECT string_agg(person_cf || ':' || attempts_total, ',') FROM person_dial_counters"),
-                Is.EqualTo(successorCf + ":1"), "one counter, the successor's");
+            Assert.That(facts.AttemptsTotal, Is.EqualTo(1), "the attempt under the provisional code counts for the successor");
         });
     }
 
@@ -121,7 +122,7 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
 
         await ImportAsync(definitive);
         await queue.EnqueueAsync([Entry(campaign, successorCf)], default);   // a later selection queues the person again
-        var claimed = await ClaimAsync(campaign, ClaimGuards.Defaults);
+        var claimed = await queue.ClaimAsync(new ClaimRequest(campaign, "w1", 10, TimeSpan.FromMinutes(2)), default);
 
         Assert.Multiple(async () =>
         {
@@ -141,13 +142,16 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
         var campaign = await CampaignAsync("coda-in-corso");
         await ImportAsync(EarlierUnderProvisional());
         await queue.EnqueueAsync([Entry(campaign, ProvisionalCf), Entry(campaign, successorCf) with { Priority = 2 }], default);
-        var ringing = (await queue.ClaimAsync(new ClaimRequest(campaign, "w1", 1, TimeSpan.FromMinutes(2), ClaimGuards.Defaults), default)).Single();
+        var ringing = (await queue.ClaimAsync(new ClaimRequest(campaign, "w1", 1, TimeSpan.FromMinutes(2)), default)).Single();
 
         await ImportAsync(definitive);   // the provisional row is leased: the import leaves it to its worker
-        var duringTheCall = await ClaimAsync(campaign, ClaimGuards.Defaults);
+        var duringTheCall = await queue.ClaimAsync(new ClaimRequest(campaign, "w1", 10, TimeSpan.FromMinutes(2)), default);
+        await ScreenedClaims.AttemptAsync(Db, campaign, ProvisionalCf, phone, "no_answer", Now);
         await queue.CompleteAsync([QueueCompletion.Retry(ringing, Now, "retry_delay_no_answer", "no_answer")], default);
         clock.SetUtcNow(Now.AddMinutes(3));   // past the lease the successor's row was waiting for
-        var afterIt = await ClaimAsync(campaign, ClaimGuards.Defaults with { MaxAttemptsPerDay = 2 });
+        // The queue's own claim: the contact policy would hold the successor for the no-answer's retry delay.
+        var afterIt = await queue.ClaimAsync(new ClaimRequest(campaign, "w1", 10, TimeSpan.FromMinutes(2)), default);
+        var facts = await new ContactHistory(Db).FactsAsync(campaign, successorCf, phone, "F205", clock.GetUtcNow(), default);
 
         Assert.Multiple(async () =>
         {
@@ -156,8 +160,7 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
             Assert.That(afterIt.Select(c => c.PersonCf), Is.EqualTo(new[] { successorCf }), "then only the successor's row is dialed");
             Assert.That(await StringAsync("SELECT finished_reason FROM call_queue WHERE person_cf = @ProvisionalCf", new { ProvisionalCf }),
                 Is.EqualTo(ProvisionalSuccession.SupersededReason));
-            Assert.That(await StringAsync("SELECT string_agg(person_cf || ':' || attempts_total, ',') FROM person_dial_counters"),
-                Is.EqualTo(successorCf + ":1"), "the dial under the provisional code counts for the successor");
+            Assert.That(facts.AttemptsTotal, Is.EqualTo(1), "the dial under the provisional code counts for the successor");
         });
     }
 
@@ -178,8 +181,8 @@ public sealed class ProvisionalSuccessionTests : DatabaseTest
 
     QueueEntry Entry(long campaign, string cf) => new(campaign, cf, phone, "F205", 1, Now.AddMinutes(-1), null);
 
-    Task<IReadOnlyList<ClaimedContact>> ClaimAsync(long campaign, ClaimGuards guards) =>
-        queue.ClaimAsync(new ClaimRequest(campaign, "w1", 10, TimeSpan.FromMinutes(2), guards), default);
+    Task<IReadOnlyList<ClaimedContact>> ClaimAsync(long campaign, DialingSettings? settings = null) =>
+        ScreenedClaims.ClaimAsync(Db, queue, clock, campaign, settings);
 
     static async Task ImportAsync(params CsvNotice[] notices) =>
         await new NoticeIngest(Db, NullLogger<NoticeIngest>.Instance).RunAsync([CsvNotice.Input($"import-{Guid.NewGuid():N}.csv", notices)]);

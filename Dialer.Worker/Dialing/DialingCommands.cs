@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Dialer.Core.Dialing.Policy;
-using Dialer.Core.Dialing;
+using Dialer.Core.Outcomes;
 using Dialer.Core;
 using Dialer.Worker.CommandLine;
 

@@ -1,22 +1,20 @@
 using Dialer.Core.Campaigns;
-using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Dialing;
-using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
-using Dialer.Core.Telephony;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Worker.Dialing;
 
 /// <summary>
-/// The worker's dialing loop. Each turn, for every active campaign: moves newly selected people from the contact list
-/// into the queue, and in progressive mode dials for every available operator. Between turns it sleeps until the queue
-/// notifies new work (LISTEN/NOTIFY) or the poll interval passes. Every half minute it also enforces the wrap-up limit
-/// and sweeps attempts an event or a crash left unsettled: creates never confirmed are reconciled (never re-sent), and
-/// final statuses not yet applied are applied. Any number of workers may run it at once.
+/// The worker's dialing loop, thin by design (the work is in Core: <see cref="DialingRound"/> and
+/// <see cref="OutcomeSweep"/>). Each turn, for every active campaign: moves newly selected people from the contact list
+/// into the queue, and in progressive mode runs rounds while calls go out. Between turns it sleeps until the queue
+/// notifies new work (LISTEN/NOTIFY) or the poll interval passes; every half minute it runs the sweep. Any number of
+/// workers may run it at once.
 /// </summary>
-public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptions> options, TimeProvider time, ILogger<DialingLoop> logger)
+public sealed class DialingLoop(DialingCampaigns campaigns, CallQueue queue, DialingRound round, OutcomeSweep sweep, IOptions<DialingOptions> options,
+    TimeProvider time, ILogger<DialingLoop> logger)
     : BackgroundService
 {
     static readonly TimeSpan FeedEvery = TimeSpan.FromMinutes(1);
@@ -44,8 +42,6 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
             {
                 var wakeOn = await TurnAsync(stoppingToken);
                 failures = 0;
-                await using var scope = services.CreateAsyncScope();
-                var queue = scope.ServiceProvider.GetRequiredService<CallQueue>();
                 if (wakeOn is { } campaignId) await queue.WaitForWorkAsync(campaignId, options.Value.PollInterval, stoppingToken);
                 else await Task.Delay(options.Value.PollInterval, time, stoppingToken);
             }
@@ -90,14 +86,9 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
     /// <summary>One turn; returns a progressive campaign whose queue notifications should end the wait, if any.</summary>
     async Task<long?> TurnAsync(CancellationToken ct)
     {
-        await using var scope = services.CreateAsyncScope();
-        var sp = scope.ServiceProvider;
         var now = time.GetUtcNow();
-        var campaigns = await sp.GetRequiredService<DialingCampaigns>().ActiveAsync(ct);
-        var queue = sp.GetRequiredService<CallQueue>();
-        var dialer = sp.GetRequiredService<ProgressiveDialer>();
         long? wakeOn = null;
-        foreach (var campaign in campaigns)
+        foreach (var campaign in await campaigns.ActiveAsync(ct))
         {
             if (!fedAt.TryGetValue(campaign.Id, out var fed) || now - fed >= FeedEvery)
             {
@@ -107,54 +98,13 @@ public sealed class DialingLoop(IServiceProvider services, IOptions<DialingOptio
             if (campaign.Settings.Mode != DialingMode.Progressive) continue;
             wakeOn ??= campaign.Id;
             // Keep dialing while calls go out: each round uses the operators that are available now.
-            while (await dialer.RunRoundAsync(campaign, workerId, ct) > 0) { }
+            while (await round.RunAsync(campaign, workerId, ct) > 0) { }
         }
         if (now - sweptAt >= SweepEvery)
         {
-            await SweepAsync(sp, now, ct);
+            await sweep.RunAsync(now, ct);
             sweptAt = now;
         }
         return wakeOn;
-    }
-
-    async Task SweepAsync(IServiceProvider sp, DateTimeOffset now, CancellationToken ct)
-    {
-        var attempts = sp.GetRequiredService<CallAttempts>();
-        var outcomes = sp.GetRequiredService<AttemptOutcomes>();
-        var placer = sp.GetRequiredService<CallPlacer>();
-        var campaigns = sp.GetRequiredService<DialingCampaigns>();
-        // An attempt whose create was never sent (its worker stopped between the claim and the create) is settled without
-        // listing Twilio's calls: any call to that number now is one another worker has placed to the person since
-        // (docs/dialing-safety.md).
-        foreach (var attempt in await attempts.UnsentAsync(now - options.Value.ReconcileAfter, ct))
-        {
-            if (await attempts.AbandonUnsentAsync(attempt.Id, ct) && await attempts.FindAsync(attempt.Id, ct) is { } settled)
-                await outcomes.NotPlacedAsync(new PlacementResult(settled, false, "never sent", false, Reconciled: true), ct);
-        }
-        foreach (var attempt in await attempts.UnconfirmedAsync(now - options.Value.ReconcileAfter, ct))
-        {
-            var callerId = (await campaigns.FindAsync(attempt.CampaignId, ct))?.Campaign.Definition.CallerId;
-            var request = new CallRequest(attempt.AttemptKey, attempt.PhoneE164) { From = callerId };
-            var result = await placer.ReconcileAsync(attempt, request, new DateTimeOffset(DateTime.SpecifyKind(attempt.CreatedAt, DateTimeKind.Utc)));
-            if (!result.Placed) await outcomes.NotPlacedAsync(result, ct);
-        }
-        foreach (var id in await attempts.EndedUnappliedAsync(ct)) await outcomes.ApplyAsync(id, ct);
-
-        // A preview nobody called nor skipped within its lease: the contact has gone back to the queue with the lease;
-        // the preview is closed as skipped and the operator, still reserved for it, is free again.
-        var roster = sp.GetRequiredService<OperatorRoster>();
-        await roster.EnforceWrapUpLimitsAsync(now, ct);
-        foreach (var preview in await attempts.StalePreviewsAsync(now - options.Value.PreviewLease, ct))
-        {
-            if (await attempts.SkipAsync(preview.Id, ct) && preview.OperatorId is { } op) await roster.FreeAsync(op, preview.Id, ct);
-        }
-
-        // Call-backs still only scheduled when due: the disposition's event never reached a consumer (a crash). Queue them now.
-        var queue = sp.GetRequiredService<CallQueue>();
-        foreach (var callback in await sp.GetRequiredService<CallbackList>().TakeDueAsync(100, ct))
-        {
-            if (await attempts.FindAsync(callback.AttemptId, ct) is { QueueId: { } queueId })
-                await queue.ReopenAsync(queueId, now, PolicyReasons.CallbackScheduled, ct);
-        }
     }
 }

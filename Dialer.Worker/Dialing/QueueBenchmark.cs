@@ -16,7 +16,7 @@ namespace Dialer.Worker.Dialing;
 /// `dialer bench queue`: the call queue under concurrent claimers on a large queued campaign (docs/performance-targets.md §1 and §7):
 /// claim-and-complete per second (single and batched), commits and statements per attempt, enqueue-to-claim latency
 /// with LISTEN/NOTIFY, the idle statement rate, HOT updates and dead tuples after a compressed 8-hour shift, and double
-/// claims; the bare claim statement (no promotion of due retries, no guards) is the baseline measured in the same run.
+/// claims; the bare claim statement (no promotion of due retries, no successor or busy-person checks) is the baseline measured in the same run.
 /// Runs in a scratch database &lt;database&gt;_bench_queue, dropped afterwards unless --keep. The throughput, latency and
 /// idle phases run on the real clock; the shift runs on its own fixed calendar (<see cref="ShiftStart"/>), whatever the
 /// day and hour the bench is run, and a phase that did no work fails the bench instead of judging a goal on nothing
@@ -119,9 +119,9 @@ static class QueueBenchmark
         Console.Out.WriteLine();
         Console.Out.WriteLine($"{"measure",-56} {"value",12} {"× baseline",11}  goal");
         Row("claim+complete/s, 1 per claim, bare claim (baseline)", bareSingle.PerSecond, "N0", bareSingle.PerSecond, "");
-        Row("claim+complete/s, 1 per claim, CallQueue (guards)", single.PerSecond, "N0", bareSingle.PerSecond, "≥ 1,000/s");
+        Row("claim+complete/s, 1 per claim, CallQueue", single.PerSecond, "N0", bareSingle.PerSecond, "≥ 1,000/s");
         Row("claim+complete/s, 10 per claim, bare claim (baseline)", bareBatch.PerSecond, "N0", bareBatch.PerSecond, "");
-        Row("claim+complete/s, 10 per claim, CallQueue (guards)", batch.PerSecond, "N0", bareBatch.PerSecond, "≥ 4,000/s");
+        Row("claim+complete/s, 10 per claim, CallQueue", batch.PerSecond, "N0", bareBatch.PerSecond, "≥ 4,000/s");
         Row("commits per attempt, 1 per claim (pg_stat_database)", single.CommitsPerAttempt, "F2", bareSingle.CommitsPerAttempt, "≤ 2");
         Row("commits per attempt, 10 per claim", batch.CommitsPerAttempt, "F2", bareBatch.CommitsPerAttempt, "≤ 2");
         Row("statements per attempt, 1 per claim", single.StatementsPerAttempt, "F2", bareSingle.StatementsPerAttempt, "≤ 4");
@@ -205,10 +205,6 @@ static class QueueBenchmark
         return added;
     }
 
-    // Guards as the engine passes them; the patron comune is one no bench contact lives in, so every guard is
-    // evaluated for every row and none holds one back (each claim is one round trip).
-    static readonly ClaimGuards Guards = ClaimGuards.Defaults with { PatronComuniToday = ["Z999"] };
-
     static async Task<Throughput> ThroughputAsync(string cs, long campaignId, Settings settings, int max, bool bare, ClaimTracker tracker, CancellationToken ct)
     {
         var name = $"{(bare ? "bare claim" : "CallQueue")}, {max} per claim";
@@ -232,7 +228,7 @@ static class QueueBenchmark
                 {
                     var claimed = bare
                         ? await BareClaimAsync(db, campaignId, worker, max, ct)
-                        : await queue.ClaimAsync(new ClaimRequest(campaignId, worker, max, TimeSpan.FromMinutes(5), Guards), ct);
+                        : await queue.ClaimAsync(new ClaimRequest(campaignId, worker, max, TimeSpan.FromMinutes(5)), ct);
                     var claimedAt = Stopwatch.GetTimestamp();
                     if (claimed.Count == 0)
                     {
@@ -255,7 +251,7 @@ static class QueueBenchmark
         return t;
     }
 
-    /// <summary>The baseline: the same ready-table claim with no promotion of due rows and no guards.</summary>
+    /// <summary>The baseline: the same ready-table claim with no promotion of due rows and no successor or busy-person checks.</summary>
     static async Task<IReadOnlyList<ClaimedContact>> BareClaimAsync(NpgsqlDataSource db, long campaignId, string worker, int max, CancellationToken ct)
     {
         const string sql = """
@@ -302,7 +298,7 @@ static class QueueBenchmark
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var claimed = await queue.ClaimAsync(new ClaimRequest(campaignId, $"wake-{w}", 1, TimeSpan.FromMinutes(5), Guards), stop.Token);
+                    var claimed = await queue.ClaimAsync(new ClaimRequest(campaignId, $"wake-{w}", 1, TimeSpan.FromMinutes(5)), stop.Token);
                     var claimedAt = Stopwatch.GetTimestamp();
                     if (claimed.Count == 0)
                     {
@@ -358,7 +354,7 @@ static class QueueBenchmark
                 {
                     while (!stop.IsCancellationRequested)
                     {
-                        var claimed = await queue.ClaimAsync(new ClaimRequest(campaignId, $"idle-{w}", 1, TimeSpan.FromMinutes(5), Guards), stop.Token);
+                        var claimed = await queue.ClaimAsync(new ClaimRequest(campaignId, $"idle-{w}", 1, TimeSpan.FromMinutes(5)), stop.Token);
                         Interlocked.Add(ref statements, 2);
                         if (claimed.Count > 0) throw new InvalidOperationException("The idle campaign has work.");
                         Interlocked.Increment(ref statements);
@@ -388,12 +384,11 @@ static class QueueBenchmark
             SELECT relname AS "Table", n_tup_upd AS "Updates", n_tup_hot_upd AS "Hot", n_live_tup AS "Live", n_dead_tup AS "Dead",
                    pg_total_relation_size(relid) AS "Bytes", autovacuum_count AS "Autovacuums"
             FROM   pg_stat_user_tables
-            WHERE  relname IN ('call_queue', 'call_queue_ready', 'call_queue_delayed', 'person_dial_counters')
+            WHERE  relname IN ('call_queue', 'call_queue_ready', 'call_queue_delayed')
             ORDER  BY relname
             """;
         var before = (await QueryAsync<TableStats>(cs, stats, ct)).ToDictionary(s => s.Table);
         var clock = new AcceleratedClock(TimeSpan.FromHours(8) / settings.Shift, ShiftStart);
-        var guards = Guards with { MaxAttemptsPerDay = 3 };
         // A lease of 10 simulated minutes, but never under 2 real seconds: at the shortest shift (8 hours in 3 s) 10 minutes
         // pass in 62 real ms, so on a loaded machine a lease expired between the rounds of one ClaimAsync, which then
         // returned the same contact twice and the completion refused the batch ("completed twice in this batch").
@@ -410,7 +405,7 @@ static class QueueBenchmark
                 var random = new Random(w);
                 while (sw.Elapsed < settings.Shift)
                 {
-                    var claimed = await queue.ClaimAsync(new ClaimRequest(campaignId, $"shift-{w}", 10, lease, guards), ct);
+                    var claimed = await queue.ClaimAsync(new ClaimRequest(campaignId, $"shift-{w}", 10, lease), ct);
                     var claimedAt = Stopwatch.GetTimestamp();
                     if (claimed.Count == 0)
                     {

@@ -28,6 +28,12 @@ public sealed record ContactFacts
 
     /// <summary>The time the person chose for a call back, if one is scheduled.</summary>
     public DateTimeOffset? CallbackAt { get; init; }
+
+    /// <summary>
+    /// The operator a personal call-back belongs to (the earliest still open), unless it is more than
+    /// ContactHistory.PersonalCallbackGrace overdue: then the team takes it, so nobody waits for an operator who is away.
+    /// </summary>
+    public string? CallbackOperator { get; init; }
 }
 
 public enum PolicyVerdict

@@ -152,20 +152,17 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
     }
 
     /// <summary>
-    /// Leases up to <see cref="ClaimRequest.Max"/> contacts due now, in priority then due-time order. Rows that fail a
-    /// guard are not claimed: the reason and its "not before" are recorded on the row and it leaves the ready set
-    /// (daily cap and patron day until tomorrow, cool-off until it ends; objection, flagged number, total cap and a
-    /// provisional code linked to its successor finish the row). A contact whose person is leased by another campaign
-    /// (or under a provisional code of theirs) right now waits for that lease.
+    /// Leases up to <see cref="ClaimRequest.Max"/> contacts due now, in priority then due-time order. The claim decides
+    /// who holds a contact, not whether the person may be rung: every claimed contact goes through the contact policy
+    /// (ContactScreening), the one owner of the dial rules (docs/dialing-safety.md, "Who decides a dial"). A contact
+    /// whose person is leased by another campaign (or under a provisional code of theirs) right now waits for that
+    /// lease; the row of a provisional code linked to its successor meanwhile is finished.
     /// </summary>
     public async Task<IReadOnlyList<ClaimedContact>> ClaimAsync(ClaimRequest request, CancellationToken ct)
     {
         if (request.Max is < 1 or > 1000) throw new ArgumentOutOfRangeException(nameof(request), request.Max, "Max must be between 1 and 1000.");
         if (request.Lease <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(request), request.Lease, "The lease must be positive.");
         if (string.IsNullOrWhiteSpace(request.WorkerId)) throw new ArgumentException("The worker id is empty.", nameof(request));
-        ArgumentNullException.ThrowIfNull(request.Guards);
-        if (request.Guards.MaxAttemptsPerDay < 1 || request.Guards.MaxAttemptsTotal < 1)
-            throw new ArgumentOutOfRangeException(nameof(request), "The attempt caps must be at least 1.");
 
         var claimed = new List<ClaimedContact>(request.Max);
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -222,18 +219,11 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 FOR UPDATE SKIP LOCKED                                    -- other claimers skip the rows we hold
             ),
             checked AS (
-                SELECT q.id, q.campaign_id, q.priority, v.verdict,
-                       CASE v.verdict
-                           WHEN 'daily_cap_reached' THEN CAST(@tomorrow AS timestamptz)
-                           WHEN 'patron_saint_day' THEN CAST(@tomorrow AS timestamptz)
-                           WHEN 'abandoned_cool_off' THEN pc.last_abandoned_at + @coolOff
-                       END AS hold_until,
-                       v.verdict IN ('superseded_by_successor', 'number_flagged', 'objection', 'total_cap_reached') AS finishes,
+                SELECT q.id, q.campaign_id, q.priority, v.verdict, v.verdict IS NOT NULL AS finishes,
                        CASE WHEN v.verdict IS NULL THEN busy.until END AS busy_until
                 -- Each probe is one index lookup per candidate whatever the row estimates: the plan is generic (see promote).
                 FROM   candidates c
                 CROSS  JOIN LATERAL (SELECT * FROM call_queue q WHERE q.id = c.queue_id OFFSET 0) q
-                LEFT   JOIN LATERAL (SELECT * FROM person_dial_counters pc WHERE pc.person_cf = q.person_cf OFFSET 0) pc ON true
                 -- The same person leased by another campaign right now, or under a provisional code of theirs (a row an
                 -- import could not move while it was leased, see ProvisionalSuccession): wait for that lease.
                 LEFT   JOIN LATERAL (
@@ -245,21 +235,9 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 CROSS  JOIN LATERAL (
                     SELECT CASE
                         -- A provisional code an import linked to its successor while this row was leased: the person's
-                        -- state (objections, caps, their own row) is under the successor now (docs/dialing-safety.md).
+                        -- state (objections, attempts, their own row) is under the successor now (docs/dialing-safety.md).
                         WHEN EXISTS (SELECT 1 FROM people p WHERE p.cf = q.person_cf AND p.successor_cf IS NOT NULL)
                              THEN 'superseded_by_successor'
-                        WHEN EXISTS (SELECT 1 FROM flagged_numbers f WHERE f.phone_e164 = q.phone_e164) THEN 'number_flagged'
-                        WHEN EXISTS (SELECT 1 FROM objections o
-                                     WHERE o.withdrawn_on IS NULL AND o.objected_on <= CAST(@today AS date) AND o.person_cf = q.person_cf)
-                          OR EXISTS (SELECT 1 FROM objections o
-                                     WHERE o.withdrawn_on IS NULL AND o.objected_on <= CAST(@today AS date) AND o.phone_e164 = q.phone_e164)
-                             THEN 'objection'
-                        -- A call-back the person asked for is exempt from the attempt caps (never from the rest).
-                        WHEN q.hold_reason IS DISTINCT FROM 'callback_scheduled' AND pc.attempts_total >= @maxTotal THEN 'total_cap_reached'
-                        WHEN q.hold_reason IS DISTINCT FROM 'callback_scheduled'
-                             AND pc.today_on = CAST(@today AS date) AND pc.attempts_today >= @maxPerDay THEN 'daily_cap_reached'
-                        WHEN pc.last_abandoned_at + @coolOff > @now THEN 'abandoned_cool_off'
-                        WHEN q.comune_code = ANY(@patronComuni) THEN 'patron_saint_day'
                     END AS verdict
                     OFFSET 0                                              -- evaluated once per row, not once per use
                 ) v
@@ -275,10 +253,6 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 DELETE FROM call_queue_ready r USING checked k
                 WHERE  r.queue_id = k.id AND k.verdict IS NOT NULL
             ),
-            held AS (
-                INSERT INTO call_queue_delayed (queue_id, campaign_id, priority, due_at)
-                SELECT id, campaign_id, priority, hold_until FROM checked WHERE hold_until IS NOT NULL
-            ),
             finished_entries AS (
                 UPDATE contact_list_entries e
                 SET    state = 'completed'
@@ -287,14 +261,13 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
             ),
             updated AS (
                 UPDATE call_queue q
-                SET    state            = CASE WHEN k.verdict IS NULL THEN 'leased' WHEN k.finishes THEN 'done' ELSE 'queued' END,
-                       lease_owner      = CASE WHEN k.verdict IS NULL THEN @workerId END,
-                       lease_expires_at = CASE WHEN k.verdict IS NULL THEN CAST(@leaseUntil AS timestamptz) END,
-                       lease_token      = CASE WHEN k.verdict IS NULL THEN gen_random_uuid() END,
-                       hold_reason      = CASE WHEN k.verdict IS NULL THEN q.hold_reason WHEN k.finishes THEN NULL ELSE k.verdict END,
-                       not_before       = CASE WHEN k.verdict IS NULL THEN q.not_before ELSE k.hold_until END,
-                       due_at           = coalesce(k.hold_until, q.due_at),
-                       finished_reason  = CASE WHEN k.finishes THEN k.verdict END,
+                SET    state            = CASE WHEN k.finishes THEN 'done' ELSE 'leased' END,
+                       lease_owner      = CASE WHEN NOT k.finishes THEN @workerId END,
+                       lease_expires_at = CASE WHEN NOT k.finishes THEN CAST(@leaseUntil AS timestamptz) END,
+                       lease_token      = CASE WHEN NOT k.finishes THEN gen_random_uuid() END,
+                       hold_reason      = CASE WHEN NOT k.finishes THEN q.hold_reason END,
+                       not_before       = CASE WHEN NOT k.finishes THEN q.not_before END,
+                       finished_reason  = k.verdict,
                        updated_at       = @now
                 FROM   checked k
                 WHERE  q.id = k.id AND k.busy_until IS NULL
@@ -309,8 +282,6 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
             ORDER  BY "Priority", "Id"
             """;
         var now = time.GetUtcNow();
-        var today = CallingCalendar.LocalDate(now);
-        var guards = request.Guards;
         await using var batch = new NpgsqlBatch(conn)
         {
             BatchCommands =
@@ -321,9 +292,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                     Parameters =
                     {
                         P("campaignId", request.CampaignId), P("now", now), P("max", max), P("workerId", request.WorkerId),
-                        P("leaseUntil", now + request.Lease), P("today", today), P("tomorrow", CallingCalendar.ToUtc(today.AddDays(1), TimeOnly.MinValue)),
-                        P("maxPerDay", guards.MaxAttemptsPerDay), P("maxTotal", guards.MaxAttemptsTotal), P("coolOff", guards.AbandonedCoolOff),
-                        P("patronComuni", guards.PatronComuniToday.ToArray()),
+                        P("leaseUntil", now + request.Lease),
                     },
                 },
             },
@@ -360,9 +329,8 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
             WITH input AS (
                 SELECT *
                 FROM   unnest(CAST(@ids AS bigint[]), CAST(@tokens AS uuid[]), CAST(@kinds AS text[]), CAST(@ats AS timestamptz[]),
-                              CAST(@reasons AS text[]), CAST(@outcomes AS text[]), CAST(@dials AS boolean[]),
-                              CAST(@abandoned AS boolean[]))
-                       AS t(queue_id, token, kind, at, reason, outcome, dialed, abandoned)
+                              CAST(@reasons AS text[]), CAST(@outcomes AS text[]), CAST(@dials AS boolean[]))
+                       AS t(queue_id, token, kind, at, reason, outcome, dialed)
             ),
             locked AS (
                 -- The ready row first, as the claim does: a claimer holding it finishes before we look at the queue row.
@@ -387,7 +355,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                        updated_at       = @now
                 FROM   input i JOIN locked l ON l.queue_id = i.queue_id
                 WHERE  q.id = i.queue_id AND q.state = 'leased' AND q.lease_token = i.token
-                RETURNING q.id, q.campaign_id, q.priority, q.person_cf, q.contact_list_entry_id, i.kind, i.at, i.dialed, i.abandoned
+                RETURNING q.id, q.campaign_id, q.priority, q.person_cf, q.contact_list_entry_id, i.kind, i.at, i.dialed
             ),
             back_now AS (
                 UPDATE call_queue_ready r SET due_at = a.at
@@ -408,24 +376,6 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                        last_contacted_at = CASE WHEN a.dialed THEN @now ELSE e.last_contacted_at END
                 FROM   applied a
                 WHERE  e.id = a.contact_list_entry_id AND (a.kind = 'finish' OR a.dialed)
-            ),
-            counters AS (
-                -- Per person across all campaigns; attempts_today restarts on a new Europe/Rome day. A row still under a
-                -- provisional code an import has linked meanwhile counts for the successor (ProvisionalSuccession).
-                INSERT INTO person_dial_counters AS c (person_cf, today_on, attempts_today, attempts_total, last_dialed_at, last_abandoned_at)
-                SELECT coalesce(p.successor_cf, a.person_cf), CAST(@today AS date), count(*), count(*), @now,
-                       max(CASE WHEN a.abandoned THEN @now END)
-                FROM   applied a
-                LEFT   JOIN people p ON p.cf = a.person_cf
-                WHERE  a.dialed
-                GROUP  BY 1
-                ON CONFLICT (person_cf) DO UPDATE
-                SET    attempts_today    = CASE WHEN c.today_on = excluded.today_on THEN c.attempts_today + excluded.attempts_today
-                                                ELSE excluded.attempts_today END,
-                       today_on          = excluded.today_on,
-                       attempts_total    = c.attempts_total + excluded.attempts_total,
-                       last_dialed_at    = excluded.last_dialed_at,
-                       last_abandoned_at = coalesce(excluded.last_abandoned_at, c.last_abandoned_at)
             ),
             woken AS (
                 SELECT pg_notify('call_queue', campaign_id || ':' || count(*))
@@ -448,7 +398,6 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 P("reasons", completions.Select(c => c.Reason).ToArray()),
                 P("outcomes", completions.Select(c => c.Outcome).ToArray()),
                 P("dials", completions.Select(c => c.IsDial).ToArray()),
-                P("abandoned", completions.Select(c => c.Abandoned).ToArray()),
                 P("now", now),
                 P("today", CallingCalendar.LocalDate(now)),
             },

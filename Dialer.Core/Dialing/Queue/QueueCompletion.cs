@@ -14,21 +14,22 @@ public enum QueueCompletionKind
 
 /// <summary>
 /// The end of one lease. <see cref="Outcome"/> is the provider outcome when a call was attempted: any outcome other than
-/// not_placed is a real dial, which counts towards the person's caps (and <see cref="Abandoned"/> starts the cool-off).
+/// not_placed is a real dial, counted on the queue row (its attempts). The person's caps and cool-off are read from
+/// the attempts themselves (ContactHistory), not from completions.
 /// </summary>
 public sealed record QueueCompletion(long QueueId, Guid LeaseToken, QueueCompletionKind Kind, string? Reason, DateTimeOffset? At,
-    string? Outcome = null, bool Abandoned = false)
+    string? Outcome = null)
 {
     public bool IsDial => Outcome is not null && Outcome != "not_placed";
 
-    public static QueueCompletion Retry(ClaimedContact contact, DateTimeOffset at, string reason, string? outcome = null, bool abandoned = false) =>
-        new(contact.QueueId, contact.LeaseToken, QueueCompletionKind.Retry, reason, at, outcome, abandoned);
+    public static QueueCompletion Retry(ClaimedContact contact, DateTimeOffset at, string reason, string? outcome = null) =>
+        new(contact.QueueId, contact.LeaseToken, QueueCompletionKind.Retry, reason, at, outcome);
 
     public static QueueCompletion Hold(ClaimedContact contact, DateTimeOffset until, string reason, string? outcome = null) =>
         new(contact.QueueId, contact.LeaseToken, QueueCompletionKind.Hold, reason, until, outcome);
 
-    public static QueueCompletion Finish(ClaimedContact contact, string reason, string? outcome = null, bool abandoned = false) =>
-        new(contact.QueueId, contact.LeaseToken, QueueCompletionKind.Finish, reason, null, outcome, abandoned);
+    public static QueueCompletion Finish(ClaimedContact contact, string reason, string? outcome = null) =>
+        new(contact.QueueId, contact.LeaseToken, QueueCompletionKind.Finish, reason, null, outcome);
 
     /// <summary>Gives a claimed contact back undialed, claimable at once (e.g. claimed more than there were operators for).</summary>
     public static QueueCompletion Release(ClaimedContact contact, DateTimeOffset now) =>

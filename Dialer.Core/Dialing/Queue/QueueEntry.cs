@@ -5,22 +5,7 @@ public sealed record QueueEntry(long CampaignId, string PersonCf, string PhoneE1
     DateTimeOffset DueAt, long? ContactListEntryId);
 
 /// <summary>Up to <paramref name="Max"/> contacts of one campaign, leased to <paramref name="WorkerId"/> for <paramref name="Lease"/>.</summary>
-public sealed record ClaimRequest(long CampaignId, string WorkerId, int Max, TimeSpan Lease, ClaimGuards Guards);
-
-/// <summary>
-/// The per-person rules the claim enforces in SQL, row by row, across ALL campaigns. Always enforced besides these:
-/// no active objection (by person or by number) and the number not in flagged_numbers. The caps count real dials
-/// (completions with an outcome other than not_placed); the day is the Europe/Rome day.
-/// </summary>
-/// <param name="MaxAttemptsPerDay">Real dials per person per Europe/Rome day, all campaigns together.</param>
-/// <param name="MaxAttemptsTotal">Real dials per person ever, all campaigns together.</param>
-/// <param name="AbandonedCoolOff">No dial this long after the person's last abandoned (silent) call.</param>
-/// <param name="PatronComuniToday">Belfiore codes of the comuni whose patron saint's day is today: their people are held until tomorrow.</param>
-public sealed record ClaimGuards(int MaxAttemptsPerDay, int MaxAttemptsTotal, TimeSpan AbandonedCoolOff, IReadOnlyList<string> PatronComuniToday)
-{
-    /// <summary>The defaults: 1 attempt a day, 4 in total, 5 days after an abandoned call, no patron day.</summary>
-    public static ClaimGuards Defaults { get; } = new(1, 4, TimeSpan.FromDays(5), []);
-}
+public sealed record ClaimRequest(long CampaignId, string WorkerId, int Max, TimeSpan Lease);
 
 /// <summary>A claimed contact: dial it, then complete it with <see cref="LeaseToken"/> before <see cref="LeaseExpiresAt"/>.</summary>
 public sealed record ClaimedContact(long QueueId, long CampaignId, string PersonCf, string PhoneE164, string? ComuneCode, int Priority,

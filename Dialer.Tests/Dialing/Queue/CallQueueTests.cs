@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Queue;
-using Dialer.Core.Selection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -130,7 +129,7 @@ public sealed class CallQueueTests : DatabaseTest
 
         var claimed = new List<ClaimedContact>();
         for (var i = 0; i < 8; i++)
-            claimed.AddRange(await own.ClaimAsync(new ClaimRequest(campaign, "w1", 1, Lease, ClaimGuards.Defaults), default));
+            claimed.AddRange(await own.ClaimAsync(new ClaimRequest(campaign, "w1", 1, Lease), default));
 
         await using var conn = await single.OpenConnectionAsync();
         var plans = (await conn.QueryAsync<(long Generic, long Custom)>(
@@ -155,7 +154,7 @@ public sealed class CallQueueTests : DatabaseTest
             await using var own = new CallQueue(Db, clock, NullLogger<CallQueue>.Instance);
             while (true)
             {
-                var batch = await own.ClaimAsync(new ClaimRequest(campaign, $"w{w}", 1 + w * 3, Lease, ClaimGuards.Defaults), default);
+                var batch = await own.ClaimAsync(new ClaimRequest(campaign, $"w{w}", 1 + w * 3, Lease), default);
                 if (batch.Count == 0) return;
                 foreach (var c in batch) claims.Add(($"w{w}", c.QueueId));
                 await own.CompleteAsync(batch.Select(c => QueueCompletion.Finish(c, "refused", "answered")).ToList(), default);
@@ -243,7 +242,7 @@ public sealed class CallQueueTests : DatabaseTest
         var before = await ClaimAsync(1);
         var held = await RowAsync("AAA");
         clock.Advance(TimeSpan.FromMinutes(30));
-        var after = await ClaimAsync(1, guards: ClaimGuards.Defaults with { MaxAttemptsPerDay = 2 });
+        var after = await ClaimAsync(1);
 
         Assert.Multiple(() =>
         {
@@ -272,7 +271,7 @@ public sealed class CallQueueTests : DatabaseTest
         {
             Assert.That(before, Is.Empty);
             Assert.That(after.Select(c => (c.PersonCf, c.Attempts)), Is.EqualTo(new[] { ("AAA", 0) }));
-            Assert.That(await ScalarAsync("SELECT count(*) FROM person_dial_counters"), Is.Zero);
+            Assert.That(await ScalarAsync("SELECT attempts FROM call_queue WHERE person_cf = 'AAA'"), Is.Zero);
         });
     }
 
@@ -293,136 +292,14 @@ public sealed class CallQueueTests : DatabaseTest
     }
 
     [Test]
-    public async Task Daily_cap_counts_Europe_Rome_days_across_the_change_to_summer_time()
-    {
-        // Sunday 29 March 2026 Rome moves to CEST (UTC+2): Monday starts at 22:00 UTC.
-        clock.SetUtcNow(new DateTimeOffset(2026, 3, 29, 21, 30, 0, TimeSpan.Zero));
-        await queue.EnqueueAsync([Entry("AAA"), Entry("BBB")], default);
-        var first = await ClaimAsync(1);
-        await queue.CompleteAsync([QueueCompletion.Retry(first[0], clock.GetUtcNow(), "retry_delay_no_answer", "no_answer")], default);
-
-        clock.SetUtcNow(new DateTimeOffset(2026, 3, 29, 21, 45, 0, TimeSpan.Zero));
-        var sameDay = await ClaimAsync(2);
-        await queue.CompleteAsync(sameDay.Select(c => QueueCompletion.Finish(c, "refused", "answered")).ToList(), default);
-        var held = await RowAsync(first[0].PersonCf);
-        clock.SetUtcNow(new DateTimeOffset(2026, 3, 29, 22, 0, 0, TimeSpan.Zero));
-        var nextDay = await ClaimAsync(2);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(sameDay.Select(c => c.PersonCf), Is.EqualTo(new[] { "BBB" }), "AAA reached its 1 attempt for Sunday");
-            Assert.That(held.HoldReason, Is.EqualTo("daily_cap_reached"));
-            Assert.That(held.NotBefore, Is.EqualTo(new DateTime(2026, 3, 29, 22, 0, 0, DateTimeKind.Utc)), "midnight in Rome, summer time");
-            Assert.That(nextDay.Select(c => c.PersonCf), Is.EqualTo(new[] { "AAA" }));
-        });
-    }
-
-    [Test]
-    public async Task Total_cap_counts_attempts_across_campaigns_and_finishes_the_row()
-    {
-        var other = await QueuedInTwoCampaignsAsync("AAA");
-        var guards = ClaimGuards.Defaults with { MaxAttemptsPerDay = 5, MaxAttemptsTotal = 2 };
-        for (var i = 0; i < 2; i++)
-        {
-            var c = (await queue.ClaimAsync(new ClaimRequest(other, "w", 1, Lease, guards), default))[0];
-            await queue.CompleteAsync([QueueCompletion.Retry(c, clock.GetUtcNow(), "retry_delay_busy", "busy")], default);
-        }
-
-        var here = await ClaimAsync(1, guards: guards);
-
-        Assert.Multiple(async () =>
-        {
-            Assert.That(here, Is.Empty);
-            var row = await RowAsync("AAA");
-            Assert.That((row.State, row.FinishedReason), Is.EqualTo(("done", (string?)"total_cap_reached")));
-        });
-    }
-
-    [Test]
-    public async Task An_abandoned_call_cools_the_person_off_in_every_campaign()
-    {
-        var other = await QueuedInTwoCampaignsAsync("AAA");
-        var guards = ClaimGuards.Defaults with { MaxAttemptsPerDay = 5 };
-        var c = (await queue.ClaimAsync(new ClaimRequest(other, "w", 1, Lease, guards), default))[0];
-        await queue.CompleteAsync([QueueCompletion.Retry(c, clock.GetUtcNow(), "abandoned_cool_off", "answered", abandoned: true)], default);
-
-        clock.Advance(TimeSpan.FromDays(4));
-        var during = await ClaimAsync(1, guards: guards);
-        var held = await RowAsync("AAA");
-        clock.Advance(TimeSpan.FromDays(1));
-        var after = await ClaimAsync(1, guards: guards);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(during, Is.Empty);
-            Assert.That(held.HoldReason, Is.EqualTo("abandoned_cool_off"));
-            Assert.That(held.NotBefore, Is.EqualTo(Start.AddDays(5).UtcDateTime));
-            Assert.That(after.Select(x => x.PersonCf), Is.EqualTo(new[] { "AAA" }));
-        });
-    }
-
-    [Test]
-    public async Task People_of_a_comune_on_its_patron_saints_day_are_held_until_tomorrow()
-    {
-        await queue.EnqueueAsync([Entry("MILANO", comune: "F205"), Entry("ROMA", comune: "H501")], default);
-
-        var claimed = await ClaimAsync(10, guards: ClaimGuards.Defaults with { PatronComuniToday = ["F205"] });
-        var held = await RowAsync("MILANO");
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(claimed.Select(c => c.PersonCf), Is.EqualTo(new[] { "ROMA" }));
-            Assert.That(held.HoldReason, Is.EqualTo("patron_saint_day"));
-            Assert.That(held.NotBefore, Is.EqualTo(new DateTime(2026, 3, 11, 23, 0, 0, DateTimeKind.Utc)));
-        });
-    }
-
-    [Test]
-    public async Task An_objection_by_person_or_by_number_finishes_the_row()
-    {
-        await queue.EnqueueAsync([Entry("BYPERSON"), Entry("BYNUMBER"), Entry("WITHDRAWN"), Entry("FREE")], default);
-        var register = new ObjectionRegister(Db);
-        await register.AddAsync("BYPERSON", null, new DateOnly(2026, 3, 1), ObjectionChannel.Phone, "", default);
-        await register.AddAsync("SOMEONE-ELSE", PhoneOf("BYNUMBER"), new DateOnly(2026, 3, 1), ObjectionChannel.Letter, "", default);
-        await register.AddAsync("WITHDRAWN", null, new DateOnly(2026, 3, 1), ObjectionChannel.Web, "", default);
-        await ExecuteAsync("UPDATE objections SET withdrawn_on = '2026-03-05' WHERE person_cf = 'WITHDRAWN'");
-
-        var claimed = await ClaimAsync(10);
-
-        Assert.Multiple(async () =>
-        {
-            Assert.That(claimed.Select(c => c.PersonCf), Is.EquivalentTo(new[] { "WITHDRAWN", "FREE" }));
-            Assert.That((await RowAsync("BYPERSON")).FinishedReason, Is.EqualTo("objection"));
-            Assert.That((await RowAsync("BYNUMBER")).FinishedReason, Is.EqualTo("objection"));
-        });
-    }
-
-    [Test]
-    public async Task A_flagged_number_finishes_the_row()
-    {
-        await queue.EnqueueAsync([Entry("FLAGGED"), Entry("FREE")], default);
-        await ExecuteAsync("INSERT INTO flagged_numbers (phone_e164, reason, flagged_at) VALUES (@phone, 'failed', now())", new { phone = PhoneOf("FLAGGED") });
-
-        var claimed = await ClaimAsync(10);
-
-        Assert.Multiple(async () =>
-        {
-            Assert.That(claimed.Select(c => c.PersonCf), Is.EqualTo(new[] { "FREE" }));
-            var row = await RowAsync("FLAGGED");
-            Assert.That((row.State, row.FinishedReason), Is.EqualTo(("done", (string?)"number_flagged")));
-        });
-    }
-
-    [Test]
     public async Task A_person_leased_by_another_campaign_waits_for_that_lease()
     {
         var other = await QueuedInTwoCampaignsAsync("AAA");
-        var guards = ClaimGuards.Defaults with { MaxAttemptsPerDay = 5 };
-        await queue.ClaimAsync(new ClaimRequest(other, "w", 1, Lease, guards), default);
+        await queue.ClaimAsync(new ClaimRequest(other, "w", 1, Lease), default);
 
-        var meanwhile = await ClaimAsync(1, guards: guards);
+        var meanwhile = await ClaimAsync(1);
         clock.Advance(Lease + TimeSpan.FromSeconds(1));
-        var later = await ClaimAsync(1, guards: guards);
+        var later = await ClaimAsync(1);
 
         Assert.Multiple(() =>
         {
@@ -496,13 +373,15 @@ public sealed class CallQueueTests : DatabaseTest
     {
         await queue.EnqueueAsync(Enumerable.Range(0, 7).Select(i => Entry($"CF{i}", comune: i == 0 ? "F205" : "H501")).ToList(), default);
         await queue.EnqueueAsync([Entry("LATER", due: Start.AddDays(1))], default);
-        var claimed = await ClaimAsync(5, guards: ClaimGuards.Defaults with { PatronComuniToday = ["F205"] });
+        var claimed = await ClaimAsync(6);
         await queue.CompleteAsync(
         [
-            QueueCompletion.Retry(claimed[0], Start.AddMinutes(30), "retry_delay_busy", "busy"),
-            QueueCompletion.Retry(claimed[1], Start.AddHours(4), "retry_delay_no_answer", "no_answer"),
-            QueueCompletion.Hold(claimed[2], Start.AddHours(5), "no_operator_available"),
-            QueueCompletion.Finish(claimed[3], "intake_accepted", "answered"),
+            // CF0 lives in F205, held as the contact policy holds a comune on its patron saint's day.
+            QueueCompletion.Hold(claimed[0], Start.AddDays(1), "patron_saint_day"),
+            QueueCompletion.Retry(claimed[1], Start.AddMinutes(30), "retry_delay_busy", "busy"),
+            QueueCompletion.Retry(claimed[2], Start.AddHours(4), "retry_delay_no_answer", "no_answer"),
+            QueueCompletion.Hold(claimed[3], Start.AddHours(5), "no_operator_available"),
+            QueueCompletion.Finish(claimed[4], "intake_accepted", "answered"),
         ], default);
 
         var counts = await queue.HoldCountsAsync(campaign, Start, default);
@@ -538,8 +417,8 @@ public sealed class CallQueueTests : DatabaseTest
     static string PhoneOf(string cf) =>
         "+39347" + ((uint)cf.Aggregate(17, (h, ch) => h * 31 + ch) % 10_000_000).ToString("0000000", CultureInfo.InvariantCulture);
 
-    Task<IReadOnlyList<ClaimedContact>> ClaimAsync(int max, string worker = "w1", ClaimGuards? guards = null) =>
-        queue.ClaimAsync(new ClaimRequest(campaign, worker, max, Lease, guards ?? ClaimGuards.Defaults), default);
+    Task<IReadOnlyList<ClaimedContact>> ClaimAsync(int max, string worker = "w1") =>
+        queue.ClaimAsync(new ClaimRequest(campaign, worker, max, Lease), default);
 
     static async Task<long> CampaignAsync(string slug)
     {

@@ -8,9 +8,9 @@ public sealed class QueueBenchmarkTests
     static readonly (string Measure, bool Ratio)[] Measures =
     [
         ("claim+complete/s, 1 per claim, bare claim (baseline)", true),
-        ("claim+complete/s, 1 per claim, CallQueue (guards)", true),
+        ("claim+complete/s, 1 per claim, CallQueue", true),
         ("claim+complete/s, 10 per claim, bare claim (baseline)", true),
-        ("claim+complete/s, 10 per claim, CallQueue (guards)", true),
+        ("claim+complete/s, 10 per claim, CallQueue", true),
         ("commits per attempt, 1 per claim (pg_stat_database)", true),
         ("commits per attempt, 10 per claim", true),
         ("statements per attempt, 1 per claim", true),

@@ -1,10 +1,10 @@
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
-using Dialer.Core.Outcomes;
+using Dialer.Core.Dialing;
 using Dialer.Core.Telephony;
 using MassTransit;
 
-namespace Dialer.Core.Dialing;
+namespace Dialer.Core.Outcomes;
 
 /// <summary>
 /// Status callbacks and AMD verdicts, as the webhooks publish them once durable: applied to the attempt, its operator

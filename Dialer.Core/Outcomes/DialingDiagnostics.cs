@@ -1,10 +1,10 @@
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Operators;
-using Dialer.Core.Outcomes;
+using Dialer.Core.Dialing;
 using Dialer.Core.Telephony;
 
-namespace Dialer.Core.Dialing;
+namespace Dialer.Core.Outcomes;
 
 /// <summary>A reason not to dial, with its Italian label and how many contacts it holds back.</summary>
 public sealed record ReasonCount(string Code, string Label, long Count);

@@ -112,7 +112,7 @@ public sealed partial record PhoneNumber(string? E164, PhoneKind Kind)
     /// <summary>
     /// A number after '+' or '00' with a country code other than 39. libphonenumber splits the country code and drops a
     /// trunk prefix written after it (<c>+44 07911…</c> is <c>+447911…</c>). It must be a possible number of a known
-    /// country (its lengths); full validity is not required, as libphonenumber's ranges abroad can lag a new series and
+    /// country (one of its lengths, area code included); full validity is not required, as libphonenumber's ranges abroad can lag a new series and
     /// foreign numbers are never dialled automatically.
     /// </summary>
     static PhoneNumber Foreign(ReadOnlySpan<char> digits)
@@ -129,7 +129,8 @@ public sealed partial record PhoneNumber(string? E164, PhoneKind Kind)
             // Not expected after the checks above (known country code, 7–15 digits); kept because the library throws.
             return None;
         }
-        if (!Util.IsPossibleNumber(number)) return None;
+        // IS_POSSIBLE_LOCAL_ONLY (a number without its area code) is not dialable from Italy.
+        if (Util.IsPossibleNumberWithReason(number) != PhoneNumberUtil.ValidationResult.IS_POSSIBLE) return None;
         return new PhoneNumber(Util.Format(number, PhoneNumberFormat.E164), PhoneKind.Foreign);
     }
 

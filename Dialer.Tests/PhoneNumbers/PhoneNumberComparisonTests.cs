@@ -59,7 +59,7 @@ public sealed class PhoneNumberComparisonTests
     }
 
     [Test]
-    public void An_Italian_number_built_from_its_digits_is_the_number_libphonenumber_parses_from_its_E164_form()
+    public void An_Italian_number_built_from_its_digits_and_typed_by_the_compiled_patterns_is_what_libphonenumber_parses_and_types()
     {
         var mismatches = new List<string>();
         foreach (var raw in Corpus())
@@ -71,7 +71,9 @@ public sealed class PhoneNumberComparisonTests
             var expected = parsed.CountryCode != 39 ? PhoneKind.Foreign : Util.GetNumberType(parsed) switch
             {
                 PhoneNumberType.MOBILE => PhoneKind.ItalianMobile,
-                _ => PhoneKind.Landline, // FIXED_LINE, or UNKNOWN with the landline shape (the decision above)
+                // FIXED_LINE, or UNKNOWN with the landline shape (the decision above)
+                PhoneNumberType.FIXED_LINE or PhoneNumberType.FIXED_LINE_OR_MOBILE or PhoneNumberType.UNKNOWN => PhoneKind.Landline,
+                _ => PhoneKind.Invalid,
             };
             if (Util.Format(parsed, PhoneNumberFormat.E164) != now.E164 || expected != now.Kind) mismatches.Add($"{raw} → {now}");
         }

@@ -117,8 +117,8 @@ public sealed partial record PhoneNumber(string? E164, PhoneKind Kind)
     /// <summary>
     /// libphonenumber's own patterns for what nearly every +39 number is: an Italian mobile, or an Italian or Vatican
     /// landline; compiled once. Its <c>GetNumberType</c> tries each of ten patterns twice (once to tell Italy from the
-    /// Vatican, once for the type), about 2.5 µs a number, which made the import's parse 1.6 times slower; these two
-    /// take about 0.1 µs (docs/phone-numbers.md, Performance). A number neither takes goes through
+    /// Vatican, once for the type), about 2 µs a number, which made the import's parse 1.6 times slower; these two
+    /// take 0.2–0.4 µs (docs/phone-numbers.md, Performance). A number neither takes goes through
     /// <c>GetNumberType</c>. For +39 the other types (toll-free, premium, VoIP…) start with other digits or have other
     /// lengths, so the order does not matter; PhoneNumberComparisonTests checks that both ways give the same kind on
     /// every number of its corpus.

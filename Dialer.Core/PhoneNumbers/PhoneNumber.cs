@@ -31,7 +31,7 @@ public sealed partial record PhoneNumber(string? E164, PhoneKind Kind)
     [GeneratedRegex(E164Pattern)]
     private static partial Regex E164Regex();
 
-    /// <summary>libphonenumber's one instance: thread-safe, its metadata loaded once (the first call costs ~50 ms).</summary>
+    /// <summary>libphonenumber's one instance: thread-safe, its metadata loaded once per process.</summary>
     static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
     const int ItalyCode = 39;
@@ -136,8 +136,8 @@ public sealed partial record PhoneNumber(string? E164, PhoneKind Kind)
     /// <summary>
     /// A number after '+' or '00' with a country code other than 39. libphonenumber splits the country code and drops a
     /// trunk prefix written after it (<c>+44 07911…</c> is <c>+447911…</c>). It must be a possible number of a known
-    /// country (one of its lengths, area code included); full validity is not required, as libphonenumber's ranges abroad can lag a new series and
-    /// foreign numbers are never dialled automatically.
+    /// country (one of its lengths, area code included); full validity is not required, as libphonenumber's ranges
+    /// abroad can lag a new series and foreign numbers are never dialled automatically.
     /// </summary>
     static PhoneNumber Foreign(ReadOnlySpan<char> digits)
     {

@@ -38,6 +38,7 @@ public static class TelephonyRegistration
             })
             // The factory's default loggers write request URIs, and list queries carry the number dialled.
             .RemoveAllLoggers();
+        services.AddSingleton<SoftphoneTokens>();
         services.AddSingleton<ProviderCallStore>();
         services.AddSingleton<CallRoutes>();
         services.AddTransient<CallReconciler>();

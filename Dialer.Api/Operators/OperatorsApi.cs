@@ -1,5 +1,6 @@
 using Dialer.Api.Security;
 using Dialer.Core.Operators;
+using Dialer.Core.Telephony;
 using Dialer.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -32,6 +33,8 @@ static class OperatorsApi
         group.MapPost("/{identity}/available", async (string identity, OperatorRoster roster, CancellationToken ct) =>
             TypedResults.Ok(await roster.SetAvailableAsync(identity, ct))).ProducesMoveProblems();
         group.MapPost("/{identity}/pause", Pause).ProducesMoveProblems();
+        // The browser softphone's Twilio access token; with sign-in it will be issued to the signed-in operator only.
+        group.MapPost("/{identity}/voice-token", VoiceToken).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapGet("/api/pause-reasons", () => TypedResults.Ok(PauseReasons.All.Where(r => r.ChosenByOperator)))
             .WithTags("Operators").DevelopmentOnly();
@@ -57,6 +60,15 @@ static class OperatorsApi
         var (saved, created) = await directory.SaveAsync(
             new OperatorProfile(identity, body.Name, body.Cpi, body.Phone, body.Active ?? true, body.Campaigns), ct);
         return created ? TypedResults.Created($"/api/operators/{identity}", saved) : TypedResults.Ok(saved);
+    }
+
+    static async Task<Results<Ok<SoftphoneToken>, NotFound, ProblemHttpResult>> VoiceToken(string identity, OperatorDirectory directory,
+        SoftphoneTokens tokens, CancellationToken ct)
+    {
+        if (await directory.FindAsync(identity, ct) is not { Active: true } found) return TypedResults.NotFound();
+        if (tokens.Unavailable is { } reason)
+            return TypedResults.Problem(reason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Softphone non configurato");
+        return TypedResults.Ok(tokens.Issue(found.Identity));
     }
 
     static async Task<Results<Ok<OperatorPresence>, ValidationProblem>> Pause(

@@ -49,7 +49,7 @@ static class TwilioWebhooks
         if (route?.OperatorTarget is { } target)
         {
             var publicBase = twilio.Value.PublicBaseUrl!;
-            return TwiMLResult(TwimlWriter.Connect(target,
+            return TwiMLResult(TwimlResponses.Connect(target,
                 action: TwilioWebhookUrls.For(publicBase, TwilioWebhookUrls.DialResult, attemptId),
                 statusCallback: TwilioWebhookUrls.For(publicBase, TwilioWebhookUrls.Status, attemptId),
                 callerId: twilio.Value.From,
@@ -114,7 +114,7 @@ static class TwilioWebhooks
         var attemptId = request.Query[TwilioWebhookUrls.AttemptParameter].ToString();
         // Before the person's call completes: the attempt's outcome (taken by an operator, or abandoned) is read from it.
         if (attemptId.Length > 0) await routes.RecordDialResultAsync(attemptId, dialStatus, ct);
-        if (dialStatus is CallStatus.Completed or "answered") return TwiMLResult(TwimlWriter.Hangup());
+        if (dialStatus is CallStatus.Completed or "answered") return TwiMLResult(TwimlResponses.Hangup());
         return Unavailable(attemptId.Length > 0 ? await routes.FindAsync(attemptId, ct) : null, telephony.Value);
     }
 
@@ -122,9 +122,9 @@ static class TwilioWebhooks
     static readonly TimeSpan OperatorRingTimeout = TimeSpan.FromSeconds(20);
 
     static ContentHttpResult Unavailable(CallRoute? route, TelephonyOptions options) =>
-        TwiMLResult(TwimlWriter.Unavailable(route?.JobCentreName ?? options.JobCentreName, route?.CallbackNumber ?? options.CallbackNumber));
+        TwiMLResult(TwimlResponses.Unavailable(route?.JobCentreName ?? options.JobCentreName, route?.CallbackNumber ?? options.CallbackNumber));
 
-    static ContentHttpResult TwiMLResult(string xml) => TypedResults.Content(xml, TwimlWriter.ContentType);
+    static ContentHttpResult TwiMLResult(string xml) => TypedResults.Content(xml, TwimlResponses.ContentType);
 
     static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid Twilio callback");

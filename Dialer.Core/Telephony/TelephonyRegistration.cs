@@ -8,8 +8,8 @@ namespace Dialer.Core.Telephony;
 public static class TelephonyRegistration
 {
     /// <summary>
-    /// The Twilio client (typed HttpClient, no retries on POST), its resilience and breaker, the call store and
-    /// reconciler. With <c>Telephony:Provider=Emulator</c> (the default) the same client talks to the emulator.
+    /// The Twilio client (Twilio's SDK over a typed HttpClient whose handler runs our resilience: no re-sent create), its breaker,
+    /// the call store and reconciler. With <c>Telephony:Provider=Emulator</c> (the default) the same client talks to the emulator.
     /// </summary>
     public static IServiceCollection AddTelephony(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,7 +28,9 @@ public static class TelephonyRegistration
         services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>();
 
         services.AddSingleton<TelephonyHealth>();
+        services.AddTransient<TwilioHttpHandler>();
         services.AddHttpClient<ITelephonyClient, TwilioClient>()
+            .AddHttpMessageHandler<TwilioHttpHandler>()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,   // as twilio-csharp: a redirect from the API is an error, not a place to re-POST
@@ -36,6 +38,7 @@ public static class TelephonyRegistration
             })
             // The factory's default loggers write request URIs, and list queries carry the number dialled.
             .RemoveAllLoggers();
+        services.AddSingleton<SoftphoneTokens>();
         services.AddSingleton<ProviderCallStore>();
         services.AddSingleton<CallRoutes>();
         services.AddTransient<CallReconciler>();

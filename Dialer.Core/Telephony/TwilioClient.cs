@@ -1,266 +1,226 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net;
-using System.Text.Json;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Newtonsoft.Json;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Page = Twilio.Base.Page<Twilio.Rest.Api.V2010.Account.CallResource>;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Http;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
+using SdkHttpMethod = Twilio.Http.HttpMethod;
+using SdkRequest = Twilio.Http.Request;
 
 namespace Dialer.Core.Telephony;
 
 /// <summary>
-/// A hand-written client for Twilio's 2010-04-01 Calls API (docs/twilio-reference.md §1), as a typed HttpClient. Works
-/// unchanged against the emulator: only <c>Twilio:BaseUrl</c> and the credentials differ.
+/// <see cref="ITelephonyClient"/> on Twilio's C# SDK (<c>CallResource</c>). What is the SDK's and what is ours is in
+/// docs/telephony.md: the SDK builds the requests, reads the responses and raises <c>ApiException</c> (Twilio answered with an
+/// error) or <c>ApiConnectionException</c> (no answer); our <see cref="TwilioHttpHandler"/> under its HttpClient runs the
+/// resilience of <see cref="TelephonyHealth"/> and points it at <c>Twilio:BaseUrl</c> (the emulator in development), and this class
+/// turns the SDK's answers into our results: a create is never re-sent, and an ambiguous one is <see cref="PlaceCallOutcome.Unknown"/>.
 /// </summary>
 public sealed class TwilioClient : ITelephonyClient
 {
-    // RFC 2822 as Twilio writes it, always UTC: "Tue, 31 Aug 2010 20:36:28 +0000".
-    const string TwilioDateFormat = "ddd, dd MMM yyyy HH:mm:ss '+0000'";
-
-    readonly HttpClient http;
+    readonly TwilioRestClient twilio;
     readonly TwilioOptions options;
-    readonly TelephonyHealth health;
     readonly ILogger<TwilioClient> logger;
-    readonly string callsPath;
 
-    public TwilioClient(HttpClient http, IOptions<TwilioOptions> options, TelephonyHealth health, ILogger<TwilioClient> logger)
+    public TwilioClient(System.Net.Http.HttpClient http, IOptions<TwilioOptions> options, ILogger<TwilioClient> logger)
     {
-        this.http = http;
         this.options = options.Value;
-        this.health = health;
         this.logger = logger;
-        http.BaseAddress = this.options.BaseUrl;
         http.Timeout = Timeout.InfiniteTimeSpan;   // the resilience pipeline times each attempt
         var (user, secret) = string.IsNullOrEmpty(this.options.ApiKeySid)
             ? (this.options.AccountSid, this.options.AuthToken)
             : (this.options.ApiKeySid, this.options.ApiKeySecret!);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
-        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("dialer", "1.0"));
-        // With an API key the path still names the account (AC…) SID (§1.1).
-        callsPath = $"/2010-04-01/Accounts/{this.options.AccountSid}/Calls";
+        // With an API key the path still names the account (AC…) SID (docs/twilio-reference.md §1.1).
+        twilio = new TwilioRestClient(user, secret, accountSid: this.options.AccountSid, httpClient: new SystemNetHttpClient(http))
+        {
+            LogLevel = null,   // TWILIO_LOG_LEVEL=debug would print request URIs, which carry the number dialled, to the console
+        };
     }
 
     public async Task<PlaceCallResult> PlaceCallAsync(CallRequest request, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var form = CreateForm(request);
-        HttpResponseMessage response;
+        var exchange = TwilioExchange.Begin(ct);
+        CallResource created;
         try
         {
-            response = await health.SendAsync(idempotent: false, t => http.PostAsync($"{callsPath}.json", new FormUrlEncodedContent(form), t), ct);
+            created = await CallResource.CreateAsync(CreateOptions(request), twilio);
         }
-        catch (BrokenCircuitException)
+        catch (ApiConnectionException ex)
         {
-            return NotPlaced(request, "circuit open: Twilio is failing, nothing was sent");
-        }
-        catch (HttpRequestException ex) when (TelephonyHealth.FailedBeforeSending(ex))
-        {
-            return NotPlaced(request, $"could not connect to Twilio ({ex.HttpRequestError}); nothing was sent");
-        }
-        catch (HttpRequestException ex)
-        {
-            return Unknown(request, $"connection failed after sending ({ex.HttpRequestError})");
-        }
-        catch (TimeoutRejectedException)
-        {
-            return Unknown(request, $"no answer within {options.RequestTimeout.TotalSeconds:0.#} s");
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Unknown(request, "cancelled while waiting for Twilio's answer");
-        }
-
-        using (response)
-        {
-            if (response.StatusCode == HttpStatusCode.Created)
+            return ex.InnerException switch
             {
-                ProviderCall call;
-                try
-                {
-                    call = ReadCall(await ReadJsonAsync(response, ct));
-                }
-                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
-                {
-                    // Created, but we cannot tell which call: the same as not knowing.
-                    return Unknown(request, "created (HTTP 201) with a body that is not a Twilio call");
-                }
-                logger.LogInformation("Call {CallSid} placed for attempt {AttemptId}: {Status}", call.Sid, request.AttemptId, call.Status);
-                return new PlaceCallResult(PlaceCallOutcome.Placed, call, "created");
-            }
-            var error = await ReadErrorAsync(response, ct);
-            if ((int)response.StatusCode >= 500)
-                return Unknown(request, $"HTTP {(int)response.StatusCode} from Twilio", error);
+                BrokenCircuitException => NotPlaced(request, "circuit open: Twilio is failing, nothing was sent"),
+                HttpRequestException inner when TelephonyHealth.FailedBeforeSending(inner) =>
+                    NotPlaced(request, $"could not connect to Twilio ({inner.HttpRequestError}); nothing was sent"),
+                HttpRequestException inner => Unknown(request, $"connection failed after sending ({inner.HttpRequestError})"),
+                TimeoutRejectedException => Unknown(request, $"no answer within {options.RequestTimeout.TotalSeconds:0.#} s"),
+                OperationCanceledException when ct.IsCancellationRequested => Unknown(request, "cancelled while waiting for Twilio's answer"),
+                _ => Unknown(request, $"no usable answer from Twilio ({ex.InnerException?.GetType().Name ?? "no response"})"),
+            };
+        }
+        catch (ApiException ex)
+        {
+            var status = exchange.HttpStatus;
+            // Created, but the body is not a call we can read: we cannot tell which call, the same as not knowing.
+            if (status is >= 200 and < 300)
+                return Unknown(request, $"created (HTTP {status}) with a body that is not a Twilio call");
+            var error = Error(ex, status);
+            if (error.HttpStatus >= 500 || error.HttpStatus == 0)
+                return Unknown(request, $"HTTP {error.HttpStatus} from Twilio", error);
             logger.LogWarning("Twilio refused the call of attempt {AttemptId}: code {Code}, HTTP {Status}", request.AttemptId, error.Code, error.HttpStatus);
             return new PlaceCallResult(PlaceCallOutcome.NotPlaced, null, $"refused by Twilio: code {error.Code}", error);
         }
+        catch (JsonException)
+        {
+            return Unknown(request, $"created (HTTP {exchange.HttpStatus}) with a body that is not a Twilio call");
+        }
+
+        if (string.IsNullOrEmpty(created.Sid))
+            return Unknown(request, $"created (HTTP {exchange.HttpStatus}) with a body that is not a Twilio call");
+        var call = ReadCall(created);
+        logger.LogInformation("Call {CallSid} placed for attempt {AttemptId}: {Status}", call.Sid, request.AttemptId, call.Status);
+        return new PlaceCallResult(PlaceCallOutcome.Placed, call, "created");
     }
 
     public Task<ProviderCall> FetchCallAsync(string callSid, CancellationToken ct) =>
-        SendForCallAsync(idempotent: true, t => http.GetAsync(CallPath(callSid), t), ct);
+        SendAsync(() => CallResource.FetchAsync(new FetchCallOptions(callSid), twilio), ct);
 
     public Task<ProviderCall> RedirectAsync(string callSid, Uri twimlUrl, CancellationToken ct) =>
-        UpdateAsync(callSid, [new("Url", twimlUrl.AbsoluteUri), new("Method", "POST")], ct);
+        SendAsync(() => CallResource.UpdateAsync(new UpdateCallOptions(callSid) { Url = twimlUrl, Method = SdkHttpMethod.Post }, twilio), ct);
 
     public Task<ProviderCall> HangUpAsync(string callSid, CancellationToken ct) =>
-        UpdateAsync(callSid, [new("Status", "completed")], ct);
+        SendAsync(() => CallResource.UpdateAsync(new UpdateCallOptions(callSid) { Status = CallResource.UpdateStatusEnum.Completed }, twilio), ct);
 
     public Task<ProviderCall> CancelAsync(string callSid, CancellationToken ct) =>
-        UpdateAsync(callSid, [new("Status", "canceled")], ct);
+        SendAsync(() => CallResource.UpdateAsync(new UpdateCallOptions(callSid) { Status = CallResource.UpdateStatusEnum.Canceled }, twilio), ct);
 
+    /// <summary>
+    /// The SDK's <c>ReadCallOptions</c> and <c>Page&lt;CallResource&gt;</c>, paged here rather than through its
+    /// <c>ResourceSet</c>, which fetches later pages synchronously (blocking a thread on each).
+    /// </summary>
     public async Task<IReadOnlyList<ProviderCall>> ListCallsAsync(CallFilter filter, CancellationToken ct)
     {
-        var query = new List<KeyValuePair<string, string>>();
-        if (filter.To is not null) query.Add(new("To", filter.To));
-        if (filter.From is not null) query.Add(new("From", filter.From));
-        if (filter.Status is not null) query.Add(new("Status", filter.Status));
-        if (filter.ParentCallSid is not null) query.Add(new("ParentCallSid", filter.ParentCallSid));
-        if (filter.StartedOnOrAfter is { } day) query.Add(new("StartTime>", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        query.Add(new("PageSize", Math.Clamp(filter.PageSize, 1, 1000).ToString(CultureInfo.InvariantCulture)));
-
-        var calls = new List<ProviderCall>();
-        string? next = $"{callsPath}.json?{string.Join('&', query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"))}";
-        while (next is not null && calls.Count < filter.MaxResults)
+        var read = new ReadCallOptions
         {
-            var uri = next;
-            var page = await SendAsync(idempotent: true, t => http.GetAsync(uri, t), ct);
-            foreach (var call in page.RootElement.GetProperty("calls").EnumerateArray())
-                calls.Add(ReadCall(call));
-            // next_page_uri is relative to the API host and carries PageToken (§1.6).
-            next = page.RootElement.TryGetProperty("next_page_uri", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            To = filter.To is null ? null : new PhoneNumber(filter.To),
+            From = filter.From is null ? null : new PhoneNumber(filter.From),
+            ParentCallSid = filter.ParentCallSid,
+            // Sent as StartTime>=yyyy-MM-ddT00:00:00Z, which Twilio reads as the day's start.
+            StartTimeAfter = filter.StartedOnOrAfter?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            PageSize = Math.Clamp(filter.PageSize, 1, 1000),
+        };
+        // Not in the initialiser: the SDK's string enum converts null into a value that sends an empty Status.
+        if (filter.Status is not null) read.Status = filter.Status;
+        var calls = new List<ProviderCall>();
+        var request = new SdkRequest(SdkHttpMethod.Get, Twilio.Rest.Domain.Api, $"/2010-04-01/Accounts/{options.AccountSid}/Calls.json",
+            queryParams: read.GetParams());
+        while (request is not null && calls.Count < filter.MaxResults)
+        {
+            var current = request;
+            var page = await SendAsync(async () => Page.FromJson("calls", (await twilio.RequestAsync(current)).Content), ct);
+            calls.AddRange(page.Records.Select(ReadCall));
+            // next_page_uri carries PageToken; the SDK makes it absolute on api.twilio.com, which our handler maps to Twilio:BaseUrl.
+            request = page.HasNextPage() ? new SdkRequest(SdkHttpMethod.Get, page.GetNextPageUrl(Twilio.Rest.Domain.Api)) : null;
         }
         return calls.Count > filter.MaxResults ? calls[..filter.MaxResults] : calls;
     }
 
-    /// <summary>The create body, in the order and shape docs/twilio-reference.md §1.2 gives: repeated StatusCallbackEvent keys.</summary>
-    List<KeyValuePair<string, string>> CreateForm(CallRequest request)
+    /// <summary>The create of docs/twilio-reference.md §1.2; the SDK writes the four StatusCallbackEvent values as repeated keys.</summary>
+    CreateCallOptions CreateOptions(CallRequest request)
     {
         var publicBase = options.PublicBaseUrl!;
-        var form = new List<KeyValuePair<string, string>>
+        var create = new CreateCallOptions(new PhoneNumber(request.To), new PhoneNumber(request.From ?? options.From))
         {
-            new("To", request.To),
-            new("From", request.From ?? options.From),
-            new("Url", TwilioWebhookUrls.For(publicBase, TwilioWebhookUrls.Answer, request.AttemptId).AbsoluteUri),
-            new("Method", "POST"),
-            new("StatusCallback", TwilioWebhookUrls.For(publicBase, TwilioWebhookUrls.Status, request.AttemptId).AbsoluteUri),
+            Url = TwilioWebhookUrls.For(publicBase, TwilioWebhookUrls.Answer, request.AttemptId),
+            Method = SdkHttpMethod.Post,
+            StatusCallback = TwilioWebhookUrls.For(publicBase, TwilioWebhookUrls.Status, request.AttemptId),
             // initiated arrives soon after dialling starts, so an ambiguous create is settled quickly (§5.4).
-            new("StatusCallbackEvent", "initiated"),
-            new("StatusCallbackEvent", "ringing"),
-            new("StatusCallbackEvent", "answered"),
-            new("StatusCallbackEvent", "completed"),
-            new("StatusCallbackMethod", "POST"),
-            new("Timeout", ((int)request.RingTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)),
+            StatusCallbackEvent = ["initiated", "ringing", "answered", "completed"],
+            StatusCallbackMethod = SdkHttpMethod.Post,
+            Timeout = (int)request.RingTimeout.TotalSeconds,
         };
-        if (request.TimeLimit is { } limit)
-            form.Add(new("TimeLimit", ((int)limit.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
+        if (request.TimeLimit is { } limit) create.TimeLimit = (int)limit.TotalSeconds;
         if (request.DetectMachine)
         {
-            form.Add(new("MachineDetection", "Enable"));
-            form.Add(new("AsyncAmd", "true"));
-            form.Add(new("AsyncAmdStatusCallback", TwilioWebhookUrls.For(publicBase, TwilioWebhookUrls.Amd, request.AttemptId).AbsoluteUri));
-            form.Add(new("AsyncAmdStatusCallbackMethod", "POST"));
+            create.MachineDetection = "Enable";
+            create.AsyncAmd = "true";
+            create.AsyncAmdStatusCallback = TwilioWebhookUrls.For(publicBase, TwilioWebhookUrls.Amd, request.AttemptId);
+            create.AsyncAmdStatusCallbackMethod = SdkHttpMethod.Post;
         }
-        return form;
+        return create;
     }
 
-    string CallPath(string callSid) => $"{callsPath}/{Uri.EscapeDataString(callSid)}.json";
+    async Task<ProviderCall> SendAsync(Func<Task<CallResource>> send, CancellationToken ct) => ReadCall(await SendAsync<CallResource>(send, ct));
 
-    Task<ProviderCall> UpdateAsync(string callSid, KeyValuePair<string, string>[] form, CancellationToken ct) =>
-        SendForCallAsync(idempotent: false, t => http.PostAsync(CallPath(callSid), new FormUrlEncodedContent(form), t), ct);
-
-    async Task<ProviderCall> SendForCallAsync(bool idempotent, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken ct)
+    /// <summary>Runs one SDK call: Twilio errors become <see cref="TwilioException"/>, transport failures <see cref="TelephonyUnavailableException"/>.</summary>
+    async Task<T> SendAsync<T>(Func<Task<T>> send, CancellationToken ct)
     {
-        using var json = await SendAsync(idempotent, send, ct);
-        return ReadCall(json.RootElement);
-    }
-
-    /// <summary>Sends, and turns Twilio errors into <see cref="TwilioException"/> and transport failures into <see cref="TelephonyUnavailableException"/>.</summary>
-    async Task<JsonDocument> SendAsync(bool idempotent, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken ct)
-    {
-        HttpResponseMessage response;
+        ct.ThrowIfCancellationRequested();
+        var exchange = TwilioExchange.Begin(ct);
         try
         {
-            response = await health.SendAsync(idempotent, send, ct);
+            return await send();
         }
-        catch (BrokenCircuitException ex)
+        catch (ApiConnectionException ex)
         {
-            throw new TelephonyUnavailableException("Twilio circuit is open: requests are paused", ex);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new TelephonyUnavailableException($"Twilio did not answer within {options.RequestTimeout.TotalSeconds:0.#} s", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new TelephonyUnavailableException($"Twilio could not be reached ({ex.HttpRequestError})", ex);
-        }
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode) throw await ReadErrorAsync(response, ct);
-            return await ReadJsonAsync(response, ct);
-        }
-    }
-
-    static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
-        return await JsonDocument.ParseAsync(body, cancellationToken: ct);
-    }
-
-    static ProviderCall ReadCall(JsonDocument json)
-    {
-        using (json) return ReadCall(json.RootElement);
-    }
-
-    static ProviderCall ReadCall(JsonElement e) => new(
-        Sid: String(e, "sid") ?? throw new JsonException("Twilio's call resource has no sid"),
-        Status: String(e, "status") ?? "",
-        To: String(e, "to"),
-        From: String(e, "from"),
-        Direction: String(e, "direction"),
-        ParentCallSid: String(e, "parent_call_sid"),
-        DateCreated: Date(e, "date_created"),
-        StartTime: Date(e, "start_time"),
-        EndTime: Date(e, "end_time"),
-        DurationSeconds: int.TryParse(String(e, "duration"), NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null,
-        AnsweredBy: String(e, "answered_by"));
-
-    // Every field may be null, and numbers come as strings (§1.3); tolerate numbers anyway.
-    static string? String(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var p) ? p.ValueKind switch
-        {
-            JsonValueKind.String => p.GetString(),
-            JsonValueKind.Number => p.GetRawText(),
-            _ => null,
-        } : null;
-
-    static DateTimeOffset? Date(JsonElement e, string name) =>
-        DateTimeOffset.TryParseExact(String(e, name), TwilioDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)
-            ? d.ToUniversalTime() : null;
-
-    static async Task<TwilioException> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var status = (int)response.StatusCode;
-        try
-        {
-            using var json = await ReadJsonAsync(response, ct);
-            var root = json.RootElement;
-            if (root.TryGetProperty("code", out var code) && code.TryGetInt32(out var c))
+            throw ex.InnerException switch
             {
-                var message = String(root, "message") ?? String(root, "detail") ?? "";
-                return new TwilioException(c, message, String(root, "more_info"), root.TryGetProperty("status", out var s) && s.TryGetInt32(out var si) ? si : status);
-            }
-            // RFC 9457 shape of the newer APIs (§1.1).
-            if (String(root, "title") is { } title)
-                return new TwilioException(0, String(root, "detail") ?? title, String(root, "type"), status);
+                OperationCanceledException when ct.IsCancellationRequested => new OperationCanceledException(ct),
+                BrokenCircuitException inner => new TelephonyUnavailableException("Twilio circuit is open: requests are paused", inner),
+                TimeoutRejectedException inner => new TelephonyUnavailableException($"Twilio did not answer within {options.RequestTimeout.TotalSeconds:0.#} s", inner),
+                HttpRequestException inner => new TelephonyUnavailableException($"Twilio could not be reached ({inner.HttpRequestError})", inner),
+                var inner => new TelephonyUnavailableException("Twilio gave no usable answer", inner ?? ex),
+            };
         }
-        catch (JsonException)
+        catch (ApiException ex)
         {
+            throw Error(ex, exchange.HttpStatus);
         }
-        return new TwilioException(0, $"HTTP {status} from Twilio without a Twilio error body", null, status);
+        catch (JsonException ex)
+        {
+            throw new TelephonyUnavailableException($"Twilio answered HTTP {exchange.HttpStatus} with a body that is not JSON", ex);
+        }
     }
+
+    /// <summary>
+    /// The SDK's error as ours. When Twilio's body was not a Twilio error (a proxy's HTML page, say), the SDK leaves the status at 0:
+    /// the handler saw the real one.
+    /// </summary>
+    static TwilioException Error(ApiException ex, int httpStatus)
+    {
+        var status = ex.Status != 0 ? ex.Status : httpStatus;
+        return ex.Code != 0 || ex.Status != 0
+            ? new TwilioException(ex.Code, ex.Message, ex.MoreInfo, status)
+            : new TwilioException(0, $"HTTP {status} from Twilio without a Twilio error body", null, status);
+    }
+
+    static ProviderCall ReadCall(CallResource c) => new(
+        Sid: c.Sid ?? throw new TelephonyUnavailableException("Twilio's call resource has no sid"),
+        Status: c.Status?.ToString() ?? "",
+        To: c.To,
+        From: c.From,
+        Direction: c.Direction,
+        ParentCallSid: c.ParentCallSid,
+        DateCreated: Utc(c.DateCreated),
+        StartTime: Utc(c.StartTime),
+        EndTime: Utc(c.EndTime),
+        DurationSeconds: int.TryParse(c.Duration, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null,
+        AnsweredBy: c.AnsweredBy);
+
+    // The SDK reads Twilio's RFC 2822 dates ("… +0000") into DateTime; whatever kind it gives them, they are instants in UTC.
+    static DateTimeOffset? Utc(DateTime? value) => value switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Local } local => new DateTimeOffset(local.ToUniversalTime(), TimeSpan.Zero),
+        { } other => new DateTimeOffset(DateTime.SpecifyKind(other, DateTimeKind.Utc), TimeSpan.Zero),
+    };
 
     PlaceCallResult NotPlaced(CallRequest request, string reason)
     {

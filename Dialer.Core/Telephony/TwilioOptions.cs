@@ -80,6 +80,16 @@ public sealed partial class TwilioOptions
 
     public string? ApiKeySecret { get; set; }
 
+    /// <summary>
+    /// The TwiML App (AP…) of the browser softphone: with the API key it lets <c>/api/operators/{identity}/voice-token</c> issue
+    /// access tokens (<see cref="SoftphoneTokens"/>).
+    /// </summary>
+    [RegularExpression("^AP[0-9a-fA-F]{32}$", ErrorMessage = "Twilio:TwimlAppSid must be AP followed by 32 hex digits.")]
+    public string? TwimlAppSid { get; set; }
+
+    /// <summary>How long a softphone access token works (Twilio allows at most 24 hours); the browser asks for a new one before.</summary>
+    public TimeSpan SoftphoneTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The caller ID: a Twilio number or verified caller ID, in E.164.</summary>
     [Required, RegularExpression(PhoneNumber.E164Pattern, ErrorMessage = "Twilio:From must be an E.164 number such as +390212345678.")]
     public string From { get; set; } = "";
@@ -129,6 +139,8 @@ public sealed partial class TwilioOptions
     {
         if (string.IsNullOrEmpty(o.ApiKeySid) != string.IsNullOrEmpty(o.ApiKeySecret))
             return "Twilio:ApiKeySid and Twilio:ApiKeySecret go together: set both (Twilio__ApiKeySecret in the environment) or neither.";
+        if (o.SoftphoneTokenLifetime < TimeSpan.FromMinutes(1) || o.SoftphoneTokenLifetime > TimeSpan.FromHours(24))
+            return "Twilio:SoftphoneTokenLifetime must be between 00:01:00 and 24:00:00 (Twilio's limit).";
         if (o.BaseUrl is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
             return "Twilio:BaseUrl must be an absolute http(s) URL.";
         if (o.PublicBaseUrl is not { IsAbsoluteUri: true, Scheme: "http" or "https" } publicBase)

@@ -76,6 +76,48 @@ public sealed class TwilioResilienceTests : FakeTwilioTest
     }
 
     [Test]
+    public async Task Server_error_with_a_page_that_is_not_twilios_is_unknown_with_its_real_status()
+    {
+        using var services = Twilio.Services();
+        Twilio.Then(new Scripted(HttpStatusCode.BadGateway, "<html>bad gateway</html>"));
+
+        var result = await services.GetRequiredService<ITelephonyClient>().PlaceCallAsync(Request, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            // The SDK reports status 0 for a body it cannot read as Twilio's error; the handler saw the 502.
+            Assert.That(result.Outcome, Is.EqualTo(PlaceCallOutcome.Unknown));
+            Assert.That(result.Error!.HttpStatus, Is.EqualTo(502));
+            Assert.That(Twilio.Requests, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task The_callers_cancellation_reaches_the_request_the_sdk_cannot_cancel()
+    {
+        using var services = Twilio.Services(("Twilio:RequestTimeout", "00:01:00"));
+        Twilio.Default = _ => new Scripted(HttpStatusCode.OK, FakeTwilio.ListJson(null)) { Delay = TimeSpan.FromMinutes(2) };
+        var client = services.GetRequiredService<ITelephonyClient>();
+        using var fetchCancel = new CancellationTokenSource();
+        using var createCancel = new CancellationTokenSource();
+
+        var fetch = client.FetchCallAsync("CA00000000000000000000000000000001", fetchCancel.Token);
+        Assert.That(await Eventually.TrueAsync(() => Twilio.Requests.Count == 1, TimeSpan.FromSeconds(10)), Is.True);
+        await fetchCancel.CancelAsync();
+        var create = client.PlaceCallAsync(Request, createCancel.Token);
+        Assert.That(await Eventually.TrueAsync(() => Twilio.Requests.Count == 2, TimeSpan.FromSeconds(10)), Is.True);
+        await createCancel.CancelAsync();
+
+        Assert.CatchAsync<OperationCanceledException>(() => fetch);
+        var placed = await create;
+        Assert.Multiple(() =>
+        {
+            Assert.That(placed.Outcome, Is.EqualTo(PlaceCallOutcome.Unknown), "the create was sent: only reconciliation can tell");
+            Assert.That(placed.Reason, Does.Contain("cancelled"));
+        });
+    }
+
+    [Test]
     public async Task Too_many_requests_is_retried_because_twilio_did_not_process_it()
     {
         using var services = Twilio.Services();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using Dialer.Core.Telephony;
+using Dialer.Worker.Telephony.Emulator;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -356,7 +357,7 @@ public sealed class TwilioWebhooksTests : DatabaseTest
     ];
 
     static string Sign(string path, string attemptId, IEnumerable<KeyValuePair<string, string>> form) =>
-        TwilioSignature.Compute(TwilioOptions.EmulatorAuthToken, $"{TwilioOptions.EmulatorPublicBaseUrl}{path}?attempt={attemptId}", form);
+        WebhookSignature.Compute(TwilioOptions.EmulatorAuthToken, $"{TwilioOptions.EmulatorPublicBaseUrl}{path}?attempt={attemptId}", form);
 
     static async Task<HttpResponseMessage> PostAsync(string path, string attemptId, List<KeyValuePair<string, string>> form, string? signatureOverride = null)
     {

@@ -10,6 +10,7 @@ using Dialer.Core.Messaging;
 using Dialer.Core.Telephony;
 using Dialer.Core;
 using Dialer.Worker.CommandLine;
+using Dialer.Worker.Telephony.Emulator;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -185,7 +186,7 @@ static class WebhookBench
                 new("To", "+393331234567"),
             ];
             var path = $"{TwilioWebhookUrls.Status}?{TwilioWebhookUrls.AttemptParameter}={attempt}";
-            var signature = TwilioSignature.Compute(TwilioOptions.EmulatorAuthToken, TwilioOptions.EmulatorPublicBaseUrl + path, form);
+            var signature = WebhookSignature.Compute(TwilioOptions.EmulatorAuthToken, TwilioOptions.EmulatorPublicBaseUrl + path, form);
             var body = Encoding.UTF8.GetBytes(string.Join('&', form.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
             list.Add(new Callback(path, body, signature));
         }

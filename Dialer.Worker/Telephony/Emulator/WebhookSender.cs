@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
-using Dialer.Core.Telephony;
 
 namespace Dialer.Worker.Telephony.Emulator;
 
@@ -59,7 +58,7 @@ public sealed class WebhookSender(HttpClient http, TimeProvider time, ILogger lo
         var record = new WebhookRecord
         {
             Id = Interlocked.Increment(ref nextId), CallSid = callSid, Kind = kind, Method = method, Url = url, Parameters = parameters,
-            Signature = TwilioSignature.Compute(authToken, url, isGet ? [] : parameters),
+            Signature = WebhookSignature.Compute(authToken, url, isGet ? [] : parameters),
             IdempotencyToken = Guid.NewGuid().ToString(), FiredAt = time.GetUtcNow(),
         };
         log.Enqueue(record);

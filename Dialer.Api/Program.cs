@@ -9,7 +9,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     // Structured console logging, without personal data
-    builder.Logging.AddDialerLogging(builder.Configuration);
+    builder.AddDialerLogging();
 
     // PostgreSQL: the configured server, or the embedded cluster this process starts (and stops on exit)
     await using var database = await DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration));

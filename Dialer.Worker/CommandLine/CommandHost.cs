@@ -19,11 +19,7 @@ static class CommandHost
             ApplicationName = typeof(CommandHost).Assembly.GetName().Name,
         }));
 
-    public static T Apply<T>(T builder) where T : IHostApplicationBuilder
-    {
-        builder.Logging.AddDialerLogging(builder.Configuration);
-        return builder;
-    }
+    public static T Apply<T>(T builder) where T : IHostApplicationBuilder => builder.AddDialerLogging();
 
     public static Task<DatabaseAttachment> AttachDatabaseAsync(IHostApplicationBuilder builder, CancellationToken ct) =>
         DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration), ct);

@@ -54,7 +54,8 @@ public static class DialerApi
         app.MapDialingApi();
         app.MapOperatorsApi();
         app.MapCallsApi();
-        app.MapOpenApi();
+        // The OpenAPI document and its reference page (/scalar): Development only until sign-in
+        app.MapApiReference();
         app.MapRazorPages();
         return app;
     }

@@ -2,6 +2,7 @@ using Dialer.Api.Logging;
 using Dialer.Api;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
+using Dialer.Core.Telemetry;
 using Dialer.Core;
 
 try
@@ -10,6 +11,9 @@ try
 
     // Structured console logging, without personal data
     builder.AddDialerLogging();
+
+    // Traces and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md)
+    builder.AddDialerTelemetry("dialer-api");
 
     // PostgreSQL: the configured server, or the embedded cluster this process starts (and stops on exit)
     await using var database = await DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration));

@@ -5,6 +5,7 @@ using Dialer.Core.Dialing;
 using Dialer.Core.Notices;
 using Dialer.Core.Operators;
 using Dialer.Core.Selection;
+using Dialer.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,9 @@ public static class CoreRegistration
 
         // Operator presence, dispositions and call-backs
         services.AddOperatorsAndDispositions();
+
+        // The dialer's own metrics (calls, CPS, imports) on the "Dialer" meter
+        services.AddDialerMetrics();
         return services;
     }
 }

@@ -2,7 +2,6 @@ using Dialer.Api.Logging;
 using Dialer.Api;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
-using Dialer.Core.Telemetry;
 using Dialer.Core;
 
 try

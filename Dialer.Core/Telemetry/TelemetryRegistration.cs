@@ -1,65 +1,14 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace Dialer.Core.Telemetry;
 
 public static class TelemetryRegistration
 {
-    /// <summary>OpenTelemetry's standard setting: where the collector listens. Nothing is exported while it is unset.</summary>
-    public const string EndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
-
-    /// <summary>The dialer's own meter, in every process that has Core (exported only where OpenTelemetry is on).</summary>
+    /// <summary>The dialer's own meter, in every process that has Core (exported where the host turns OpenTelemetry on).</summary>
     public static IServiceCollection AddDialerMetrics(this IServiceCollection services)
     {
         services.AddMetrics();
         services.AddSingleton<DialerMetrics>();
         return services;
     }
-
-    /// <summary>
-    /// Traces and metrics over OTLP, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (and the other standard
-    /// <c>OTEL_*</c> variables): ASP.NET Core, HttpClient (Twilio), Npgsql, MassTransit, the runtime and the dialer's
-    /// own meter (docs/observability.md). Unset, the SDK is not even registered: nothing is collected, nothing leaves.
-    /// The service name (dialer-api, dialer-worker) stands unless <c>OTEL_SERVICE_NAME</c> says otherwise.
-    /// </summary>
-    public static T AddDialerTelemetry<T>(this T builder, string serviceName) where T : IHostApplicationBuilder
-    {
-        var configuration = builder.Configuration;
-        if (string.IsNullOrWhiteSpace(configuration[EndpointSetting])) return builder;
-
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r =>
-            {
-                if (string.IsNullOrWhiteSpace(configuration["OTEL_SERVICE_NAME"])) r.AddService(serviceName);
-            })
-            .WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o =>
-                {
-                    // Load balancers poll the health endpoints every few seconds: not worth a trace each.
-                    o.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal);
-                    // The path as sent can carry a codice fiscale: the span names the route template instead, as the log does.
-                    o.EnrichWithHttpResponse = (activity, response) => activity.SetTag("url.path", RouteOf(response.HttpContext));
-                })
-                .AddHttpClientInstrumentation()
-                .AddNpgsql()
-                .AddSource("MassTransit")
-                .AddOtlpExporter())
-            .WithMetrics(m => m
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddNpgsqlInstrumentation()
-                .AddMeter("MassTransit", "System.Runtime", DialerMetrics.MeterName)
-                .AddOtlpExporter());
-        return builder;
-    }
-
-    static string RouteOf(HttpContext context) =>
-        context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template }
-            ? (template.StartsWith('/') ? template : "/" + template)
-            : "(no route)";
 }

@@ -1,6 +1,5 @@
 using Dialer.Api.Logging;
 using Dialer.Core.Database;
-using Dialer.Core.Telemetry;
 using Dialer.Core;
 
 namespace Dialer.Worker.CommandLine;

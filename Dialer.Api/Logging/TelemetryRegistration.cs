@@ -50,4 +50,14 @@ public static class TelemetryRegistration
                 .AddOtlpExporter());
         return builder;
     }
+
+    /// <summary>
+    /// For a command that builds its host without running it (<c>dialer import</c>): the providers the host would
+    /// have started start now, and export what is left when the host is disposed. Nothing without an endpoint.
+    /// </summary>
+    public static void StartForCommand(IServiceProvider services)
+    {
+        services.GetService<TracerProvider>();
+        services.GetService<MeterProvider>();
+    }
 }

@@ -60,6 +60,33 @@ public sealed class OtlpExportTests : DatabaseTest
     }
 
     [Test]
+    public async Task The_import_command_exports_its_rows_before_it_exits()
+    {
+        await using var collector = await Collector.StartAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"dialer-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, CsvNotice.File(new CsvNotice()));
+        try
+        {
+            var (exit, _, stderr) = await DialerProcess.RunAsync(new Dictionary<string, string?>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Address.ToString(),
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            }, "import", file, "--json");
+
+            var metrics = collector.Received("/v1/metrics");
+            Assert.Multiple(() =>
+            {
+                Assert.That(exit, Is.Zero, stderr);
+                Assert.That(metrics, Does.Contain("dialer.import.rows").And.Contain("dialer-worker"), "exported when the command's host is disposed");
+            });
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
     public void Without_an_endpoint_nothing_is_registered()
     {
         using var app = new DialerApp();

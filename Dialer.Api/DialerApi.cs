@@ -1,6 +1,7 @@
 using Dialer.Api.Campaigns;
 using Dialer.Api.Database;
 using Dialer.Api.Dialing;
+using Dialer.Api.Logging;
 using Dialer.Api.Notices;
 using Dialer.Api.Operators;
 using Dialer.Api.Security;
@@ -39,6 +40,8 @@ public static class DialerApi
 
     public static WebApplication MapDialerApi(this WebApplication app)
     {
+        // One line per request: method, route template (never the path as sent, nor the query), status, duration
+        app.UseDialerRequestLogging();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -51,7 +54,8 @@ public static class DialerApi
         app.MapDialingApi();
         app.MapOperatorsApi();
         app.MapCallsApi();
-        app.MapOpenApi();
+        // The OpenAPI document and its reference page (/scalar): Development only until sign-in
+        app.MapApiReference();
         app.MapRazorPages();
         return app;
     }

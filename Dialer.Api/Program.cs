@@ -9,7 +9,10 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     // Structured console logging, without personal data
-    builder.Logging.AddDialerLogging(builder.Configuration);
+    builder.AddDialerLogging();
+
+    // Traces and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md)
+    builder.AddDialerTelemetry("dialer-api");
 
     // PostgreSQL: the configured server, or the embedded cluster this process starts (and stops on exit)
     await using var database = await DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration));

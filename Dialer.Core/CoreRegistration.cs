@@ -6,6 +6,7 @@ using Dialer.Core.Notices;
 using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
 using Dialer.Core.Selection;
+using Dialer.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,9 @@ public static class CoreRegistration
 
         // Outcomes: provider outcomes, dispositions, call-backs, the sweep, diagnostics
         services.AddOutcomes();
+
+        // The dialer's own metrics (calls, CPS, imports) on the "Dialer" meter
+        services.AddDialerMetrics();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Dialer.Core.Telemetry;
 using Dialer.Core.Telephony;
 using Dialer.Worker.Dialing;
 using Dialer.Worker.Scheduling;
@@ -27,6 +28,9 @@ public static class DialerWorker
 
         // The dialing loop: contact lists into the queue, progressive dialing, wrap-up limits, the sweep of unsettled attempts
         builder.Services.AddHostedService<DialingLoop>();
+
+        // dialer.queue.depth per campaign, read from the queue's side tables when metrics are collected
+        builder.Services.AddHostedService<QueueDepthGauge>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Dialer.Core.Telemetry;
 using Dialer.Core.Telephony;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,8 @@ namespace Dialer.Core.Dialing;
 /// Twilio and ring late). Each create takes the next slot from one row in PostgreSQL, on the database's clock, then
 /// waits until its slot: N replicas at the same moment get slots 1/CPS apart.
 /// </summary>
-public sealed class CpsBudget(NpgsqlDataSource db, IOptions<DialingOptions> options, IOptions<TwilioOptions> twilio, TimeProvider time)
+public sealed class CpsBudget(NpgsqlDataSource db, IOptions<DialingOptions> options, IOptions<TwilioOptions> twilio, TimeProvider time,
+    DialerMetrics? metrics = null)
 {
     /// <summary>Takes the next slot and returns when it has come (at once when the budget is idle).</summary>
     public async Task WaitForSlotAsync(CancellationToken ct)
@@ -32,7 +34,9 @@ public sealed class CpsBudget(NpgsqlDataSource db, IOptions<DialingOptions> opti
         await using var conn = await db.OpenConnectionAsync(ct);
         var (at, seconds) = await conn.QuerySingleAsync<(DateTime At, double Seconds)>(new CommandDefinition(sql,
             new { account = twilio.Value.AccountSid, interval }, cancellationToken: ct));
-        return new CpsSlot(new DateTimeOffset(at, TimeSpan.Zero), seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero);
+        var slot = new CpsSlot(new DateTimeOffset(at, TimeSpan.Zero), seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero);
+        metrics?.CpsSlotTaken(slot.Wait);
+        return slot;
     }
 }
 

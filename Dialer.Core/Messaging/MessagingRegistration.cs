@@ -1,4 +1,5 @@
 using Dialer.Core.Outcomes;
+using Dialer.Core.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,8 @@ public static class MessagingRegistration
             x.DisableUsageTelemetry();
             // Provider callbacks and call-back dispositions applied to attempts, operators and the queue
             x.AddOutcomeConsumers();
+            // The call counters of the Dialer meter, from the same events
+            x.AddConsumer<CallMetrics>();
             consumers?.Invoke(x);
             if (options.Transport == MessagingTransport.RabbitMQ)
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dialer.Core.PhoneNumbers;
+using Dialer.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Core.Notices;
@@ -20,7 +21,7 @@ public readonly record struct ImportProgress(int Files, long Records, string? Cu
 // exercise the other paths on small data.
 // limits: what any one input may cost (NoticeLimits.Default unless a test lowers them).
 public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger, long reloadThreshold = NoticeIngest.DefaultReloadThreshold,
-    long? firstLoadMemoryLimit = null, NoticeLimits? limits = null)
+    long? firstLoadMemoryLimit = null, NoticeLimits? limits = null, DialerMetrics? metrics = null)
 {
     // Imports run one at a time: two merges touching the same person must not interleave.
     const long LockKey = 0x4469616C6572_03;
@@ -45,7 +46,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         var clock = Stopwatch.StartNew();
         try
         {
-            return await ImportAsync(inputs, progress, firstLoadAllowed: true, ct);
+            return Counted(await ImportAsync(inputs, progress, firstLoadAllowed: true, ct));
         }
         catch (FirstLoadOverLimitException over)
         {
@@ -54,12 +55,19 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 "A first load would keep more than {LimitMb} MB in memory ({Notices} notices read so far): reading the files again and merging them instead",
                 firstLoadLimit >> 20, over.Notices);
             var merged = await ImportAsync(inputs, progress, firstLoadAllowed: false, ct);
-            return merged with
+            return Counted(merged with
             {
                 Elapsed = clock.Elapsed,
                 StageSeconds = new Dictionary<string, double>(merged.StageSeconds) { ["abandoned_first_load"] = abandoned.TotalSeconds },
-            };
+            });
         }
+    }
+
+    /// <summary>The rows of a committed import, on the dialer.import.rows counter.</summary>
+    ImportSummary Counted(ImportSummary summary)
+    {
+        metrics?.ImportedRows(summary.Read - summary.Quarantined, summary.Quarantined);
+        return summary;
     }
 
     sealed class FirstLoadOverLimitException(long notices) : Exception("A first load outgrew its memory limit.")

@@ -19,11 +19,9 @@ static class CommandHost
             ApplicationName = typeof(CommandHost).Assembly.GetName().Name,
         }));
 
-    public static T Apply<T>(T builder) where T : IHostApplicationBuilder
-    {
-        builder.Logging.AddDialerLogging(builder.Configuration);
-        return builder;
-    }
+    /// <summary>Logging, and traces and metrics over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/observability.md).</summary>
+    public static T Apply<T>(T builder, string serviceName = "dialer-worker") where T : IHostApplicationBuilder =>
+        builder.AddDialerLogging().AddDialerTelemetry(serviceName);
 
     public static Task<DatabaseAttachment> AttachDatabaseAsync(IHostApplicationBuilder builder, CancellationToken ct) =>
         DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration), ct);

@@ -52,7 +52,7 @@ static class HostCommands
                 ApplicationName = typeof(DialerApi).Assembly.GetName().Name,
                 EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
                     ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Development,
-            }));
+            }), serviceName: "dialer-demo");
             builder.WebHost.UseUrls(address);
             await using var telephony = await Telephony.DemoTelephony.StartAsync(builder, address, ct);   // Telephony:Provider
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Dialer.Api.Logging;
 using Dialer.Core.Notices;
 using Dialer.Core;
 using Dialer.Worker.CommandLine;
@@ -42,6 +43,8 @@ static class ImportCommand
             await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);
             builder.Services.AddDialerCore(builder.Configuration);
             using var host = builder.Build();
+            // dialer.import.rows (and the import's spans) reach the collector when OTEL_EXPORTER_OTLP_ENDPOINT is set
+            TelemetryRegistration.StartForCommand(host.Services);
             await HostCommands.PrepareSchemaAsync(host.Services, parse.GetValue(HostCommands.MigrateFirst), ct);
 
             var asJson = parse.GetValue(json);

@@ -1,0 +1,30 @@
+using Dialer.Api.Security;
+using Scalar.AspNetCore;
+
+namespace Dialer.Api;
+
+/// <summary>
+/// The OpenAPI document (<c>/openapi/v1.json</c>) and a page to read it (<c>/scalar</c>, Scalar's reference), for
+/// whoever integrates with the API. Both describe every route, so outside Development they wait for sign-in
+/// (issue 15: then both are mapped everywhere and require the admin role, and the page's own guard goes).
+/// </summary>
+static class ApiReference
+{
+    public const string PagePath = "/scalar";
+
+    public static WebApplication MapApiReference(this WebApplication app)
+    {
+        app.MapOpenApi().DevelopmentOnly();
+        if (!app.Environment.IsDevelopment()) return app;
+
+        app.MapScalarApiReference(PagePath, o => o
+            .WithTitle("Dialer API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            // Nothing leaves for Scalar's servers: no usage telemetry, no fonts from its CDN (the script is served by us).
+            .DisableTelemetry()
+            .DisableDefaultFonts()
+            // The page starts Scalar with an inline script: a fresh nonce per response, which the CSP names (SecurityHeaders).
+            .WithNonce());
+        return app;
+    }
+}

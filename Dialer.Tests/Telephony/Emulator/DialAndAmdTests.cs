@@ -43,7 +43,8 @@ public sealed class DialAndAmdTests
             Assert.That(action.Url, Does.EndWith("/dial-result?att=5"), "the relative action resolves against the answer URL");
             Assert.That(action["DialCallStatus"], Is.EqualTo("completed"));
             Assert.That(action["DialCallSid"], Is.EqualTo((string?)child["sid"]));
-            Assert.That(int.Parse(action["DialCallDuration"]!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(10, 12), "the operator profile talks 10 s (plus scheduling jitter at 40× speed)");
+            Assert.That(int.Parse(action["DialCallDuration"]!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(10, 60),
+                "the operator profile talks 10 s; the emulator's accelerated clock (40×) only adds to it, by as much as a loaded machine delays it");
             Assert.That(childStatus.Select(c => c["CallStatus"]), Is.EqualTo(new[] { "initiated", "ringing", "in-progress", "completed" }));
             Assert.That(childStatus.All(c => c["ParentCallSid"] == sid && c["Direction"] == "outbound-dial" && c.SignatureValid), Is.True);
             Assert.That(parent.Timeline.Select(e => e.Kind), Does.Contain("bridged").And.Not.Contain("skipped"));

@@ -4,6 +4,7 @@ using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Dialing;
 using Dialer.Core.Notices;
 using Dialer.Core.Operators;
+using Dialer.Core.Scheduling;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,10 +20,13 @@ public static class CoreRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddDialerDatabase(configuration);
 
+        // Hangfire's storage in the same database: the worker runs its server on it, the API its dashboard
+        services.AddDialerSchedulerStorage(configuration);
+
         // Comunicazioni obbligatorie: parsing, validation, quarantine, ingest, employment spells
         services.AddNotices();
 
-        // Campaigns, eligibility and the nightly selection
+        // Campaigns, eligibility, the nightly selection and its recurring jobs
         services.AddDialerSelection();
 
         // Dialing: attempts, the shared CPS budget, preview and progressive modes, outcomes, diagnostics

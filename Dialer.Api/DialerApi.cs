@@ -3,6 +3,7 @@ using Dialer.Api.Database;
 using Dialer.Api.Dialing;
 using Dialer.Api.Notices;
 using Dialer.Api.Operators;
+using Dialer.Api.Scheduling;
 using Dialer.Api.Security;
 using Dialer.Api.Telephony;
 using Dialer.Core.Telephony;
@@ -52,6 +53,8 @@ public static class DialerApi
         app.MapOperatorsApi();
         app.MapCallsApi();
         app.MapOpenApi();
+        // Hangfire's dashboard over the workers' job storage (Development only until sign-in)
+        app.MapSchedulerDashboard();
         app.MapRazorPages();
         return app;
     }

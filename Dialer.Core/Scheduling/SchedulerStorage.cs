@@ -1,10 +1,13 @@
 using System.Globalization;
 using Hangfire;
 using Hangfire.AspNetCore;
+using Hangfire.Logging;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Core.Scheduling;
 
@@ -47,10 +50,11 @@ public static class SchedulerStorage
             });
         });
         services.TryAddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddHangfire(c => c
+        services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogs(sp.GetRequiredService<ILoggerFactory>())));
         return services;
     }
 
@@ -71,6 +75,52 @@ public static class SchedulerStorage
         return exists
             ? await connection.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT coalesce(max(version), 0) FROM {Schema}.schema", cancellationToken: ct))
             : 0;
+    }
+
+    /// <summary>
+    /// Hangfire's log provider is process-wide and its classes keep loggers in static fields: a logger from a host that
+    /// has since stopped (the tests stop many) must not break Hangfire for the rest of the process, so a disposed
+    /// factory gives loggers that drop what they are given.
+    /// </summary>
+    sealed class HostLogs(ILoggerFactory factory) : ILogProvider
+    {
+        public ILog GetLogger(string name)
+        {
+            try
+            {
+                return new HostLog(factory.CreateLogger(name));
+            }
+            catch (ObjectDisposedException)
+            {
+                return new HostLog(NullLogger.Instance);
+            }
+        }
+
+        sealed class HostLog(ILogger logger) : ILog
+        {
+            public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+            {
+                var level = logLevel switch
+                {
+                    Hangfire.Logging.LogLevel.Trace => Microsoft.Extensions.Logging.LogLevel.Trace,
+                    Hangfire.Logging.LogLevel.Debug => Microsoft.Extensions.Logging.LogLevel.Debug,
+                    Hangfire.Logging.LogLevel.Info => Microsoft.Extensions.Logging.LogLevel.Information,
+                    Hangfire.Logging.LogLevel.Warn => Microsoft.Extensions.Logging.LogLevel.Warning,
+                    Hangfire.Logging.LogLevel.Error => Microsoft.Extensions.Logging.LogLevel.Error,
+                    _ => Microsoft.Extensions.Logging.LogLevel.Critical,
+                };
+                if (messageFunc is null) return logger.IsEnabled(level);
+                try
+                {
+                    logger.Log(level, exception, "{Message}", messageFunc());
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The host that made this logger has stopped.
+                }
+                return true;
+            }
+        }
     }
 
     /// <summary>Hangfire's connections come from the application's data source (its pool and settings).</summary>

@@ -16,7 +16,13 @@ sealed class CampaignScheduleSync(NightlySchedule schedule, IOptions<SchedulerOp
             {
                 await schedule.SyncAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping (or a start that failed, e.g. on a port in use): the host may be disposing the data source
+                // under this pass; nothing to report, the entry point reports why the host stops.
+                return;
+            }
+            catch (Exception ex)
             {
                 // The database may be restarting: the next pass tries again.
                 logger.LogWarning(ex, "The campaign schedule sync failed; retrying in {Interval}", options.Value.CampaignSyncInterval);

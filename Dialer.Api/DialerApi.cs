@@ -4,6 +4,7 @@ using Dialer.Api.Dialing;
 using Dialer.Api.Logging;
 using Dialer.Api.Notices;
 using Dialer.Api.Operators;
+using Dialer.Api.Scheduling;
 using Dialer.Api.Security;
 using Dialer.Api.Telephony;
 using Dialer.Core.Telephony;
@@ -56,6 +57,8 @@ public static class DialerApi
         app.MapCallsApi();
         // The OpenAPI document and its reference page (/scalar): Development only until sign-in
         app.MapApiReference();
+        // Hangfire's dashboard over the workers' job storage (Development only until sign-in)
+        app.MapSchedulerDashboard();
         app.MapRazorPages();
         return app;
     }

@@ -5,6 +5,7 @@ using Dialer.Core.Dialing;
 using Dialer.Core.Notices;
 using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
+using Dialer.Core.Scheduling;
 using Dialer.Core.Selection;
 using Dialer.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -21,10 +22,13 @@ public static class CoreRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddDialerDatabase(configuration);
 
+        // Hangfire's storage in the same database: the worker runs its server on it, the API its dashboard
+        services.AddDialerSchedulerStorage(configuration);
+
         // Comunicazioni obbligatorie: parsing, validation, quarantine, ingest, employment spells
         services.AddNotices();
 
-        // Campaigns, eligibility and the nightly selection
+        // Campaigns, eligibility, the nightly selection and its recurring jobs
         services.AddDialerSelection();
 
         // Dialing: attempts, the shared CPS budget, placing a call, the progressive round and preview

@@ -1,6 +1,9 @@
 namespace Dialer.Tests;
 
-/// <summary>Base for tests that touch the database: every table but the migration journal starts empty.</summary>
+/// <summary>
+/// Base for tests that touch the database: every table but the migration journals (ours, and Hangfire's schema
+/// version) starts empty, the scheduler's jobs included.
+/// </summary>
 public abstract class DatabaseTest
 {
     protected static NpgsqlDataSource Db => TestDatabase.DataSource;
@@ -16,7 +19,7 @@ public abstract class DatabaseTest
                 SELECT string_agg(format('%I.%I', schemaname, tablename), ', ')
                 INTO   tables
                 FROM   pg_tables
-                WHERE  schemaname = 'public' AND tablename <> 'schema_migrations';
+                WHERE  (schemaname = 'public' AND tablename <> 'schema_migrations') OR (schemaname = 'hangfire' AND tablename <> 'schema');
                 IF tables IS NOT NULL THEN
                     EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE';
                 END IF;

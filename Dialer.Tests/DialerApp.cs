@@ -17,14 +17,17 @@ public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
     readonly string connectionString;
     readonly IReadOnlyDictionary<string, string?> settings;
     readonly Action<IServiceCollection>? services;
+    readonly string environment;
 
     /// <param name="connectionString">The database; the test database when null.</param>
     /// <param name="settings">Extra configuration, e.g. Twilio:* pointing at an emulator.</param>
     /// <param name="port">A fixed loopback port, for when the address must be known before start (Twilio:PublicBaseUrl); 0 for any.</param>
     /// <param name="services">Replacements registered after the API's own (e.g. a test clock).</param>
+    /// <param name="environment">The hosting environment; Development unless a test is about another.</param>
     public DialerApp(string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null, int port = 0,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, string environment = "Development")
     {
+        this.environment = environment;
         this.services = services;
         this.connectionString = connectionString ?? TestDatabase.ConnectionString;
         this.settings = settings ?? new Dictionary<string, string?>();
@@ -41,7 +44,7 @@ public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         builder.UseSetting("ConnectionStrings:Dialer", connectionString);
         builder.UseSetting("Logging:Level", "Warning");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);

@@ -16,7 +16,21 @@ public static class DialerProcess
     public static Task<(int Exit, string Out, string Err)> RunApiAsync(IReadOnlyDictionary<string, string?> environment) =>
         StartAsync("Dialer.Api.dll", environment, []);
 
-    static async Task<(int Exit, string Out, string Err)> StartAsync(string dll, IReadOnlyDictionary<string, string?> environment, string[] args)
+    /// <summary>
+    /// `dialer` left running (e.g. `run`, a worker another test kills): the caller kills it and disposes it;
+    /// its output is read and dropped, so that a full pipe never blocks it.
+    /// </summary>
+    public static Process Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var process = Process.Start(StartInfo("dialer.dll", environment, args))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    static ProcessStartInfo StartInfo(string dll, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, dll));
@@ -24,7 +38,12 @@ public static class DialerProcess
         psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
         psi.Environment["Logging__Level"] = "Warning";
         foreach (var (key, value) in environment) psi.Environment[key] = value;
-        using var process = Process.Start(psi)!;
+        return psi;
+    }
+
+    static async Task<(int Exit, string Out, string Err)> StartAsync(string dll, IReadOnlyDictionary<string, string?> environment, string[] args)
+    {
+        using var process = Process.Start(StartInfo(dll, environment, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         // A server that should have refused to start would otherwise run for ever: stop it, and let the test say so.

@@ -1,6 +1,6 @@
 namespace Dialer.Tests;
 
-/// <summary>Waiting for something another process or thread does (a Quartz fire, a webhook, a queued call).</summary>
+/// <summary>Waiting for something another process or thread does (a Hangfire job, a webhook, a queued call).</summary>
 public static class Eventually
 {
     /// <summary>Polls until the condition holds or the timeout passes; returns its last answer.</summary>

@@ -5,18 +5,16 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Quartz;
 
 namespace Dialer.Tests;
 
-/// <summary>A worker host as `dialer run` composes it, on the test database, as one node of the Quartz cluster.</summary>
+/// <summary>A worker host as `dialer run` composes it, on the test database: one Hangfire server on the shared storage.</summary>
 public static class TestWorkerHost
 {
-    /// <param name="instanceId">The Quartz node id.</param>
-    /// <param name="jobs">Extra Quartz jobs.</param>
+    /// <param name="instanceId">The Hangfire server's name.</param>
     /// <param name="settings">Extra configuration (e.g. Twilio:* for the emulator, Dialing:Enabled=true for the dialing loop, off by default).</param>
     /// <param name="services">Replacements registered after the worker's own (e.g. a test clock).</param>
-    public static IHost Create(string instanceId, Action<IQuartzBuilder>? jobs = null, IReadOnlyDictionary<string, string?>? settings = null,
+    public static IHost Create(string instanceId, IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
         // Development, as the tests' API is: in Production the worker refuses the emulator (StartupRefusalTests).
@@ -24,9 +22,11 @@ public static class TestWorkerHost
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Dialer"] = TestDatabase.ConnectionString,
-            ["Scheduler:InstanceId"] = instanceId,
-            // Short check-ins, so that a stopped node is noticed within a test's time.
-            ["Scheduler:CheckinInterval"] = "00:00:02",
+            ["Scheduler:ServerName"] = instanceId,
+            // Polls every second and a short invisibility, so that a job is picked up, retried or taken over
+            // from a vanished worker within a test's time.
+            ["Scheduler:PollInterval"] = "00:00:01",
+            ["Scheduler:InvisibilityTimeout"] = "00:00:05",
             // Tests about other capabilities must not have their contact lists moved into the call queue.
             ["Dialing:Enabled"] = "false",
         });
@@ -34,7 +34,7 @@ public static class TestWorkerHost
         builder.Logging.ClearProviders();
         builder.Services.AddDialerCore(builder.Configuration);
         builder.Services.AddDialerMessaging(builder.Configuration);
-        builder.AddDialerWorker(jobs);
+        builder.AddDialerWorker();
         // Last, so that a replacement wins over the worker's own registration (e.g. a decorated telephony client).
         services?.Invoke(builder.Services);
         return builder.Build();

@@ -3,7 +3,6 @@ using Dialer.Core.Telephony;
 using Dialer.Worker.Dialing;
 using Dialer.Worker.Scheduling;
 using Dialer.Worker.Selection;
-using Quartz;
 
 namespace Dialer.Worker;
 
@@ -13,15 +12,13 @@ namespace Dialer.Worker;
 /// </summary>
 public static class DialerWorker
 {
-    public static IHostApplicationBuilder AddDialerWorker(this IHostApplicationBuilder builder, Action<IQuartzBuilder>? jobs = null)
+    public static IHostApplicationBuilder AddDialerWorker(this IHostApplicationBuilder builder)
     {
-        // Recurring, calendar-driven jobs on the clustered Quartz store (one run per trigger across replicas)
-        builder.Services.AddDialerScheduler(builder.Configuration, q =>
-        {
-            // Nightly selection per active campaign, cron in the campaign's time zone
-            SelectionJobs.Configure(q);
-            jobs?.Invoke(q);
-        });
+        // Recurring, calendar-driven jobs: a Hangfire server on the shared storage (each job fetched by one replica at a time)
+        builder.Services.AddDialerScheduler();
+
+        // Nightly selection per active campaign: its recurring job follows the campaigns table, cron in Europe/Rome
+        builder.Services.AddHostedService<CampaignScheduleSync>();
 
         // Outgoing calls to Twilio (or the emulator): typed client, never re-sends a create
         builder.Services.AddTelephony(builder.Configuration);

@@ -70,7 +70,7 @@ public static class LoggingRegistration
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", level > LogEventLevel.Information ? level : LogEventLevel.Information)
             .MinimumLevel.Override("MassTransit", LogEventLevel.Warning)
-            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
+            .MinimumLevel.Override("Hangfire", LogEventLevel.Warning)
             // The host logs a failed start with its stack trace and then throws the same exception to the entry point,
             // which reports it: in one line when an operator can fix it (a port in use), in full when it is a bug.
             .Filter.ByExcluding(IsHostStartupFailure)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cronos;
 using Dialer.Core.Notices;
 using Dialer.Core.PhoneNumbers;
 
@@ -166,31 +167,64 @@ public sealed record Cohort
     }
 }
 
-/// <summary>When the nightly selection runs: a Quartz cron expression in a time zone.</summary>
+/// <summary>
+/// When the nightly selection runs: a cron expression as Hangfire accepts it, in Europe/Rome
+/// (docs/scheduling.md "Campaign cron").
+/// </summary>
 public sealed record CampaignSchedule
 {
-    /// <summary>Quartz cron (seconds first): 02:00 every night by default.</summary>
+    /// <summary>
+    /// Five fields (minute hour day-of-month month day-of-week), or six with seconds first; <c>?</c>, <c>L</c>,
+    /// <c>W</c> and <c>#</c> as in Quartz. 02:00 every night by default.
+    /// </summary>
     public string Cron { get; init; } = "0 0 2 * * ?";
+
+    /// <summary>Europe/Rome, the one zone of the Italian rules (<see cref="ItalianTime"/>); kept so that documents may say so.</summary>
     public string TimeZone { get; init; } = "Europe/Rome";
 
     public IEnumerable<string> Validate()
     {
-        if (!IsValidCron(Cron))
-            yield return $"schedule.cron: \"{Cron}\" is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week), e.g. \"0 0 2 * * ?\".";
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out _))
-            yield return $"schedule.timeZone: \"{TimeZone}\" is not a known time zone, e.g. \"Europe/Rome\".";
+        if (ParseCron(Cron, out var problem) is null)
+            yield return $"schedule.cron: \"{Cron}\" is not a cron expression the scheduler accepts: {problem} " +
+                "Write five fields (minute hour day-of-month month day-of-week) or six with seconds first, e.g. \"0 0 2 * * ?\"; no year field.";
+        if (TimeZone != ItalianTime.Rome.Id)
+            yield return $"schedule.timeZone: \"{TimeZone}\" is not allowed: the nightly selection runs in Europe/Rome; omit the field or write \"Europe/Rome\".";
     }
 
-    static bool IsValidCron(string? cron)
+    /// <summary>The parsed cron; it throws on an invalid one, which <see cref="Validate"/> reports first.</summary>
+    public CronExpression ToCronExpression() => ParseCron(Cron, out var problem) ?? throw new FormatException(problem);
+
+    /// <summary>
+    /// Parses as Hangfire 1.8 does (RecurringJobEntity.ParseCronExpression over the Cronos it embeds): five fields, or
+    /// six with seconds, or a macro such as <c>@daily</c>; anything else, such as Quartz's seven fields with a year, is refused.
+    /// </summary>
+    static CronExpression? ParseCron(string? cron, out string problem)
     {
+        problem = "";
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            problem = "it is empty.";
+            return null;
+        }
+        var format = CronFormat.Standard;
+        if (!cron.StartsWith('@'))
+        {
+            var fields = cron.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Length;
+            if (fields == 6) format |= CronFormat.IncludeSeconds;
+            else if (fields != 5)
+            {
+                problem = $"it has {fields} fields, and only 5, or 6 with seconds, are accepted.";
+                return null;
+            }
+        }
         try
         {
-            _ = new Quartz.CronExpression(cron ?? "");
-            return true;
+            return CronExpression.Parse(cron, format);
         }
-        catch (FormatException)
+        catch (CronFormatException ex)
         {
-            return false;
+            problem = ex.Message.TrimEnd('.') + ".";
+            return null;
         }
     }
 }

@@ -1,11 +1,13 @@
 using System.Reflection;
+using Dialer.Core.Scheduling;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Core.Database;
 
 /// <summary>
 /// Applies the numbered <c>Database/Migrations/NNNN_name.sql</c> scripts embedded in this assembly, in order,
-/// each in its own transaction, recording each in <c>schema_migrations</c>.
+/// each in its own transaction, recording each in <c>schema_migrations</c>; then installs or upgrades the scheduler's
+/// schema (<c>hangfire</c>) with Hangfire.PostgreSql's own installer, which keeps its version in <c>hangfire.schema</c>.
 /// </summary>
 /// <remarks>
 /// Runs under a session advisory lock, so the worker, the CLI and the tests can all call it at once.
@@ -17,6 +19,9 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> logger)
     const long LockKey = 0x4469616C6572_01;
 
     public static IReadOnlyList<Migration> Embedded { get; } = LoadEmbedded();
+
+    /// <summary>How <see cref="StatusAsync"/> lists a scheduler schema that is missing or older than this build's.</summary>
+    public static string SchedulerSchemaPending { get; } = $"{SchedulerStorage.Schema} schema v{SchedulerStorage.SchemaVersion}";
 
     /// <summary>Applies every pending migration; returns the versions applied.</summary>
     public async Task<IReadOnlyList<string>> RunAsync(IProgress<MigrationProgress>? progress = null, CancellationToken ct = default)
@@ -48,6 +53,11 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> logger)
                 done.Add(migration.Version);
                 logger.LogInformation("Applied migration {Version}", migration.Version);
             }
+            if (await SchedulerStorage.InstalledSchemaVersionAsync(conn, ct) < SchedulerStorage.SchemaVersion)
+            {
+                SchedulerStorage.InstallSchema(conn);
+                logger.LogInformation("Installed the scheduler's schema {Schema} v{Version}", SchedulerStorage.Schema, SchedulerStorage.SchemaVersion);
+            }
             progress?.Report(new MigrationProgress(null, done.Count, pending.Count));
             return done;
         }
@@ -69,9 +79,12 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> logger)
             : [];
         var known = Embedded.Select(m => m.Version).ToHashSet(StringComparer.Ordinal);
         var appliedSet = applied.Select(a => a.Version).ToHashSet(StringComparer.Ordinal);
+        var pending = Embedded.Where(m => !appliedSet.Contains(m.Version)).Select(m => m.Version).ToList();
+        if (await SchedulerStorage.InstalledSchemaVersionAsync(conn, ct) < SchedulerStorage.SchemaVersion)
+            pending.Add(SchedulerSchemaPending);
         return new MigrationStatus(
             applied,
-            Embedded.Where(m => !appliedSet.Contains(m.Version)).Select(m => m.Version).ToList(),
+            pending,
             applied.Where(a => !known.Contains(a.Version)).Select(a => a.Version).ToList());
     }
 

@@ -5,12 +5,14 @@ namespace Dialer.Core.Selection;
 
 public static class SelectionRegistration
 {
-    /// <summary>Campaigns, eligibility, the nightly selection, the objection register, territories.</summary>
+    /// <summary>Campaigns, eligibility, the nightly selection and its recurring jobs, the objection register, territories.</summary>
     public static IServiceCollection AddDialerSelection(this IServiceCollection services)
     {
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<Eligibility>();
         services.AddSingleton<NightlySelection>();
+        services.AddSingleton<NightlySchedule>();
+        services.AddTransient<NightlySelectionJob>();
         services.AddSingleton<ObjectionRegister>();
         services.AddSingleton<Territories>();
         return services;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Dialer.Core.Database;
+using Dialer.Core.Scheduling;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Tests.Database;
@@ -25,11 +26,15 @@ public sealed partial class MigratorTests
         await using var conn = await db.OpenConnectionAsync();
         var journal = (await conn.QueryAsync<string>("SELECT version FROM schema_migrations ORDER BY applied_at, version")).ToList();
         var quartzTables = await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'qrtz\\_%'");
-        Assert.Multiple(() =>
+        var schedulerSchema = await conn.ExecuteScalarAsync<int>("SELECT max(version) FROM hangfire.schema");
+        Assert.Multiple(async () =>
         {
             Assert.That(applied, Is.EqualTo(Core.Database.Migrator.Embedded.Select(m => m.Version)));
+            Assert.That(applied, Does.Contain("0001_quartz_job_store").And.Contain("0002_drop_quartz"), "0001 stays as history; 0002 drops it");
             Assert.That(journal, Is.EqualTo(applied));
-            Assert.That(quartzTables, Is.EqualTo(15), "Quartz 4.7's AdoJobStore has 15 tables");
+            Assert.That(quartzTables, Is.Zero, "Quartz's job store is gone");
+            Assert.That(schedulerSchema, Is.EqualTo(SchedulerStorage.SchemaVersion), "Hangfire.PostgreSql's installer ran");
+            Assert.That((await Migrator(db).StatusAsync()).IsCurrent, Is.True);
         });
     }
 
@@ -80,8 +85,29 @@ public sealed partial class MigratorTests
         Assert.Multiple(() =>
         {
             Assert.That(status.Applied, Is.Empty);
-            Assert.That(status.Pending, Is.EqualTo(Core.Database.Migrator.Embedded.Select(m => m.Version)));
+            Assert.That(status.Pending, Is.EqualTo(Core.Database.Migrator.Embedded.Select(m => m.Version).Append(Core.Database.Migrator.SchedulerSchemaPending)));
             Assert.That(status.IsCurrent, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task A_database_without_the_scheduler_schema_is_not_current_until_migrate_installs_it()
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await Migrator(db).RunAsync();
+        await using (var conn = await db.OpenConnectionAsync())
+            await conn.ExecuteAsync("DROP SCHEMA hangfire CASCADE");
+
+        var before = await Migrator(db).StatusAsync();
+        var applied = await Migrator(db).RunAsync();
+        var after = await Migrator(db).StatusAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.Pending, Is.EqualTo(new[] { Core.Database.Migrator.SchedulerSchemaPending }));
+            Assert.That(before.IsCurrent, Is.False, "a worker refuses to start on it without --migrate");
+            Assert.That(applied, Is.Empty, "no numbered migration was pending");
+            Assert.That(after.IsCurrent, Is.True);
         });
     }
 

@@ -1,40 +1,26 @@
-using Quartz;
+using Dialer.Core.Scheduling;
+using Hangfire;
+using Microsoft.Extensions.Options;
 
 namespace Dialer.Worker.Scheduling;
 
 public static class SchedulerRegistration
 {
     /// <summary>
-    /// Quartz with its clustered persistent store in the Dialer database. The schema is created by our
-    /// migrations (0001_quartz_job_store.sql) and only validated here, never created at run time.
+    /// A Hangfire server on the storage Core registered (schema <c>hangfire</c>, installed by <c>dialer migrate</c>).
+    /// Every worker replica runs one; each job is fetched by one server at a time, and fetched again only if its
+    /// server stops renewing it (docs/scheduling.md).
     /// </summary>
-    public static IServiceCollection AddDialerScheduler(this IServiceCollection services, IConfiguration configuration,
-        Action<IQuartzBuilder>? jobs = null)
+    public static IServiceCollection AddDialerScheduler(this IServiceCollection services)
     {
-        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var options = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new();
-        var connectionString = configuration.GetConnectionString(Dialer.Core.Database.DatabaseAttachment.ConnectionStringName)
-            ?? throw new InvalidOperationException("ConnectionStrings:Dialer must be set before the scheduler is registered.");
-
-        services.AddQuartz(q =>
+        services.AddHangfireServer((sp, server) =>
         {
-            q.ConfigureScheduler(s =>
-            {
-                s.InstanceName = options.Name;
-                s.InstanceId = options.InstanceId;
-                s.GenerateInstanceId = options.InstanceId == "AUTO";
-            });
-            q.UseDefaultThreadPool(options.MaxConcurrency);
-            q.UsePersistentStore(store =>
-            {
-                store.UsePostgres(NpgsqlFactory.Instance, connectionString);
-                store.UseSystemTextJsonSerializer();
-                store.UseClustering(c => c.CheckinInterval = options.CheckinInterval);
-                store.ConfigureStore(s => s.SchemaProvisioning = SchemaProvisioning.Validate);
-            });
-            jobs?.Invoke(q);
+            var options = sp.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+            if (!string.IsNullOrWhiteSpace(options.ServerName)) server.ServerName = options.ServerName;
+            server.WorkerCount = options.WorkerCount;
+            // Delayed jobs (retries) and recurring jobs are looked for as often as the queue.
+            server.SchedulePollingInterval = options.PollInterval;
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }
 }

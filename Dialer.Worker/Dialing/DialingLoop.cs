@@ -49,6 +49,12 @@ public sealed class DialingLoop(DialingCampaigns campaigns, CallQueue queue, Dia
             {
                 break;
             }
+            catch (ObjectDisposedException)
+            {
+                // The host is being torn down around the loop (e.g. `dialer demo` refused to start on a busy port after
+                // the loop had begun a turn): its services are gone, so there is no turn to retry.
+                break;
+            }
             catch (Exception ex)
             {
                 // Whatever failed (the database, Twilio, a bug), this turn is over and the loop goes on: an exception that

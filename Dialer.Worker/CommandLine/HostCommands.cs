@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Dialer.Api;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
 using Dialer.Core;
+using Dialer.Worker.Campaigns;
 
 namespace Dialer.Worker.CommandLine;
 
@@ -67,6 +69,8 @@ static class HostCommands
 
             StartupRefusals.CheckConfiguration(app.Services);
             await PrepareSchemaAsync(app.Services, migrate: true, ct);
+            foreach (var slug in await ShippedCampaigns.ApplyMissingAsync(app.Services.GetRequiredService<CampaignStore>(), ShippedCampaigns.Folder, ct))
+                TerminalProgress.Step($"Campaign {slug} applied from deploy/campaigns (its nightly selection is at {address}/hangfire).");
             await StartupRefusals.ListenAsync(() => app.StartAsync(ct), "--urls");
             TerminalProgress.Step($"Dialer is running at {address}  (health: {address}/health/ready). Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(ct);

@@ -1,3 +1,4 @@
+using Dialer.Core.Accounts;
 using Dialer.Core.Database;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
@@ -39,6 +40,9 @@ public static class CoreRegistration
 
         // The call queue: claims with SKIP LOCKED and leases, completions, LISTEN/NOTIFY wake-ups
         services.AddCallQueue();
+
+        // Accounts: local users, their roles and passwords
+        services.AddAccounts();
 
         // Operators: the directory and presence
         services.AddOperators();

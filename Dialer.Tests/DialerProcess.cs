@@ -12,6 +12,10 @@ public static class DialerProcess
     public static Task<(int Exit, string Out, string Err)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
         StartAsync("dialer.dll", environment, args);
 
+    /// <summary>`dialer` with <paramref name="input"/> on its standard input (e.g. a password read from a secret store).</summary>
+    public static Task<(int Exit, string Out, string Err)> RunWithInputAsync(string input, params string[] args) =>
+        StartAsync("dialer.dll", new Dictionary<string, string?>(), args, input);
+
     /// <summary>The API's own executable (Dialer.Api.dll), as deployed without the worker.</summary>
     public static Task<(int Exit, string Out, string Err)> RunApiAsync(IReadOnlyDictionary<string, string?> environment) =>
         StartAsync("Dialer.Api.dll", environment, []);
@@ -41,9 +45,17 @@ public static class DialerProcess
         return psi;
     }
 
-    static async Task<(int Exit, string Out, string Err)> StartAsync(string dll, IReadOnlyDictionary<string, string?> environment, string[] args)
+    static async Task<(int Exit, string Out, string Err)> StartAsync(string dll, IReadOnlyDictionary<string, string?> environment, string[] args,
+        string? input = null)
     {
-        using var process = Process.Start(StartInfo(dll, environment, args))!;
+        var psi = StartInfo(dll, environment, args);
+        psi.RedirectStandardInput = input is not null;
+        using var process = Process.Start(psi)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         // A server that should have refused to start would otherwise run for ever: stop it, and let the test say so.

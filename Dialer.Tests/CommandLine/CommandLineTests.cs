@@ -21,6 +21,31 @@ public sealed class CommandLineTests
         });
     }
 
+    [Test]
+    public void The_readme_names_every_command_of_the_help()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        // "dialer import", "campaign why", or the table's short form "`dialer bench ingest` / `select`" on one line.
+        bool Named(string parent, string? sub) => lines.Any(l => sub is null
+            ? l.Contains("dialer " + parent, StringComparison.Ordinal)
+            : l.Contains($"{parent} {sub}", StringComparison.Ordinal)
+              || (l.Contains("dialer " + parent, StringComparison.Ordinal) && l.Contains($"`{sub}`", StringComparison.Ordinal)));
+        var missing = DialerCommandLine.Build().Subcommands
+            .SelectMany(c => c.Subcommands.Count == 0 ? [(Parent: c.Name, Sub: (string?)null)] : c.Subcommands.Select(s => (Parent: c.Name, Sub: (string?)s.Name)))
+            .Where(c => !Named(c.Parent, c.Sub))
+            .Select(c => $"{c.Parent} {c.Sub}".Trim())
+            .ToList();
+
+        Assert.That(missing, Is.Empty, "commands of `dialer --help` the README's command table does not name");
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Dialer.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Dialer.sln not found above the test directory.");
+    }
+
     [TestCase("db", "status", "start", "stop")]
     [TestCase("demo", "--urls")]
     public void Subcommand_help_lists_its_parts(string command, params string[] parts)

@@ -1,0 +1,178 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+
+namespace Dialer.Core.Accounts;
+
+/// <summary>What a signed-in user may do: operators work the queue, supervisors watch, admins manage (docs/accounts.md).</summary>
+public enum UserRole
+{
+    Operator,
+    Supervisor,
+    Admin,
+}
+
+/// <summary>A local account (table user_accounts, migration 0500); the password hash never leaves the store.</summary>
+public sealed record UserAccount(long Id, string Username, string DisplayName, UserRole Role, bool Active, DateTimeOffset? LockedUntil);
+
+public enum SignInOutcome
+{
+    Succeeded,
+    /// <summary>Unknown user or wrong password: the caller cannot tell which.</summary>
+    Failed,
+    LockedOut,
+    Inactive,
+}
+
+/// <summary>A sign-in attempt's outcome; <see cref="User"/> only when it succeeded, <see cref="LockedUntil"/> when locked out.</summary>
+public sealed record SignInResult(SignInOutcome Outcome, UserAccount? User = null, DateTimeOffset? LockedUntil = null);
+
+/// <summary>An account that cannot be saved as given; <see cref="Errors"/> names each field.</summary>
+public sealed class UserAccountException(IReadOnlyList<string> errors) : Exception(string.Join(" ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Local accounts: passwords hashed by ASP.NET Core's <see cref="PasswordHasher{TUser}"/> (PBKDF2-HMAC-SHA512, 100,000
+/// iterations, a salt per password), and a lockout of <see cref="LockoutPeriod"/> after <see cref="MaxFailedSignIns"/>
+/// failures in a row. A wrong password and an unknown user answer alike (docs/accounts.md).
+/// </summary>
+public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
+{
+    public const int MinPasswordLength = 12;
+    public const int MaxPasswordLength = 256;
+    public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan LockoutPeriod = TimeSpan.FromMinutes(15);
+
+    // The hasher's format does not depend on the user object: one instance for every account.
+    static readonly PasswordHasher<string> Hasher = new();
+
+    // A hash computed once, verified against when the user is unknown, so that an unknown name costs the same time.
+    static readonly string DecoyHash = Hasher.HashPassword("", Guid.NewGuid().ToString("N"));
+
+    const string Columns = """
+        id AS Id, username AS Username, display_name AS DisplayName, role AS Role, active AS Active, locked_until AS LockedUntil
+        """;
+
+    /// <summary>Creates an account; refuses an existing username (an account is never replaced by accident).</summary>
+    /// <exception cref="UserAccountException">A field is invalid, or the username is taken.</exception>
+    public async Task<UserAccount> AddAsync(string username, string displayName, UserRole role, string password, CancellationToken ct)
+    {
+        var errors = Validate(username, displayName).Concat(ValidatePassword(password, "password")).ToList();
+        if (errors.Count > 0) throw new UserAccountException(errors);
+        const string sql = $"""
+            INSERT INTO user_accounts (username, display_name, role, password_hash, created_at, password_set_at)
+            VALUES (@username, @displayName, @role, @hash, @now, @now)
+            ON CONFLICT (username) DO NOTHING
+            RETURNING {Columns}
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new
+        {
+            username, displayName = displayName.Trim(), role = RoleCode(role), hash = Hasher.HashPassword(username, password), now = time.GetUtcNow(),
+        }, cancellationToken: ct));
+        return row?.ToAccount() ?? throw new UserAccountException([$"username: \"{username}\" already exists."]);
+    }
+
+    public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM user_accounts ORDER BY username", cancellationToken: ct));
+        return rows.Select(r => r.ToAccount()).ToList();
+    }
+
+    /// <summary>
+    /// Checks a password. A failure counts towards the lockout; the <see cref="MaxFailedSignIns"/>-th in a row locks the
+    /// account for <see cref="LockoutPeriod"/>, during which even the right password is refused. A success resets the
+    /// count (and upgrades the hash if the hasher's format moved on).
+    /// </summary>
+    public async Task<SignInResult> SignInAsync(string username, string password, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<HashRow>(new CommandDefinition(
+            "SELECT id AS Id, password_hash AS Hash, active AS Active, locked_until AS LockedUntil FROM user_accounts WHERE username = @username FOR UPDATE",
+            new { username }, tx, cancellationToken: ct));
+        if (row is null)
+        {
+            Hasher.VerifyHashedPassword("", DecoyHash, password);
+            return new SignInResult(SignInOutcome.Failed);
+        }
+        if (Utc(row.LockedUntil) is { } locked && locked > now) return new SignInResult(SignInOutcome.LockedOut, LockedUntil: locked);
+
+        var verdict = Hasher.VerifyHashedPassword(username, row.Hash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            const string fail = """
+                UPDATE user_accounts
+                SET    failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= @max THEN 0 ELSE failed_sign_ins + 1 END,
+                       locked_until    = CASE WHEN failed_sign_ins + 1 >= @max THEN @until ELSE locked_until END
+                WHERE  id = @id
+                RETURNING locked_until
+                """;
+            var until = Utc(await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(fail,
+                new { id = row.Id, max = MaxFailedSignIns, until = now + LockoutPeriod }, tx, cancellationToken: ct)));
+            await tx.CommitAsync(ct);
+            return until is { } u && u > now ? new SignInResult(SignInOutcome.LockedOut, LockedUntil: u) : new SignInResult(SignInOutcome.Failed);
+        }
+        if (!row.Active)
+        {
+            await tx.CommitAsync(ct);
+            return new SignInResult(SignInOutcome.Inactive);
+        }
+        var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(username, password) : null;
+        var account = await conn.QuerySingleAsync<Row>(new CommandDefinition($"""
+            UPDATE user_accounts SET failed_sign_ins = 0, locked_until = NULL, password_hash = coalesce(@rehash, password_hash)
+            WHERE  id = @id
+            RETURNING {Columns}
+            """, new { id = row.Id, rehash }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new SignInResult(SignInOutcome.Succeeded, account.ToAccount());
+    }
+
+    /// <summary>The user changes their own password, proving the current one (which counts as a sign-in attempt).</summary>
+    /// <exception cref="UserAccountException">The current password is wrong, the account is locked, or the new one is too weak.</exception>
+    public async Task ChangePasswordAsync(string username, string currentPassword, string newPassword, CancellationToken ct)
+    {
+        var errors = ValidatePassword(newPassword, "newPassword").ToList();
+        if (newPassword == currentPassword) errors.Add("newPassword: the new password is the current one.");
+        if (errors.Count > 0) throw new UserAccountException(errors);
+        var check = await SignInAsync(username, currentPassword, ct);
+        if (check.Outcome != SignInOutcome.Succeeded)
+            throw new UserAccountException([check.Outcome == SignInOutcome.LockedOut
+                ? "currentPassword: too many failed attempts; the account is locked for a while."
+                : "currentPassword: not the current password."]);
+        const string sql = "UPDATE user_accounts SET password_hash = @hash, password_set_at = @now WHERE username = @username";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { username, hash = Hasher.HashPassword(username, newPassword), now = time.GetUtcNow() },
+            cancellationToken: ct));
+    }
+
+    public static string RoleCode(UserRole role) => role.ToString().ToLowerInvariant();
+
+    static IEnumerable<string> Validate(string username, string displayName)
+    {
+        if (!UsernamePattern().IsMatch(username ?? ""))
+            yield return $"username: \"{username}\" must be 3 to 64 lower-case letters, digits or . _ @ -, starting with a letter or a digit.";
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 200) yield return "name: required, at most 200 characters.";
+    }
+
+    static IEnumerable<string> ValidatePassword(string password, string field)
+    {
+        if ((password ?? "").Length < MinPasswordLength) yield return $"{field}: at least {MinPasswordLength} characters.";
+        else if (password!.Length > MaxPasswordLength) yield return $"{field}: at most {MaxPasswordLength} characters.";
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{2,63}$")]
+    private static partial Regex UsernamePattern();
+
+    static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+
+    sealed record HashRow(long Id, string Hash, bool Active, DateTime? LockedUntil);
+
+    sealed record Row(long Id, string Username, string DisplayName, string Role, bool Active, DateTime? LockedUntil)
+    {
+        public UserAccount ToAccount() => new(Id, Username, DisplayName, Enum.Parse<UserRole>(Role, ignoreCase: true), Active, Utc(LockedUntil));
+    }
+}

@@ -31,7 +31,7 @@ try
 
     // Unsafe or incomplete settings and a port in use are refused in one line (docs/security-and-configuration.md)
     StartupRefusals.CheckConfiguration(app.Services);
-    await StartupRefusals.ListenAsync(() => app.StartAsync(), "--urls or ASPNETCORE_URLS");
+    await StartupRefusals.StartAsync(app, "--urls or ASPNETCORE_URLS");
     await app.WaitForShutdownAsync();
     return 0;
 }

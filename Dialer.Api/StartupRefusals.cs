@@ -49,6 +49,24 @@ public static partial class StartupRefusals
     public static Task ListenAsync(Func<Task> start, string movedBy) =>
         ListenAsync(async () => { await start(); return true; }, movedBy);
 
+    /// <summary>
+    /// Starts the host, refusing with one line if its address is taken. What had already started is stopped first, as
+    /// on any stop: without it, background services cancelled by the host's disposal (the dialing loop, the scheduler)
+    /// are logged as failures, with stack traces, before the refusal line.
+    /// </summary>
+    public static async Task StartAsync(IHost host, string movedBy, CancellationToken ct = default)
+    {
+        try
+        {
+            await ListenAsync(() => host.StartAsync(ct), movedBy);
+        }
+        catch (StartupRefusedException)
+        {
+            await host.StopAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
     // A DataAnnotations failure, as Microsoft.Extensions.Options words it: it names the property, not the setting.
     static string Describe(Type optionsType, string failure)
     {

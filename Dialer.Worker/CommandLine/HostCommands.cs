@@ -71,7 +71,7 @@ static class HostCommands
             await PrepareSchemaAsync(app.Services, migrate: true, ct);
             foreach (var slug in await ShippedCampaigns.ApplyMissingAsync(app.Services.GetRequiredService<CampaignStore>(), ShippedCampaigns.Folder, ct))
                 TerminalProgress.Step($"Campaign {slug} applied from deploy/campaigns (its nightly selection is at {address}/hangfire).");
-            await StartupRefusals.ListenAsync(() => app.StartAsync(ct), "--urls");
+            await StartupRefusals.StartAsync(app, "--urls", ct);
             TerminalProgress.Step($"Dialer is running at {address}  (health: {address}/health/ready). Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(ct);
             return 0;

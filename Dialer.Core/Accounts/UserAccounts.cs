@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Dialer.Core.Database;
 using Microsoft.AspNetCore.Identity;
 
 namespace Dialer.Core.Accounts;
@@ -99,7 +100,7 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
             Hasher.VerifyHashedPassword("", DecoyHash, password);
             return new SignInResult(SignInOutcome.Failed);
         }
-        if (Utc(row.LockedUntil) is { } locked && locked > now) return new SignInResult(SignInOutcome.LockedOut, LockedUntil: locked);
+        if (row.LockedUntil.AsUtc() is { } locked && locked > now) return new SignInResult(SignInOutcome.LockedOut, LockedUntil: locked);
 
         var verdict = Hasher.VerifyHashedPassword(username, row.Hash, password);
         if (verdict == PasswordVerificationResult.Failed)
@@ -111,8 +112,8 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
                 WHERE  id = @id
                 RETURNING locked_until
                 """;
-            var until = Utc(await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(fail,
-                new { id = row.Id, max = MaxFailedSignIns, until = now + LockoutPeriod }, tx, cancellationToken: ct)));
+            var until = (await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(fail,
+                new { id = row.Id, max = MaxFailedSignIns, until = now + LockoutPeriod }, tx, cancellationToken: ct))).AsUtc();
             await tx.CommitAsync(ct);
             return until is { } u && u > now ? new SignInResult(SignInOutcome.LockedOut, LockedUntil: u) : new SignInResult(SignInOutcome.Failed);
         }
@@ -167,12 +168,10 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
     [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{2,63}$")]
     private static partial Regex UsernamePattern();
 
-    static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
-
     sealed record HashRow(long Id, string Hash, bool Active, DateTime? LockedUntil);
 
     sealed record Row(long Id, string Username, string DisplayName, string Role, bool Active, DateTime? LockedUntil)
     {
-        public UserAccount ToAccount() => new(Id, Username, DisplayName, Enum.Parse<UserRole>(Role, ignoreCase: true), Active, Utc(LockedUntil));
+        public UserAccount ToAccount() => new(Id, Username, DisplayName, Enum.Parse<UserRole>(Role, ignoreCase: true), Active, LockedUntil.AsUtc());
     }
 }

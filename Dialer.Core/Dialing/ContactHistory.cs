@@ -1,3 +1,4 @@
+using Dialer.Core.Database;
 using Dialer.Core.Dialing.Policy;
 
 namespace Dialer.Core.Dialing;
@@ -53,11 +54,11 @@ public sealed class ContactHistory(NpgsqlDataSource db)
             AttemptsToday = row.AttemptsToday,
             AttemptsTotal = row.AttemptsTotal,
             LastOutcome = row.LastOutcome,
-            LastAttemptEndedAt = Utc(row.LastAttemptEndedAt),
-            LastAbandonedAt = Utc(row.LastAbandonedAt),
+            LastAttemptEndedAt = row.LastAttemptEndedAt.AsUtc(),
+            LastAbandonedAt = row.LastAbandonedAt.AsUtc(),
             ObjectionActive = row.ObjectionActive,
             NumberFlagged = row.NumberFlagged,
-            CallbackAt = Utc(row.CallbackAt),
+            CallbackAt = row.CallbackAt.AsUtc(),
             CallbackOperator = row.CallbackOperator,
         };
     }
@@ -85,8 +86,6 @@ public sealed class ContactHistory(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, new { attemptId }, cancellationToken: ct));
     }
-
-    static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 
     sealed record FactsRow(int AttemptsToday, int AttemptsTotal, string? LastOutcome, DateTime? LastAttemptEndedAt, DateTime? LastAbandonedAt,
         bool ObjectionActive, bool NumberFlagged, DateTime? CallbackAt, string? CallbackOperator);

@@ -72,10 +72,9 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
     /// <summary>The operator pressed Call: exactly one create for this preview.</summary>
     public async Task<PlacementResult> CallAsync(string identity, long attemptId, CancellationToken ct)
     {
-        var (attempt, campaign) = await OwnPreviewAsync(identity, attemptId, ct);
+        var (who, attempt, campaign) = await OwnPreviewAsync(identity, attemptId, ct);
         if (!await attempts.StartDialingAsync(attempt.Id, ct))
             throw new PresenceMoveRefusedException($"La chiamata {attemptId} è già stata avviata o scartata.");
-        var who = (await directory.FindAsync(identity, ct))!;
         var operatorTarget = who.PhoneE164 ?? $"client:{who.Identity}";
         // The card stayed on screen past Dialing:PreviewLease: the contact went back to the queue and another operator may
         // have it now. Nothing was sent; this operator is free again (docs/dialing-safety.md).
@@ -88,7 +87,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
     {
         var skip = SkipReasons.FirstOrDefault(r => r.Code == reason)
             ?? throw new SkipReasonException(reason, SkipReasons);
-        var (attempt, campaign) = await OwnPreviewAsync(identity, attemptId, ct);
+        var (_, attempt, campaign) = await OwnPreviewAsync(identity, attemptId, ct);
         if (!await attempts.SkipAsync(attempt.Id, ct, skip.Code))
             throw new PresenceMoveRefusedException($"La chiamata {attemptId} è già stata avviata o scartata.");
         await roster.ReleaseAsync(attempt.OperatorId!.Value, attempt.Id, ct);
@@ -101,7 +100,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
         await queue.CompleteAsync([completion], ct);
     }
 
-    async Task<(CallAttempt Attempt, DialingCampaign Campaign)> OwnPreviewAsync(string identity, long attemptId, CancellationToken ct)
+    async Task<(Operator Who, CallAttempt Attempt, DialingCampaign Campaign)> OwnPreviewAsync(string identity, long attemptId, CancellationToken ct)
     {
         var who = await directory.FindAsync(identity, ct) ?? throw new OperatorNotFoundException(identity);
         var attempt = await attempts.FindAsync(attemptId, ct);
@@ -109,7 +108,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
             throw new PresenceMoveRefusedException($"La chiamata {attemptId} non è un'anteprima assegnata a {identity}.");
         var campaign = await campaigns.FindAsync(attempt.CampaignId, ct)
             ?? throw new PresenceMoveRefusedException($"La campagna della chiamata {attemptId} non esiste più.");
-        return (attempt, campaign);
+        return (who, attempt, campaign);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
 using Dialer.Core.Dialing.Policy;
@@ -6,6 +5,7 @@ using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Selection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using static Dialer.Tests.Dialing.Queue.CallQueueTests;
 
 namespace Dialer.Tests.Dialing;
 
@@ -180,34 +180,12 @@ public sealed class DialRulesTests : DatabaseTest
     QueueEntry Entry(string cf, string? comune = "H501", DateTimeOffset? due = null) =>
         new(campaign, cf, PhoneOf(cf), comune, 1, due ?? Start, null);
 
-    // A stable mobile number per codice fiscale.
-    static string PhoneOf(string cf) =>
-        "+39347" + ((uint)cf.Aggregate(17, (h, ch) => h * 31 + ch) % 10_000_000).ToString("0000000", CultureInfo.InvariantCulture);
-
-    static async Task<long> CampaignAsync(string slug)
-    {
-        var (c, _) = await new CampaignStore(Db).ApplyAsync(new CampaignDefinition
-        {
-            Slug = slug,
-            Name = "Regole di prova",
-            CallerId = "+390277404040",
-            Territory = new Territory { Comuni = ["F205"] },
-        }, default);
-        return c.Id;
-    }
-
     static async Task<QueueRow> RowAsync(string cf)
     {
         await using var conn = await Db.OpenConnectionAsync();
         return await conn.QuerySingleAsync<QueueRow>(
             "SELECT state AS State, hold_reason AS HoldReason, not_before AS NotBefore, finished_reason AS FinishedReason FROM call_queue WHERE person_cf = @cf",
             new { cf });
-    }
-
-    static async Task ExecuteAsync(string sql, object? args = null)
-    {
-        await using var conn = await Db.OpenConnectionAsync();
-        await conn.ExecuteAsync(sql, args);
     }
 
     sealed record QueueRow(string State, string? HoldReason, DateTime? NotBefore, string? FinishedReason);

@@ -413,14 +413,14 @@ public sealed class CallQueueTests : DatabaseTest
     QueueEntry Entry(string cf, int priority = 1, DateTimeOffset? due = null, string? comune = "F205", long? campaignId = null) =>
         new(campaignId ?? campaign, cf, PhoneOf(cf), comune, priority, due ?? Start, null);
 
-    // A stable mobile number per codice fiscale.
-    static string PhoneOf(string cf) =>
+    // A stable mobile number per codice fiscale (DialRulesTests queues the same way).
+    internal static string PhoneOf(string cf) =>
         "+39347" + ((uint)cf.Aggregate(17, (h, ch) => h * 31 + ch) % 10_000_000).ToString("0000000", CultureInfo.InvariantCulture);
 
     Task<IReadOnlyList<ClaimedContact>> ClaimAsync(int max, string worker = "w1") =>
         queue.ClaimAsync(new ClaimRequest(campaign, worker, max, Lease), default);
 
-    static async Task<long> CampaignAsync(string slug)
+    internal static async Task<long> CampaignAsync(string slug)
     {
         var (c, _) = await new CampaignStore(Db).ApplyAsync(new CampaignDefinition
         {
@@ -483,7 +483,7 @@ public sealed class CallQueueTests : DatabaseTest
         return await waiting;
     }
 
-    static async Task ExecuteAsync(string sql, object? args = null)
+    internal static async Task ExecuteAsync(string sql, object? args = null)
     {
         await using var conn = await Db.OpenConnectionAsync();
         await conn.ExecuteAsync(sql, args);

@@ -28,6 +28,9 @@ public static class DialerApi
         // Content-Security-Policy, nosniff, no framing, no referrer on every response; HSTS outside Development
         builder.Services.AddSecurityHeaders();
 
+        // Who is asking: cookie sign-in, personal API tokens, a policy per role (docs/accounts.md)
+        builder.Services.AddDialerSignIn();
+
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
         // Core's domain exceptions (validation, not found, refused) as 400/404/409 problems, in one place
@@ -47,6 +50,8 @@ public static class DialerApi
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRoot });
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.MapDialerHealth();
         app.MapTwilioWebhooks();

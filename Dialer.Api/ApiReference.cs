@@ -5,8 +5,7 @@ namespace Dialer.Api;
 
 /// <summary>
 /// The OpenAPI document (<c>/openapi/v1.json</c>) and a page to read it (<c>/scalar</c>, Scalar's reference), for
-/// whoever integrates with the API. Both describe every route, so outside Development they wait for sign-in
-/// (issue 15: then both are mapped everywhere and require the admin role, and the page's own guard goes).
+/// whoever integrates with the API. Both describe every route, so both need the admin role.
 /// </summary>
 static class ApiReference
 {
@@ -14,9 +13,7 @@ static class ApiReference
 
     public static WebApplication MapApiReference(this WebApplication app)
     {
-        app.MapOpenApi().DevelopmentOnly();
-        if (!app.Environment.IsDevelopment()) return app;
-
+        app.MapOpenApi().RequireAuthorization(Roles.Admin);
         app.MapScalarApiReference(PagePath, o => o
             .WithTitle("Dialer API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
@@ -24,7 +21,7 @@ static class ApiReference
             .DisableTelemetry()
             .DisableDefaultFonts()
             // The page starts Scalar with an inline script: a fresh nonce per response, which the CSP names (SecurityHeaders).
-            .WithNonce());
+            .WithNonce()).RequireAuthorization(Roles.Admin);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Dialer.Api.Accounts;
 using Dialer.Api.Campaigns;
 using Dialer.Api.Database;
 using Dialer.Api.Dialing;
@@ -29,7 +30,8 @@ public static class DialerApi
         builder.Services.AddSecurityHeaders();
 
         // Who is asking: cookie sign-in, personal API tokens, a policy per role (docs/accounts.md)
-        builder.Services.AddDialerSignIn();
+        builder.Services.AddDialerSignIn(builder.Configuration);
+        builder.Services.AddSingleton<SignInFlow>();
 
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
@@ -52,17 +54,19 @@ public static class DialerApi
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRoot });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseApiAntiforgery();
 
         app.MapDialerHealth();
         app.MapTwilioWebhooks();
+        app.MapAccountsApi();
         app.MapCampaignsApi();
         app.MapNoticesApi();
         app.MapDialingApi();
         app.MapOperatorsApi();
         app.MapCallsApi();
-        // The OpenAPI document and its reference page (/scalar): Development only until sign-in
+        // The OpenAPI document and its reference page (/scalar), for admins
         app.MapApiReference();
-        // Hangfire's dashboard over the workers' job storage (Development only until sign-in)
+        // Hangfire's dashboard over the workers' job storage: admins, and supervisors read-only
         app.MapSchedulerDashboard();
         app.MapRazorPages();
         return app;

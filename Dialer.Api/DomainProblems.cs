@@ -1,3 +1,4 @@
+using Dialer.Core.Accounts;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
 using Dialer.Core.Operators;
@@ -27,19 +28,21 @@ sealed class DomainProblems : IExceptionHandler
         DispositionValidationException e => Invalid(e.Errors, "L'esito non è valido"),
         CampaignValidationException e => Invalid(e.Errors, "La campagna non è valida"),
         SkipReasonException e => Invalid(e.Errors, "Motivo non valido"),
+        UserAccountException e => Invalid(e.Errors, "Account non valido"),
         OperatorNotFoundException e => Problem(StatusCodes.Status404NotFound, "Operatore sconosciuto", e.Message),
         CallNotFoundException e => Problem(StatusCodes.Status404NotFound, "Chiamata sconosciuta", e.Message),
-        PresenceMoveRefusedException e => Problem(StatusCodes.Status409Conflict, "Operazione non consentita", e.Message, OperatorInPath(context)),
+        PresenceMoveRefusedException e => Problem(StatusCodes.Status409Conflict, "Operazione non consentita", e.Message, MovedOperator(context)),
         DispositionConflictException e => Problem(StatusCodes.Status409Conflict, "Esito non registrabile", e.Message),
         _ => null,
     };
 
     /// <summary>
-    /// A refused move of the operator named in the path (sign-in, pause...) says which operator it was. The route values
-    /// are cleared before an exception handler runs; the exception feature keeps those of the failed request.
+    /// A refused presence move (sign-in, pause...) says which operator it was: the one named in the path, else the
+    /// signed-in operator. The route values are cleared before an exception handler runs; the exception feature keeps
+    /// those of the failed request.
     /// </summary>
-    static Dictionary<string, object?>? OperatorInPath(HttpContext context) =>
-        context.Features.Get<IExceptionHandlerFeature>()?.RouteValues?["identity"] is string identity
+    static Dictionary<string, object?>? MovedOperator(HttpContext context) =>
+        (context.Features.Get<IExceptionHandlerFeature>()?.RouteValues?["identity"] as string ?? context.User.Identity?.Name) is { } identity
             ? new() { ["operator"] = identity }
             : null;
 

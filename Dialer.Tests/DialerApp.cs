@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Dialer.Core.Accounts;
 
 namespace Dialer.Tests;
 
@@ -40,7 +41,41 @@ public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
 
     public Uri BaseAddress { get; }
 
+    /// <summary>An anonymous client: only health, the webhooks and the sign-in page answer it.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The password every account made by <see cref="ClientAsync"/> has.</summary>
+    public const string Password = "password-di-prova";
+
+    readonly List<HttpClient> signedIn = [];
+
+    /// <summary>
+    /// A client acting as <paramref name="username"/> with <paramref name="role"/> through a personal API token, the way
+    /// IT's scripts call the API. The account is created when missing (with <see cref="Password"/>); for an operator it
+    /// is the operator identity, whose profile the test still defines.
+    /// </summary>
+    public async Task<HttpClient> ClientAsync(string username, UserRole role)
+    {
+        var accounts = Services.GetRequiredService<UserAccounts>();
+        if (await accounts.FindAsync(username, CancellationToken.None) is null)
+            await accounts.AddAsync(username, username, role, Password, CancellationToken.None);
+        var token = await Services.GetRequiredService<ApiTokens>().CreateAsync(username, "test", role, null, "test", CancellationToken.None);
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Secret);
+        signedIn.Add(client);
+        return client;
+    }
+
+    /// <summary>An admin's client (users, campaigns, notices, and every supervisor route).</summary>
+    public Task<HttpClient> AdminAsync() => ClientAsync("admin", UserRole.Admin);
+
+    /// <summary>The same admin's client, made at first use: for tests about something else than who may call.</summary>
+    public HttpClient Admin => admin ??= AdminAsync().GetAwaiter().GetResult();
+
+    HttpClient? admin;
+
+    /// <summary>An operator's client: the API's <c>/api/me</c> routes act as <paramref name="identity"/>.</summary>
+    public Task<HttpClient> OperatorAsync(string identity) => ClientAsync(identity, UserRole.Operator);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -53,7 +88,11 @@ public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) Client.Dispose();
+        if (disposing)
+        {
+            Client.Dispose();
+            foreach (var client in signedIn) client.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

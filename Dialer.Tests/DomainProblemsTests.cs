@@ -11,39 +11,42 @@ namespace Dialer.Tests;
 /// </summary>
 public sealed class DomainProblemsTests : OperatorsTest
 {
-    sealed record Case(string Exception, Func<HttpClient, Task<HttpResponseMessage>> Send, HttpStatusCode Status, string Title,
+    sealed record Clients(HttpClient Admin, HttpClient Anna, HttpClient Nessuno);
+
+    sealed record Case(string Exception, Func<Clients, Task<HttpResponseMessage>> Send, HttpStatusCode Status, string Title,
         string? Field = null, string? Extension = null);
 
     [Test]
     public async Task Every_domain_exception_becomes_its_status_and_problem_with_an_Italian_title()
     {
         using var app = new DialerApp();
-        await app.Client.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
+        await app.Admin.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
+        var clients = new Clients(app.Admin, await app.OperatorAsync("anna"), await app.OperatorAsync("nessuno"));
         var attempt = await AttemptAsync(await CampaignAsync());
         Case[] cases =
         [
-            new("OperatorValidationException", c => c.PutAsJsonAsync("/api/operators/anna%20rossi", new { name = "" }),
+            new("OperatorValidationException", c => c.Admin.PutAsJsonAsync("/api/operators/anna%20rossi", new { name = "" }),
                 HttpStatusCode.BadRequest, "L'operatore non è valido", Field: "identity"),
-            new("DispositionValidationException", c => c.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { @operator = "anna", code = "refused" }),
+            new("DispositionValidationException", c => c.Anna.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { code = "refused" }),
                 HttpStatusCode.BadRequest, "L'esito non è valido", Field: "reason"),
-            new("CampaignValidationException", c => c.PutAsJsonAsync("/api/campaigns/donne", new { name = "Donne", callerId = "+390277404040", territory = new { comuni = new[] { "F205" } }, cohort = new { sex = "W" } }),
+            new("CampaignValidationException", c => c.Admin.PutAsJsonAsync("/api/campaigns/donne", new { name = "Donne", callerId = "+390277404040", territory = new { comuni = new[] { "F205" } }, cohort = new { sex = "W" } }),
                 HttpStatusCode.BadRequest, "La campagna non è valida", Field: "cohort.sex"),
-            new("SkipReasonException", c => c.PostAsJsonAsync($"/api/calls/{attempt}/skip", new { @operator = "anna", reason = "boh" }),
+            new("SkipReasonException", c => c.Anna.PostAsJsonAsync($"/api/calls/{attempt}/skip", new { reason = "boh" }),
                 HttpStatusCode.BadRequest, "Motivo non valido", Field: "reason"),
-            new("OperatorNotFoundException", c => c.PostAsync("/api/operators/nessuno/sign-in", null),
+            new("OperatorNotFoundException", c => c.Nessuno.PostAsync("/api/me/sign-in", null),
                 HttpStatusCode.NotFound, "Operatore sconosciuto"),
-            new("CallNotFoundException", c => c.PostAsJsonAsync("/api/calls/424242/disposition", new { @operator = "anna", code = "already_employed" }),
+            new("CallNotFoundException", c => c.Anna.PostAsJsonAsync("/api/calls/424242/disposition", new { code = "already_employed" }),
                 HttpStatusCode.NotFound, "Chiamata sconosciuta"),
-            new("PresenceMoveRefusedException", c => c.PostAsync("/api/operators/anna/available", null),
+            new("PresenceMoveRefusedException", c => c.Anna.PostAsync("/api/me/available", null),
                 HttpStatusCode.Conflict, "Operazione non consentita", Extension: "operator"),
-            new("DispositionConflictException", c => c.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { @operator = "anna", code = "already_employed" }),
+            new("DispositionConflictException", c => c.Anna.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { code = "already_employed" }),
                 HttpStatusCode.Conflict, "Esito non registrabile"),
         ];
 
         var answers = new List<(Case Case, HttpResponseMessage Response, JsonElement Problem)>();
         foreach (var c in cases)
         {
-            var response = await c.Send(app.Client);
+            var response = await c.Send(clients);
             answers.Add((c, response, await response.Content.ReadFromJsonAsync<JsonElement>()));
         }
 
@@ -70,17 +73,17 @@ public sealed class DomainProblemsTests : OperatorsTest
     {
         using var app = new DialerApp();
 
-        var paths = (await app.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
+        var paths = (await app.Admin.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).GetProperty("paths");
         string[] Statuses(string path, string method) =>
             [.. paths.GetProperty(path).GetProperty(method).GetProperty("responses").EnumerateObject().Select(r => r.Name)];
 
         Assert.Multiple(() =>
         {
             Assert.That(Statuses("/api/operators/{identity}", "put"), Is.SupersetOf(new[] { "200", "201", "400" }));
-            Assert.That(Statuses("/api/operators/{identity}/sign-in", "post"), Is.SupersetOf(new[] { "200", "404", "409" }));
-            Assert.That(Statuses("/api/operators/{identity}/pause", "post"), Is.SupersetOf(new[] { "200", "400", "404", "409" }));
+            Assert.That(Statuses("/api/me/sign-in", "post"), Is.SupersetOf(new[] { "200", "404", "409" }));
+            Assert.That(Statuses("/api/me/pause", "post"), Is.SupersetOf(new[] { "200", "400", "404", "409" }));
             Assert.That(Statuses("/api/calls/{attemptId}/disposition", "post"), Is.SupersetOf(new[] { "200", "400", "404", "409" }));
-            Assert.That(Statuses("/api/operators/{identity}/preview/next", "post"), Is.SupersetOf(new[] { "200", "204", "404" }));
+            Assert.That(Statuses("/api/me/preview/next", "post"), Is.SupersetOf(new[] { "200", "204", "404" }));
             Assert.That(Statuses("/api/calls/{attemptId}/call", "post"), Is.SupersetOf(new[] { "200", "404", "409" }));
             Assert.That(Statuses("/api/calls/{attemptId}/skip", "post"), Is.SupersetOf(new[] { "204", "400", "404", "409" }));
             Assert.That(Statuses("/api/campaigns/{slug}", "put"), Is.SupersetOf(new[] { "200", "201", "400" }));

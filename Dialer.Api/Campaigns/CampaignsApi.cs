@@ -9,7 +9,8 @@ static class CampaignsApi
 {
     public static RouteGroupBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/campaigns").WithTags("Campaigns").DevelopmentOnly();
+        // Supervisors read campaigns and dry-run their selection; admins change them.
+        var group = app.MapGroup("/api/campaigns").WithTags("Campaigns").RequireAuthorization(Roles.Supervisor);
 
         group.MapGet("/", async (CampaignStore campaigns, CancellationToken ct) =>
             TypedResults.Ok((await campaigns.ListAsync(ct)).Select(CampaignView.From)));
@@ -17,7 +18,7 @@ static class CampaignsApi
         group.MapGet("/{slug}", async Task<Results<Ok<CampaignView>, NotFound>> (string slug, CampaignStore campaigns, CancellationToken ct) =>
             await campaigns.FindAsync(slug, ct) is { } c ? TypedResults.Ok(CampaignView.From(c)) : TypedResults.NotFound());
 
-        group.MapPut("/{slug}", Apply).Accepts<CampaignDefinition>("application/json").ProducesValidationProblem();
+        group.MapPut("/{slug}", Apply).Accepts<CampaignDefinition>("application/json").ProducesValidationProblem().RequireAuthorization(Roles.Admin);
 
         group.MapGet("/{slug}/selection", Preview).ProducesValidationProblem();
 

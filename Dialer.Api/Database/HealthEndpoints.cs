@@ -19,9 +19,9 @@ static class HealthEndpoints
     {
         // Live: the process answers. Ready: it can do its work (orchestrators route traffic on this).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJsonAsync })
-            .WithTags("Health");
+            .WithTags("Health").AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteJsonAsync })
-            .WithTags("Health");
+            .WithTags("Health").AllowAnonymous();
         return app;
     }
 

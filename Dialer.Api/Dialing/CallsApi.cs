@@ -1,38 +1,44 @@
+using System.Security.Claims;
 using Dialer.Api.Security;
 using Dialer.Core.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Dialing;
 
-/// <summary>The disposition catalogue, an attempt as the operator sees it, and recording its disposition (Development only until sign-in exists).</summary>
+/// <summary>
+/// The disposition catalogue (any role), a call as its operator or a supervisor sees it, and recording its disposition
+/// as the signed-in operator.
+/// </summary>
 static class CallsApi
 {
     public static IEndpointRouteBuilder MapCallsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/dispositions", () => TypedResults.Ok(new DispositionCatalogueView(
                 DispositionCatalogue.All, DispositionCatalogue.RefusalReasons, DispositionCatalogue.AppointmentReasons)))
-            .WithTags("Calls").DevelopmentOnly();
+            .WithTags("Calls");
 
-        var calls = app.MapGroup("/api/calls").WithTags("Calls").DevelopmentOnly();
-        calls.MapGet("/{attemptId:long}", async Task<Results<Ok<CallRecord>, NotFound>> (long attemptId, DispositionLedger dispositions, CancellationToken ct) =>
-            await dispositions.FindCallAsync(attemptId, ct) is { } call ? TypedResults.Ok(call) : TypedResults.NotFound());
-        calls.MapPost("/{attemptId:long}/disposition", Record).ProducesValidationProblem()
+        var calls = app.MapGroup("/api/calls").WithTags("Calls");
+        calls.MapGet("/{attemptId:long}", Find);
+        calls.MapPost("/{attemptId:long}/disposition", Record).RequireAuthorization(Roles.Operator).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
     /// <summary>400: bad fields; 404: no such call or operator; 409: not their call, not answered yet, or already disposed differently.</summary>
-    static async Task<Results<Ok<DispositionResult>, ValidationProblem>> Record(
-        long attemptId, DispositionBody body, DispositionLedger dispositions, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(body.Operator))
-            return DomainProblems.Invalid(["operator: required, the identity of the operator recording the disposition."], "L'esito non è valido");
-        return TypedResults.Ok(await dispositions.RecordAsync(attemptId, body.Operator,
+    static async Task<Ok<DispositionResult>> Record(long attemptId, DispositionBody body, ClaimsPrincipal user, DispositionLedger dispositions,
+        CancellationToken ct) =>
+        TypedResults.Ok(await dispositions.RecordAsync(attemptId, user.Username(),
             new DispositionRequest(body.Code, body.Reason, body.Appointment, body.Callback), ct));
-    }
+
+    /// <summary>A call with the person's name: an operator sees only their own calls (404 for another's), a supervisor any.</summary>
+    static async Task<Results<Ok<CallRecord>, NotFound>> Find(long attemptId, ClaimsPrincipal user, DispositionLedger dispositions, CancellationToken ct) =>
+        await dispositions.FindCallAsync(attemptId, ct) is { } call
+            && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin) || call.Operator == user.Username())
+            ? TypedResults.Ok(call)
+            : TypedResults.NotFound();
 }
 
-sealed record DispositionBody(string? Operator, string? Code, string? Reason, AppointmentRequest? Appointment, CallbackRequest? Callback);
+sealed record DispositionBody(string? Code, string? Reason, AppointmentRequest? Appointment, CallbackRequest? Callback);
 
 sealed record DispositionCatalogueView(IReadOnlyList<DispositionType> Dispositions, IReadOnlyList<RefusalReason> RefusalReasons,
     IReadOnlyList<AppointmentReason> AppointmentReasons);

@@ -12,8 +12,8 @@ static class NoticesApi
 
     public static RouteGroupBuilder MapNoticesApi(this IEndpointRouteBuilder app)
     {
-        // These need the IT/supervisor role; until sign-in exists they only answer in Development.
-        var group = app.MapGroup("/api/notices").WithTags("Notices").DevelopmentOnly();
+        // IT's: uploads (a nightly script with a personal API token) and the quarantine, which holds raw records.
+        var group = app.MapGroup("/api/notices").WithTags("Notices").RequireAuthorization(Roles.Admin);
 
         group.MapPost("/", UploadAsync).DisableAntiforgery();
 

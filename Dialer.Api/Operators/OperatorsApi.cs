@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dialer.Api.Security;
 using Dialer.Core.Operators;
 using Dialer.Core.Telephony;
@@ -7,40 +8,42 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Dialer.Api.Operators;
 
 /// <summary>
-/// Operators and their presence. Until sign-in exists the operator's identity is in the route and these endpoints
-/// answer only in Development.
+/// Operators and their presence. Supervisors read the roster and admins define operators (by identity, in the route);
+/// an operator moves only themself, under <c>/api/me</c>, as the signed-in user (docs/accounts.md).
 /// </summary>
 static class OperatorsApi
 {
     public static IEndpointRouteBuilder MapOperatorsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/operators").WithTags("Operators").DevelopmentOnly();
+        var group = app.MapGroup("/api/operators").WithTags("Operators").RequireAuthorization(Roles.Supervisor);
 
         group.MapGet("/", async (OperatorRoster roster, CancellationToken ct) => TypedResults.Ok(await roster.ListAsync(ct)));
+        group.MapGet("/{identity}", View);
+        group.MapPut("/{identity}", Save).ProducesValidationProblem().RequireAuthorization(Roles.Admin);
 
-        group.MapGet("/{identity}", async Task<Results<Ok<OperatorView>, NotFound>> (string identity, OperatorDirectory directory,
-            OperatorRoster roster, CancellationToken ct) =>
-            await directory.FindAsync(identity, ct) is { } found && await roster.FindAsync(identity, ct) is { } presence
-                ? TypedResults.Ok(new OperatorView(found, presence))
-                : TypedResults.NotFound());
+        var me = app.MapGroup("/api/me").WithTags("Operators").RequireAuthorization(Roles.Operator);
+        me.MapGet("/", (ClaimsPrincipal user, OperatorDirectory directory, OperatorRoster roster, CancellationToken ct) =>
+            View(user.Username(), directory, roster, ct));
+        me.MapPost("/sign-in", async (ClaimsPrincipal user, OperatorRoster roster, CancellationToken ct) =>
+            TypedResults.Ok(await roster.SignInAsync(user.Username(), ct))).ProducesMoveProblems();
+        me.MapPost("/sign-out", async (ClaimsPrincipal user, OperatorRoster roster, CancellationToken ct) =>
+            TypedResults.Ok(await roster.SignOutAsync(user.Username(), ct))).ProducesMoveProblems();
+        me.MapPost("/available", async (ClaimsPrincipal user, OperatorRoster roster, CancellationToken ct) =>
+            TypedResults.Ok(await roster.SetAvailableAsync(user.Username(), ct))).ProducesMoveProblems();
+        me.MapPost("/pause", Pause).ProducesMoveProblems();
+        // The browser softphone's Twilio access token, for the signed-in operator only.
+        me.MapPost("/voice-token", VoiceToken).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        group.MapPut("/{identity}", Save).ProducesValidationProblem();
-
-        group.MapPost("/{identity}/sign-in", async (string identity, OperatorRoster roster, CancellationToken ct) =>
-            TypedResults.Ok(await roster.SignInAsync(identity, ct))).ProducesMoveProblems();
-        group.MapPost("/{identity}/sign-out", async (string identity, OperatorRoster roster, CancellationToken ct) =>
-            TypedResults.Ok(await roster.SignOutAsync(identity, ct))).ProducesMoveProblems();
-        group.MapPost("/{identity}/available", async (string identity, OperatorRoster roster, CancellationToken ct) =>
-            TypedResults.Ok(await roster.SetAvailableAsync(identity, ct))).ProducesMoveProblems();
-        group.MapPost("/{identity}/pause", Pause).ProducesMoveProblems();
-        // The browser softphone's Twilio access token; with sign-in it will be issued to the signed-in operator only.
-        group.MapPost("/{identity}/voice-token", VoiceToken).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-
-        app.MapGet("/api/pause-reasons", () => TypedResults.Ok(PauseReasons.All.Where(r => r.ChosenByOperator)))
-            .WithTags("Operators").DevelopmentOnly();
-        app.MapGet("/api/presence-report", Report).WithTags("Operators").DevelopmentOnly();
+        app.MapGet("/api/pause-reasons", () => TypedResults.Ok(PauseReasons.All.Where(r => r.ChosenByOperator))).WithTags("Operators");
+        app.MapGet("/api/presence-report", Report).WithTags("Operators").RequireAuthorization(Roles.Supervisor);
         return app;
     }
+
+    static async Task<Results<Ok<OperatorView>, NotFound>> View(string identity, OperatorDirectory directory, OperatorRoster roster,
+        CancellationToken ct) =>
+        await directory.FindAsync(identity, ct) is { } found && await roster.FindAsync(identity, ct) is { } presence
+            ? TypedResults.Ok(new OperatorView(found, presence))
+            : TypedResults.NotFound();
 
     /// <summary>Time per operator in each state (paused per reason) in [from, to); by default today so far, in Italy.</summary>
     static async Task<Results<Ok<IReadOnlyList<PresenceTime>>, ValidationProblem>> Report(DateTimeOffset? from, DateTimeOffset? to,
@@ -62,17 +65,17 @@ static class OperatorsApi
         return created ? TypedResults.Created($"/api/operators/{identity}", saved) : TypedResults.Ok(saved);
     }
 
-    static async Task<Results<Ok<SoftphoneToken>, NotFound, ProblemHttpResult>> VoiceToken(string identity, OperatorDirectory directory,
+    static async Task<Results<Ok<SoftphoneToken>, NotFound, ProblemHttpResult>> VoiceToken(ClaimsPrincipal user, OperatorDirectory directory,
         SoftphoneTokens tokens, CancellationToken ct)
     {
-        if (await directory.FindAsync(identity, ct) is not { Active: true } found) return TypedResults.NotFound();
+        if (await directory.FindAsync(user.Username(), ct) is not { Active: true } found) return TypedResults.NotFound();
         if (tokens.Unavailable is { } reason)
             return TypedResults.Problem(reason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Softphone non configurato");
         return TypedResults.Ok(tokens.Issue(found.Identity));
     }
 
     static async Task<Results<Ok<OperatorPresence>, ValidationProblem>> Pause(
-        string identity, PauseBody body, OperatorRoster roster, CancellationToken ct)
+        ClaimsPrincipal user, PauseBody body, OperatorRoster roster, CancellationToken ct)
     {
         if (!SnakeCase.TryParse<PauseReason>(body.Reason, out var reason))
         {
@@ -80,7 +83,7 @@ static class OperatorsApi
             return DomainProblems.Invalid([body.Reason is null ? $"reason: required, one of {chosen}." : $"reason: unknown pause reason \"{body.Reason}\"; one of {chosen}."],
                 "Motivo di pausa non valido");
         }
-        return TypedResults.Ok(await roster.PauseAsync(identity, reason, ct));
+        return TypedResults.Ok(await roster.PauseAsync(user.Username(), reason, ct));
     }
 
     /// <summary>A presence move names an operator that may not exist (404) and may not be allowed now (409); see <see cref="DomainProblems"/>.</summary>

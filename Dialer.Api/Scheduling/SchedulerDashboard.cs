@@ -1,4 +1,5 @@
 using Hangfire;
+using Dialer.Api.Security;
 using Hangfire.Dashboard;
 
 namespace Dialer.Api.Scheduling;
@@ -16,7 +17,7 @@ static class SchedulerDashboard
         {
             DashboardTitle = "Dialer: jobs",
             Authorization = [],
-            AsyncAuthorization = [new DashboardAccess(app.Environment)],
+            AsyncAuthorization = [new DashboardAccess()],
             IsReadOnlyFunc = DashboardAccess.IsReadOnly,
             // No link back to "/" from the dashboard's header: the pages have their own navigation.
             AppPath = null,
@@ -24,14 +25,17 @@ static class SchedulerDashboard
 }
 
 /// <summary>
-/// Who may open the dashboard. Until sign-in exists (issue 15) it is open in the Development environment only and
-/// refused elsewhere, as the supervisor and IT endpoints are (UntilSignIn). The seam for sign-in: admins get it with
-/// every button (trigger, requeue, delete), supervisors read-only, through <see cref="AuthorizeAsync"/> and <see cref="IsReadOnly"/>.
+/// Who may open the dashboard: admins with every button (trigger, requeue, delete), supervisors read-only; nobody else.
+/// Hangfire calls this after our authentication ran, so the signed-in user is on the context. An anonymous visitor is
+/// sent to the sign-in page by the fallback policy before Hangfire sees the request.
 /// </summary>
-sealed class DashboardAccess(IHostEnvironment environment) : IDashboardAsyncAuthorizationFilter
+sealed class DashboardAccess : IDashboardAsyncAuthorizationFilter
 {
-    public Task<bool> AuthorizeAsync(DashboardContext context) => Task.FromResult(environment.IsDevelopment());
+    public Task<bool> AuthorizeAsync(DashboardContext context)
+    {
+        var user = context.GetHttpContext().User;
+        return Task.FromResult(user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Supervisor));
+    }
 
-    /// <summary>Nothing is read-only yet (only Development opens it); with sign-in: true for every role but admin.</summary>
-    public static bool IsReadOnly(DashboardContext context) => false;
+    public static bool IsReadOnly(DashboardContext context) => !context.GetHttpContext().User.IsInRole(Roles.Admin);
 }

@@ -12,8 +12,12 @@ public enum UserRole
     Admin,
 }
 
-/// <summary>A local account (table user_accounts, migration 0500); the password hash never leaves the store.</summary>
-public sealed record UserAccount(long Id, string Username, string DisplayName, UserRole Role, bool Active, DateTimeOffset? LockedUntil);
+/// <summary>
+/// A local account (table user_accounts, migration 0500); the password hash never leaves the store. The security stamp
+/// changes with the role, the password or deactivation, which ends the sessions issued before (docs/accounts.md).
+/// </summary>
+public sealed record UserAccount(long Id, string Username, string DisplayName, UserRole Role, bool Active, DateTimeOffset? LockedUntil,
+    Guid SecurityStamp);
 
 public enum SignInOutcome
 {
@@ -52,7 +56,8 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
     static readonly string DecoyHash = Hasher.HashPassword("", Guid.NewGuid().ToString("N"));
 
     const string Columns = """
-        id AS Id, username AS Username, display_name AS DisplayName, role AS Role, active AS Active, locked_until AS LockedUntil
+        id AS Id, username AS Username, display_name AS DisplayName, role AS Role, active AS Active, locked_until AS LockedUntil,
+        security_stamp AS SecurityStamp
         """;
 
     /// <summary>Creates an account; refuses an existing username (an account is never replaced by accident).</summary>
@@ -72,7 +77,7 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
         {
             username, displayName = displayName.Trim(), role = RoleCode(role), hash = Hasher.HashPassword(username, password), now = time.GetUtcNow(),
         }, cancellationToken: ct));
-        return row?.ToAccount() ?? throw new UserAccountException([$"username: \"{username}\" already exists."]);
+        return row?.ToAccount() ?? throw new UserAccountException([$"username: l'account \"{username}\" esiste già."]);
     }
 
     public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct)
@@ -137,14 +142,14 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
     public async Task ChangePasswordAsync(string username, string currentPassword, string newPassword, CancellationToken ct)
     {
         var errors = ValidatePassword(newPassword, "newPassword").ToList();
-        if (newPassword == currentPassword) errors.Add("newPassword: the new password is the current one.");
+        if (newPassword == currentPassword) errors.Add("newPassword: la nuova password è uguale a quella attuale.");
         if (errors.Count > 0) throw new UserAccountException(errors);
         var check = await SignInAsync(username, currentPassword, ct);
         if (check.Outcome != SignInOutcome.Succeeded)
             throw new UserAccountException([check.Outcome == SignInOutcome.LockedOut
-                ? "currentPassword: too many failed attempts; the account is locked for a while."
-                : "currentPassword: not the current password."]);
-        const string sql = "UPDATE user_accounts SET password_hash = @hash, password_set_at = @now WHERE username = @username";
+                ? "currentPassword: troppi tentativi non riusciti; l'account è bloccato per qualche minuto."
+                : "currentPassword: non è la password attuale."]);
+        const string sql = "UPDATE user_accounts SET password_hash = @hash, password_set_at = @now, security_stamp = gen_random_uuid() WHERE username = @username";
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, new { username, hash = Hasher.HashPassword(username, newPassword), now = time.GetUtcNow() },
             cancellationToken: ct));
@@ -152,17 +157,59 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
 
     public static string RoleCode(UserRole role) => role.ToString().ToLowerInvariant();
 
+    /// <summary>A role from its code (operator, supervisor, admin); null for anything else.</summary>
+    public static UserRole? ParseRole(string? code) =>
+        Enum.GetValues<UserRole>().Cast<UserRole?>().FirstOrDefault(r => RoleCode(r!.Value) == code?.Trim().ToLowerInvariant());
+
+    public async Task<UserAccount?> FindAsync(string username, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM user_accounts WHERE username = @username", new { username }, cancellationToken: ct));
+        return row?.ToAccount();
+    }
+
+    /// <summary>
+    /// An admin changes an account: its name, role, whether it may sign in, and (optionally) a new password the user
+    /// will be asked to replace. A change of role, activity or password ends the account's open sessions.
+    /// </summary>
+    /// <exception cref="UserAccountException">A field is invalid, or there is no such account.</exception>
+    public async Task<UserAccount> UpdateAsync(string username, string displayName, UserRole role, bool active, string? newPassword, CancellationToken ct)
+    {
+        var errors = Validate(username, displayName).ToList();
+        if (newPassword is not null) errors.AddRange(ValidatePassword(newPassword, "password"));
+        if (errors.Count > 0) throw new UserAccountException(errors);
+        const string sql = $"""
+            UPDATE user_accounts
+            SET    display_name = @displayName, role = @role, active = @active,
+                   password_hash = coalesce(@hash, password_hash),
+                   password_set_at = CASE WHEN @hash IS NULL THEN password_set_at ELSE @now END,
+                   failed_sign_ins = CASE WHEN @hash IS NULL THEN failed_sign_ins ELSE 0 END,
+                   locked_until = CASE WHEN @hash IS NULL THEN locked_until END,
+                   security_stamp = CASE WHEN role <> @role OR active <> @active OR @hash IS NOT NULL THEN gen_random_uuid() ELSE security_stamp END
+            WHERE  username = @username
+            RETURNING {Columns}
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new
+        {
+            username, displayName = displayName.Trim(), role = RoleCode(role), active,
+            hash = newPassword is null ? null : Hasher.HashPassword(username, newPassword), now = time.GetUtcNow(),
+        }, cancellationToken: ct));
+        return row?.ToAccount() ?? throw new UserAccountException([$"username: non esiste l'account \"{username}\"."]);
+    }
+
     static IEnumerable<string> Validate(string username, string displayName)
     {
         if (!UsernamePattern().IsMatch(username ?? ""))
-            yield return $"username: \"{username}\" must be 3 to 64 lower-case letters, digits or . _ @ -, starting with a letter or a digit.";
-        if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 200) yield return "name: required, at most 200 characters.";
+            yield return $"username: \"{username}\" deve avere da 3 a 64 caratteri tra lettere minuscole, cifre e . _ @ -, e iniziare con una lettera o una cifra.";
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 200) yield return "name: obbligatorio, al massimo 200 caratteri.";
     }
 
     static IEnumerable<string> ValidatePassword(string password, string field)
     {
-        if ((password ?? "").Length < MinPasswordLength) yield return $"{field}: at least {MinPasswordLength} characters.";
-        else if (password!.Length > MaxPasswordLength) yield return $"{field}: at most {MaxPasswordLength} characters.";
+        if ((password ?? "").Length < MinPasswordLength) yield return $"{field}: almeno {MinPasswordLength} caratteri.";
+        else if (password!.Length > MaxPasswordLength) yield return $"{field}: al massimo {MaxPasswordLength} caratteri.";
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{2,63}$")]
@@ -170,8 +217,9 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
 
     sealed record HashRow(long Id, string Hash, bool Active, DateTime? LockedUntil);
 
-    sealed record Row(long Id, string Username, string DisplayName, string Role, bool Active, DateTime? LockedUntil)
+    sealed record Row(long Id, string Username, string DisplayName, string Role, bool Active, DateTime? LockedUntil, Guid SecurityStamp)
     {
-        public UserAccount ToAccount() => new(Id, Username, DisplayName, Enum.Parse<UserRole>(Role, ignoreCase: true), Active, LockedUntil.AsUtc());
+        public UserAccount ToAccount() =>
+            new(Id, Username, DisplayName, ParseRole(Role) ?? throw new InvalidDataException($"Unknown role {Role}."), Active, LockedUntil.AsUtc(), SecurityStamp);
     }
 }

@@ -92,8 +92,8 @@ public sealed class UserAccountsTests : DatabaseTest
 
         Assert.Multiple(async () =>
         {
-            Assert.That(wrongCurrent!.Errors, Is.EqualTo(new[] { "currentPassword: not the current password." }));
-            Assert.That(tooShort!.Errors, Is.EqualTo(new[] { "newPassword: at least 12 characters." }));
+            Assert.That(wrongCurrent!.Errors, Is.EqualTo(new[] { "currentPassword: non è la password attuale." }));
+            Assert.That(tooShort!.Errors, Is.EqualTo(new[] { "newPassword: almeno 12 caratteri." }));
             Assert.That((await accounts.SignInAsync("m.rossi", Password, default)).Outcome, Is.EqualTo(SignInOutcome.Failed));
             Assert.That((await accounts.SignInAsync("m.rossi", next, default)).Outcome, Is.EqualTo(SignInOutcome.Succeeded));
         });
@@ -110,7 +110,7 @@ public sealed class UserAccountsTests : DatabaseTest
         Assert.Multiple(async () =>
         {
             Assert.That(bad!.Errors.Select(e => e.Split(':')[0]), Is.EqualTo(new[] { "username", "name", "password" }));
-            Assert.That(taken!.Errors, Is.EqualTo(new[] { "username: \"m.rossi\" already exists." }));
+            Assert.That(taken!.Errors, Is.EqualTo(new[] { "username: l'account \"m.rossi\" esiste già." }));
             Assert.That((await accounts.ListAsync(default)).Single().Role, Is.EqualTo(UserRole.Admin));
         });
     }

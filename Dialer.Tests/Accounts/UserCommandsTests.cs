@@ -13,8 +13,8 @@ public sealed class UserCommandsTests : DatabaseTest
         Assert.Multiple(() =>
         {
             Assert.That((added.Exit, added.Out.Trim()), Is.EqualTo((0, "Account admin added (admin).")), added.Err);
-            Assert.That((again.Exit, again.Err.Trim()), Is.EqualTo((2, "error: username: \"admin\" already exists.")));
-            Assert.That((weak.Exit, weak.Err.Trim()), Is.EqualTo((2, "error: password: at least 12 characters.")));
+            Assert.That((again.Exit, again.Err.Trim()), Is.EqualTo((2, "error: username: l'account \"admin\" esiste già.")));
+            Assert.That((weak.Exit, weak.Err.Trim()), Is.EqualTo((2, "error: password: almeno 12 caratteri.")));
             Assert.That(list.Out, Does.Match(@"admin\s+admin\s+active\s+Amministratore"));
             Assert.That(added.Out + added.Err + list.Out, Does.Not.Contain("una-frase"), "the password is never printed");
         });

@@ -24,9 +24,9 @@ public sealed class CampaignsApiTests : DatabaseTest
     {
         using var app = new DialerApp();
 
-        var created = await app.Client.PutAsync("/api/campaigns/donne-milano", Json(Document()));
-        var replaced = await app.Client.PutAsync("/api/campaigns/donne-milano", Json(Document(sex: "M")));
-        var list = await app.Client.GetFromJsonAsync<JsonElement>("/api/campaigns");
+        var created = await app.Admin.PutAsync("/api/campaigns/donne-milano", Json(Document()));
+        var replaced = await app.Admin.PutAsync("/api/campaigns/donne-milano", Json(Document(sex: "M")));
+        var list = await app.Admin.GetFromJsonAsync<JsonElement>("/api/campaigns");
 
         Assert.Multiple(() =>
         {
@@ -46,7 +46,7 @@ public sealed class CampaignsApiTests : DatabaseTest
         var body = JsonSerializer.SerializeToNode(Document())!.AsObject();
         body.Remove("slug");
 
-        var response = await app.Client.PutAsync("/api/campaigns/da-indirizzo", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var response = await app.Admin.PutAsync("/api/campaigns/da-indirizzo", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
@@ -56,7 +56,7 @@ public sealed class CampaignsApiTests : DatabaseTest
     {
         using var app = new DialerApp();
 
-        var response = await app.Client.PutAsync("/api/campaigns/donne-milano", Json(Document(sex: "W")));
+        var response = await app.Admin.PutAsync("/api/campaigns/donne-milano", Json(Document(sex: "W")));
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Multiple(() =>
@@ -72,7 +72,7 @@ public sealed class CampaignsApiTests : DatabaseTest
     {
         using var app = new DialerApp();
 
-        var response = await app.Client.PutAsync("/api/campaigns/altra", Json(Document("donne-milano")));
+        var response = await app.Admin.PutAsync("/api/campaigns/altra", Json(Document("donne-milano")));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
@@ -82,10 +82,10 @@ public sealed class CampaignsApiTests : DatabaseTest
     {
         await Population.ImportAsync(Population.Eligible("ALFA"), Population.Eligible("BETA", sex: 'M'));
         using var app = new DialerApp();
-        await app.Client.PutAsync("/api/campaigns/donne-milano", Json(Document()));
+        await app.Admin.PutAsync("/api/campaigns/donne-milano", Json(Document()));
 
-        var preview = await app.Client.GetFromJsonAsync<JsonElement>("/api/campaigns/donne-milano/selection?asOf=2025-06-02");
-        var missing = await app.Client.GetAsync("/api/campaigns/nessuna/selection");
+        var preview = await app.Admin.GetFromJsonAsync<JsonElement>("/api/campaigns/donne-milano/selection?asOf=2025-06-02");
+        var missing = await app.Admin.GetAsync("/api/campaigns/nessuna/selection");
 
         Assert.Multiple(() =>
         {

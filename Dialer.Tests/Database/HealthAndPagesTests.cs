@@ -81,7 +81,7 @@ public sealed class HealthAndPagesTests
     {
         using var app = new DialerApp();
 
-        var response = await app.Client.GetAsync("/");
+        var response = await app.Admin.GetAsync("/");
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Multiple(() =>
@@ -112,7 +112,7 @@ public sealed class HealthAndPagesTests
     {
         using var app = new DialerApp();
 
-        var response = await app.Client.GetAsync("/openapi/v1.json");
+        var response = await app.Admin.GetAsync("/openapi/v1.json");
 
         Assert.Multiple(async () =>
         {
@@ -122,17 +122,20 @@ public sealed class HealthAndPagesTests
     }
 
     [Test]
-    public async Task Unknown_paths_get_problem_details()
+    public async Task Unknown_paths_get_problem_details_and_reveal_nothing_before_sign_in()
     {
         using var app = new DialerApp();
 
-        var response = await app.Client.GetAsync("/api/no-such-thing");
+        var response = await app.Admin.GetAsync("/api/no-such-thing");
+        var anonymous = await app.Client.GetAsync("/api/no-such-thing");
 
         Assert.Multiple(async () =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
             Assert.That((await JsonAsync(response)).GetProperty("status").GetInt32(), Is.EqualTo(404));
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the same answer as for a route that exists");
+            Assert.That(anonymous.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
         });
     }
 

@@ -44,7 +44,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
         foreach (var a in whileInWrapUp)
         {
             var identity = await IdentityAsync(a.OperatorId!.Value);
-            var response = await rig.DisposeCallAsync(a.Id, identity, new { Operator = identity, Code = "already_employed" });
+            var response = await rig.DisposeCallAsync(a.Id, identity, new { Code = "already_employed" });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         }
         Assert.That(await Eventually.TrueAsync(async () => (await DialingRig.AttemptsAsync()).Count(a => a.State == "ended") == 3, TimeSpan.FromSeconds(30)), Is.True);
@@ -169,7 +169,8 @@ public sealed class DialingEndToEndTests : DatabaseTest
         var phones = await rig.EnqueueAsync(campaign, 2);
         await rig.OperatorsAsync("carla");
 
-        var first = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        var carla = await rig.OperatorAsync("carla");
+        var first = await carla.PostAsync("/api/me/preview/next", null);
         Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK), await first.Content.ReadAsStringAsync());
         var card = await first.Content.ReadFromJsonAsync<JsonElement>();
         var attemptId = card.GetProperty("attemptId").GetInt64();
@@ -181,19 +182,19 @@ public sealed class DialingEndToEndTests : DatabaseTest
             Assert.That(await DialingRig.PresenceAsync("carla"), Is.EqualTo("reserved"));
         });
 
-        var call = await rig.Client.PostAsJsonAsync($"/api/calls/{attemptId}/call", new { Operator = "carla" });
+        var call = await carla.PostAsync($"/api/calls/{attemptId}/call", null);
         Assert.That(call.StatusCode, Is.EqualTo(HttpStatusCode.OK), await call.Content.ReadAsStringAsync());
-        var again = await rig.Client.PostAsJsonAsync($"/api/calls/{attemptId}/call", new { Operator = "carla" });
+        var again = await carla.PostAsync($"/api/calls/{attemptId}/call", null);
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "a second Call for the same preview never rings again");
         Assert.That(await Eventually.TrueAsync(async () => await DialingRig.PresenceAsync("carla") == "wrap_up", TimeSpan.FromSeconds(30)), Is.True);
-        var disposed = await rig.DisposeCallAsync(attemptId, "carla", new { Operator = "carla", Code = "already_employed" });
+        var disposed = await rig.DisposeCallAsync(attemptId, "carla", new { Code = "already_employed" });
         Assert.That(disposed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await disposed.Content.ReadAsStringAsync());
 
-        var second = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        var second = await carla.PostAsync("/api/me/preview/next", null);
         var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attemptId").GetInt64();
-        var skip = await rig.Client.PostAsJsonAsync($"/api/calls/{secondId}/skip", new { Operator = "carla", Reason = "later" });
-        var badSkip = await rig.Client.PostAsJsonAsync($"/api/calls/{secondId}/skip", new { Operator = "carla", Reason = "boh" });
-        var none = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        var skip = await carla.PostAsJsonAsync($"/api/calls/{secondId}/skip", new { Reason = "later" });
+        var badSkip = await carla.PostAsJsonAsync($"/api/calls/{secondId}/skip", new { Reason = "boh" });
+        var none = await carla.PostAsync("/api/me/preview/next", null);
 
         await using var conn = await Db.OpenConnectionAsync();
         var held = await conn.QuerySingleAsync<string>("SELECT hold_reason FROM call_queue WHERE phone_e164 = @phone", new { phone = phones[1] });
@@ -224,7 +225,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
         var identity = await IdentityAsync(first.OperatorId!.Value);
         // 10:00 now; the person asks to be called back at 15:00 (Rome), by the same operator.
         var disposed = await rig.DisposeCallAsync(first.Id, identity,
-            new { Operator = identity, Code = "call_back", Callback = new { At = "2026-03-10T15:00", Scope = "personal" } });
+            new { Code = "call_back", Callback = new { At = "2026-03-10T15:00", Scope = "personal" } });
         Assert.That(disposed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await disposed.Content.ReadAsStringAsync());
 
         await using var conn = await Db.OpenConnectionAsync();
@@ -310,7 +311,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
         var campaign = await rig.CampaignAsync("preview");
         await rig.EnqueueAsync(campaign, 1);
         await rig.OperatorsAsync("carla");
-        var shown = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        var shown = await (await rig.OperatorAsync("carla")).PostAsync("/api/me/preview/next", null);
         Assert.That(shown.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await DialingRig.PresenceAsync("carla"), Is.EqualTo("reserved"));
 
@@ -318,7 +319,7 @@ public sealed class DialingEndToEndTests : DatabaseTest
         await rig.StartWorkerAsync();
 
         Assert.That(await Eventually.TrueAsync(async () => await DialingRig.PresenceAsync("carla") == "available", TimeSpan.FromSeconds(15)), Is.True);
-        var again = await rig.Client.PostAsync("/api/operators/carla/preview/next", null);
+        var again = await (await rig.OperatorAsync("carla")).PostAsync("/api/me/preview/next", null);
         Assert.Multiple(async () =>
         {
             Assert.That((await DialingRig.AttemptsAsync())[0].Outcome, Is.EqualTo("skipped"));

@@ -35,7 +35,17 @@ public sealed class DialingRig : IAsyncDisposable
     public EmulatorHost Emulator { get; }
     public DialerApp Api { get; }
     public RealTimersFakeTime Clock { get; }
-    public HttpClient Client => Api.Client;
+    /// <summary>An admin's client, for supervisor routes such as the diagnostics.</summary>
+    public HttpClient Client => Api.Admin;
+
+    readonly Dictionary<string, HttpClient> operators = [];
+
+    /// <summary>The client of a signed-in operator: the API's operator routes act as them.</summary>
+    public async Task<HttpClient> OperatorAsync(string identity)
+    {
+        if (!operators.TryGetValue(identity, out var client)) operators[identity] = client = await Api.OperatorAsync(identity);
+        return client;
+    }
     public IServiceProvider Services => Api.Services;
 
     /// <param name="person">How the people called behave (default: every call answered by a person, short talk).</param>
@@ -112,7 +122,7 @@ public sealed class DialingRig : IAsyncDisposable
         foreach (var identity in identities)
         {
             await Services.GetRequiredService<OperatorDirectory>().SaveAsync(new OperatorProfile(identity, "Operatore " + identity), default);
-            (await Client.PostAsync($"/api/operators/{identity}/sign-in", null)).EnsureSuccessStatusCode();
+            (await (await OperatorAsync(identity)).PostAsync("/api/me/sign-in", null)).EnsureSuccessStatusCode();
         }
     }
 
@@ -121,7 +131,7 @@ public sealed class DialingRig : IAsyncDisposable
         Emulator.Emulator.Calls.Where(c => c.ParentCallSid is null).Select(c => c.Request.To).ToList();
 
     public async Task<HttpResponseMessage> DisposeCallAsync(long attemptId, string identity, object disposition) =>
-        await Client.PostAsJsonAsync($"/api/calls/{attemptId}/disposition", disposition);
+        await (await OperatorAsync(identity)).PostAsJsonAsync($"/api/calls/{attemptId}/disposition", disposition);
 
     public async ValueTask DisposeAsync()
     {

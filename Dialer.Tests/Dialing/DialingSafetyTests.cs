@@ -119,15 +119,15 @@ public sealed class DialingSafetyTests : DatabaseTest
         var campaign = await rig.CampaignAsync("preview");
         var phones = await rig.EnqueueAsync(campaign, 1);
         await rig.OperatorsAsync("carla", "dario");
-        var first = await (await rig.Client.PostAsync("/api/operators/carla/preview/next", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var first = await (await (await rig.OperatorAsync("carla")).PostAsync("/api/me/preview/next", null)).Content.ReadFromJsonAsync<JsonElement>();
 
         // No worker sweeps the stale preview: past its lease, another operator is shown the same person.
         rig.Clock.Advance(TimeSpan.FromMinutes(11));
-        var next = await rig.Client.PostAsync("/api/operators/dario/preview/next", null);
+        var next = await (await rig.OperatorAsync("dario")).PostAsync("/api/me/preview/next", null);
         Assert.That(next.StatusCode, Is.EqualTo(HttpStatusCode.OK), await next.Content.ReadAsStringAsync());
         var second = await next.Content.ReadFromJsonAsync<JsonElement>();
-        var late = await rig.Client.PostAsJsonAsync($"/api/calls/{first.GetProperty("attemptId").GetInt64()}/call", new { Operator = "carla" });
-        var call = await rig.Client.PostAsJsonAsync($"/api/calls/{second.GetProperty("attemptId").GetInt64()}/call", new { Operator = "dario" });
+        var late = await (await rig.OperatorAsync("carla")).PostAsync($"/api/calls/{first.GetProperty("attemptId").GetInt64()}/call", null);
+        var call = await (await rig.OperatorAsync("dario")).PostAsync($"/api/calls/{second.GetProperty("attemptId").GetInt64()}/call", null);
 
         Assert.Multiple(async () =>
         {

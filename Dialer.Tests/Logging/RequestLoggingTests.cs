@@ -25,8 +25,8 @@ public sealed class RequestLoggingTests
             s.AddSingleton<IStartupFilter, LogsDuringEachRequest>();
         });
 
-        using var routed = await app.Client.GetAsync($"/api/operators/{Cf}?phone=%2B39{Phone}&cf={Cf}");
-        using var unrouted = await app.Client.GetAsync($"/api/persone/{Cf}/telefono/{Phone}");
+        using var routed = await app.Admin.GetAsync($"/api/operators/{Cf}?phone=%2B39{Phone}&cf={Cf}");
+        using var unrouted = await app.Admin.GetAsync($"/api/persone/{Cf}/telefono/{Phone}");
         Assert.That(await Eventually.TrueAsync(() => events.Requests().Count() >= 2, TimeSpan.FromSeconds(10)), Is.True, "a request line per request");
 
         var lines = events.Requests().Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();

@@ -58,7 +58,7 @@ public sealed class BadFilesTests : DatabaseTest
         using var form = new MultipartFormDataContent();
         foreach (var (name, bytes) in BadFiles.Files()) form.Add(new ByteArrayContent(bytes), "files", name);
 
-        var response = await app.Client.PostAsync("/api/notices", form);
+        var response = await app.Admin.PostAsync("/api/notices", form);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var summary = await response.Content.ReadFromJsonAsync<ImportSummary>();

@@ -252,10 +252,10 @@ public sealed class NoticeRecordRobustnessTests : DatabaseTest
             Numbered(4) with { Workplace = "MILANO" });
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "files", "upload.csv");
 
-        var response = await app.Client.PostAsync("/api/notices", form);
+        var response = await app.Admin.PostAsync("/api/notices", form);
         var summary = await response.Content.ReadFromJsonAsync<ImportSummary>();
-        var quarantine = await app.Client.GetFromJsonAsync<List<QuarantinedRecord>>("/api/notices/quarantine");
-        var warnings = await app.Client.GetFromJsonAsync<List<ListedWarning>>("/api/notices/warnings");
+        var quarantine = await app.Admin.GetFromJsonAsync<List<QuarantinedRecord>>("/api/notices/quarantine");
+        var warnings = await app.Admin.GetFromJsonAsync<List<ListedWarning>>("/api/notices/warnings");
 
         Assert.Multiple(() =>
         {

@@ -20,9 +20,9 @@ public sealed class NoticesApiTests : DatabaseTest
         var csv = CsvNotice.File(new CsvNotice(), new CsvNotice() with { Code = "0300024000000002", Contract = "X.00.00" });
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "files", "upload.csv");
 
-        var response = await app.Client.PostAsync("/api/notices", form);
+        var response = await app.Admin.PostAsync("/api/notices", form);
         var summary = await response.Content.ReadFromJsonAsync<ImportSummary>();
-        var quarantine = await app.Client.GetFromJsonAsync<List<QuarantinedRecord>>("/api/notices/quarantine");
+        var quarantine = await app.Admin.GetFromJsonAsync<List<QuarantinedRecord>>("/api/notices/quarantine");
 
         Assert.Multiple(() =>
         {
@@ -39,7 +39,7 @@ public sealed class NoticesApiTests : DatabaseTest
         using var app = new DialerApp();
         using var form = new MultipartFormDataContent { { new StringContent("x"), "note" } };
 
-        var response = await app.Client.PostAsync("/api/notices", form);
+        var response = await app.Admin.PostAsync("/api/notices", form);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
@@ -70,7 +70,7 @@ public sealed class NoticesApiOutsideDevelopmentTests
     }
 
     [Test]
-    public async Task Notice_endpoints_are_forbidden_outside_development()
+    public async Task Notice_endpoints_need_a_signed_in_role_in_production()
     {
         await using var app = new ProductionApp();
         using var client = new HttpClient { BaseAddress = app.Address };
@@ -81,8 +81,8 @@ public sealed class NoticesApiOutsideDevelopmentTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(upload.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-            Assert.That(quarantine.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(upload.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(quarantine.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         });
     }
 }

@@ -25,7 +25,7 @@ public sealed class UploadLimitTests : DatabaseTest
             { chunked ? new StreamContent(new UnknownLength(bytes)) : new ByteArrayContent(bytes), "files", "big.csv" },
         };
 
-        var response = await app.Client.PostAsync("/api/notices", form);
+        var response = await app.Admin.PostAsync("/api/notices", form);
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>();
 
         await using var conn = await Db.OpenConnectionAsync();
@@ -44,7 +44,7 @@ public sealed class UploadLimitTests : DatabaseTest
         using var app = App();
         using var form = new MultipartFormDataContent { { new ByteArrayContent(Csv(2)), "files", "small.csv" } };
 
-        var response = await app.Client.PostAsync("/api/notices", form);
+        var response = await app.Admin.PostAsync("/api/notices", form);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }

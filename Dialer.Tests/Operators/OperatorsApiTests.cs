@@ -13,17 +13,20 @@ public sealed class OperatorsApiTests : OperatorsTest
     public async Task Operators_are_created_and_moved_through_the_API_with_specific_status_codes()
     {
         using var app = new DialerApp();
-        var http = app.Client;
+        var http = await app.AdminAsync();
+        var anna = await app.OperatorAsync("anna");
+        var nessuno = await app.OperatorAsync("nessuno");
 
         var created = await http.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi", cpi = "MI_CENTRO" });
         var updated = await http.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi", phone = "+39 347 1234567" });
         var invalid = await http.PutAsJsonAsync("/api/operators/anna%20rossi", new { name = "" });
-        var availableFirst = await http.PostAsync("/api/operators/anna/available", null);
-        var signIn = await http.PostAsync("/api/operators/anna/sign-in", null);
-        var badPause = await http.PostAsJsonAsync("/api/operators/anna/pause", new { reason = "caffè" });
-        var systemPause = await http.PostAsJsonAsync("/api/operators/anna/pause", new { reason = "wrap_up_overrun" });
-        var pause = await http.PostAsJsonAsync("/api/operators/anna/pause", new { reason = "back_office" });
-        var unknown = await http.PostAsync("/api/operators/nessuno/sign-in", null);
+        var availableFirst = await anna.PostAsync("/api/me/available", null);
+        var signIn = await anna.PostAsync("/api/me/sign-in", null);
+        var badPause = await anna.PostAsJsonAsync("/api/me/pause", new { reason = "caffè" });
+        var systemPause = await anna.PostAsJsonAsync("/api/me/pause", new { reason = "wrap_up_overrun" });
+        var pause = await anna.PostAsJsonAsync("/api/me/pause", new { reason = "back_office" });
+        var unknown = await nessuno.PostAsync("/api/me/sign-in", null);
+        var me = await anna.GetFromJsonAsync<JsonElement>("/api/me");
         var one = await http.GetFromJsonAsync<JsonElement>("/api/operators/anna");
         var roster = await http.GetFromJsonAsync<JsonElement>("/api/operators");
         var missing = await http.GetAsync("/api/operators/nessuno");
@@ -54,6 +57,7 @@ public sealed class OperatorsApiTests : OperatorsTest
             Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(one.GetProperty("operator").GetProperty("phoneE164").GetString(), Is.EqualTo("+393471234567"));
             Assert.That(one.GetProperty("presence").GetProperty("state").GetString(), Is.EqualTo("paused"));
+            Assert.That(me.GetProperty("operator").GetProperty("identity").GetString(), Is.EqualTo("anna"));
             Assert.That(roster.GetArrayLength(), Is.EqualTo(1));
             Assert.That(roster[0].GetProperty("since").GetDateTimeOffset(), Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5)));
             Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
@@ -68,26 +72,29 @@ public sealed class OperatorsApiTests : OperatorsTest
     public async Task A_disposition_is_recorded_over_HTTP_and_the_call_shows_it_without_the_full_number()
     {
         using var app = new DialerApp();
-        var http = app.Client;
+        var admin = await app.AdminAsync();
+        var http = await app.OperatorAsync("anna");
         var campaign = await CampaignAsync();
-        await http.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
-        await http.PostAsync("/api/operators/anna/sign-in", null);
+        await admin.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
+        await http.PostAsync("/api/me/sign-in", null);
         var attempt = await AttemptAsync(campaign);
         var roster = app.Services.GetRequiredService<OperatorRoster>();
         var reserved = (await roster.TryReserveAsync(campaign, attempt, CancellationToken.None))!;
         await roster.ConnectAsync(reserved.OperatorId, attempt, CancellationToken.None);
-        var busy = await http.PostAsync("/api/operators/anna/available", null);
+        var busy = await http.PostAsync("/api/me/available", null);
 
         var catalogue = await http.GetFromJsonAsync<JsonElement>("/api/dispositions");
-        var noOperator = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { code = "refused", reason = "retired" });
-        var invalid = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { @operator = "anna", code = "refused" });
-        var unknownCall = await http.PostAsJsonAsync("/api/calls/424242/disposition", new { @operator = "anna", code = "already_employed" });
-        var recorded = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { @operator = "anna", code = "refused", reason = "retired" });
-        var repeated = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { @operator = "anna", code = "refused", reason = "retired" });
-        var different = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { @operator = "anna", code = "wrong_number" });
+        var notAnOperator = await admin.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { code = "refused", reason = "retired" });
+        var otherOperator = await (await app.OperatorAsync("bruno")).GetAsync($"/api/calls/{attempt}");
+        var invalid = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { code = "refused" });
+        var unknownCall = await http.PostAsJsonAsync("/api/calls/424242/disposition", new { code = "already_employed" });
+        var recorded = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { code = "refused", reason = "retired" });
+        var repeated = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { code = "refused", reason = "retired" });
+        var different = await http.PostAsJsonAsync($"/api/calls/{attempt}/disposition", new { code = "wrong_number" });
         var call = await http.GetFromJsonAsync<JsonElement>($"/api/calls/{attempt}");
         var missingCall = await http.GetAsync("/api/calls/424242");
-        var presence = await http.GetFromJsonAsync<JsonElement>("/api/operators/anna");
+        var presence = await http.GetFromJsonAsync<JsonElement>("/api/me");
+        var supervisorView = await (await app.ClientAsync("sara", Dialer.Core.Accounts.UserRole.Supervisor)).GetAsync($"/api/calls/{attempt}");
 
         var codes = catalogue.GetProperty("dispositions").EnumerateArray().ToDictionary(d => d.GetProperty("code").GetString()!, d => d);
         var invalidBody = await invalid.Content.ReadFromJsonAsync<JsonElement>();
@@ -100,7 +107,9 @@ public sealed class OperatorsApiTests : OperatorsTest
             Assert.That(codes["already_employed"].GetProperty("anpalCode").GetString(), Is.EqualTo("OCCUPATO"));
             Assert.That(catalogue.GetProperty("refusalReasons").EnumerateArray().Select(r => r.GetProperty("anpalCode").GetString()),
                 Is.EqualTo(new[] { "RIFIUTO", "REINTEGRA", "PENSIONAM", "DECESSO" }));
-            Assert.That(noOperator.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(notAnOperator.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "only an operator records a disposition");
+            Assert.That(otherOperator.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "another operator's call");
+            Assert.That(supervisorView.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(invalidBody.GetProperty("errors").GetProperty("reason")[0].GetString(), Does.StartWith("reason: required for refused"));
             Assert.That(unknownCall.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
@@ -121,24 +130,27 @@ public sealed class OperatorsApiTests : OperatorsTest
     }
 }
 
-public sealed class OperatorsApiOutsideDevelopmentTests
+public sealed class OperatorsApiInProductionTests
 {
     [Test]
-    public async Task Operator_and_call_endpoints_are_forbidden_outside_development()
+    public async Task In_production_operator_routes_answer_a_signed_in_operator_and_refuse_anyone_else()
     {
         using var app = new DialerApp(settings: new Dictionary<string, string?>(ProductionTelephony.Settings) { ["environment"] = "Production" });
+        var admin = await app.AdminAsync();
+        await admin.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
+        var anna = await app.OperatorAsync("anna");
 
-        var roster = await app.Client.GetAsync("/api/operators");
-        var signIn = await app.Client.PostAsync("/api/operators/anna/sign-in", null);
-        var catalogue = await app.Client.GetAsync("/api/dispositions");
-        var disposition = await app.Client.PostAsJsonAsync("/api/calls/1/disposition", new { @operator = "anna", code = "already_employed" });
+        var anonymous = await app.Client.PostAsync("/api/me/sign-in", null);
+        var asAdmin = await admin.PostAsync("/api/me/sign-in", null);
+        var signIn = await anna.PostAsync("/api/me/sign-in", null);
+        var roster = await anna.GetAsync("/api/operators");
 
         Assert.Multiple(() =>
         {
-            Assert.That(roster.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-            Assert.That(catalogue.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-            Assert.That(disposition.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(asAdmin.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(roster.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "the roster is for supervisors");
         });
     }
 }

@@ -22,25 +22,39 @@ public sealed class SchedulerDashboardTests : DatabaseTest
             await worker.Services.GetRequiredService<NightlySchedule>().SyncAsync(default);
         using var api = new DialerApp();
 
-        var home = await api.Client.GetAsync("/hangfire");
-        var recurring = await api.Client.GetStringAsync("/hangfire/recurring");
+        var home = await api.Admin.GetAsync("/hangfire");
+        var recurring = await api.Admin.GetStringAsync("/hangfire/recurring");
         var hostedServices = api.Services.GetServices<IHostedService>().Select(s => s.GetType().FullName).ToList();
 
         Assert.Multiple(() =>
         {
-            Assert.That(home.StatusCode, Is.EqualTo(HttpStatusCode.OK), "open in Development");
+            Assert.That(home.StatusCode, Is.EqualTo(HttpStatusCode.OK), "open to an admin");
             Assert.That(recurring, Does.Contain("nightly-selection:donne-milano"));
             Assert.That(hostedServices, Has.None.StartsWith("Hangfire."), "the API performs no job");
         });
     }
 
     [Test]
-    public async Task Outside_Development_the_dashboard_is_refused_until_sign_in_exists()
+    public async Task The_dashboard_is_read_only_for_a_supervisor_and_closed_to_an_operator_and_to_anonymous_visitors()
     {
+        await new CampaignStore(Db).ApplyAsync(Population.Campaign(), default);
+        using (var worker = TestWorkerHost.Create("node-a"))
+            await worker.Services.GetRequiredService<NightlySchedule>().SyncAsync(default);
         using var api = new DialerApp(settings: ProductionTelephony.Settings, environment: "Production");
+        var supervisor = await api.ClientAsync("sara", Dialer.Core.Accounts.UserRole.Supervisor);
+        var @operator = await api.OperatorAsync("anna");
 
-        var response = await api.Client.GetAsync("/hangfire");
+        var anonymous = await api.Client.GetAsync("/hangfire");
+        var asOperator = await @operator.GetAsync("/hangfire");
+        var readOnly = await supervisor.GetStringAsync("/hangfire/recurring");
+        var full = await api.Admin.GetStringAsync("/hangfire/recurring");
 
-        Assert.That(response.StatusCode, Is.AnyOf(HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden));
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo("/accedi"), "sent to sign in");
+            Assert.That(asOperator.StatusCode, Is.AnyOf(HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden));
+            Assert.That(readOnly, Does.Contain("nightly-selection:donne-milano").And.Not.Contain("js-jobs-list-command"), "no trigger or delete buttons");
+            Assert.That(full, Does.Contain("js-jobs-list-command"), "an admin's buttons");
+        });
     }
 }

@@ -2,18 +2,18 @@ using System.Net;
 
 namespace Dialer.Tests.Security;
 
-/// <summary>The OpenAPI document and its reference page: open in Development, closed elsewhere until sign-in (issue 15).</summary>
+/// <summary>The OpenAPI document and its reference page: for admins only, in every environment.</summary>
 public sealed class ApiReferenceTests
 {
     [Test]
-    public async Task Development_serves_the_reference_page_over_the_openapi_document_with_its_script_allowed_by_nonce()
+    public async Task An_admin_reads_the_reference_page_over_the_openapi_document_with_its_script_allowed_by_nonce()
     {
         using var app = new DialerApp();
 
-        using var page = await app.Client.GetAsync("/scalar/");
+        using var page = await app.Admin.GetAsync("/scalar/");
         var html = await page.Content.ReadAsStringAsync();
-        using var script = await app.Client.GetAsync("/scalar/scalar.js");
-        using var document = await app.Client.GetAsync("/openapi/v1.json");
+        using var script = await app.Admin.GetAsync("/scalar/scalar.js");
+        using var document = await app.Admin.GetAsync("/openapi/v1.json");
 
         var nonce = System.Text.RegularExpressions.Regex.Match(html, "nonce=\"([^\"]+)\"").Groups[1].Value;
         var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
@@ -30,18 +30,23 @@ public sealed class ApiReferenceTests
     }
 
     [Test]
-    public async Task Production_has_no_reference_page_and_refuses_the_openapi_document()
+    public async Task In_production_a_supervisor_is_refused_and_an_anonymous_visitor_is_sent_to_sign_in()
     {
         var settings = new Dictionary<string, string?>(ProductionTelephony.Settings) { ["environment"] = "Production" };
         using var app = new DialerApp(settings: settings);
+        var supervisor = await app.ClientAsync("sara", Dialer.Core.Accounts.UserRole.Supervisor);
 
-        using var page = await app.Client.GetAsync("/scalar/");
-        using var document = await app.Client.GetAsync("/openapi/v1.json");
+        using var page = await supervisor.GetAsync("/scalar/");
+        using var document = await supervisor.GetAsync("/openapi/v1.json");
+        using var anonymous = await app.Client.GetAsync("/openapi/v1.json");
+        using var asAdmin = await app.Admin.GetAsync("/openapi/v1.json");
 
         Assert.Multiple(() =>
         {
-            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That(document.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(anonymous.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo("/accedi"));
+            Assert.That(asAdmin.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         });
     }
 }

@@ -14,6 +14,7 @@ public sealed class SecurityHeadersTests
     public static void StopApi() => app.Dispose();
 
     [TestCase("GET", "/", HttpStatusCode.OK, Description = "a page")]
+    [TestCase("GET", "/accedi", HttpStatusCode.OK, Description = "the sign-in page")]
     [TestCase("GET", "/api/campaigns", HttpStatusCode.OK, Description = "an API route")]
     [TestCase("GET", "/css/site.css", HttpStatusCode.OK, Description = "a static file")]
     [TestCase("GET", "/no-such-page", HttpStatusCode.NotFound, Description = "a 404")]
@@ -23,7 +24,7 @@ public sealed class SecurityHeadersTests
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST") request.Content = new FormUrlEncodedContent([new("CallSid", "CA1")]);
 
-        using var response = await app.Client.SendAsync(request);
+        using var response = await app.Admin.SendAsync(request);
 
         Assert.Multiple(() =>
         {
@@ -40,7 +41,7 @@ public sealed class SecurityHeadersTests
     [Test]
     public async Task The_pages_hold_no_inline_script_or_style_that_the_policy_would_block()
     {
-        var html = await app.Client.GetStringAsync("/");
+        var html = await app.Admin.GetStringAsync("/");
 
         Assert.Multiple(() =>
         {

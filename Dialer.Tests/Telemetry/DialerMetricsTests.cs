@@ -54,7 +54,7 @@ public sealed class DialerMetricsTests : DatabaseTest
         var csv = CsvNotice.File(new CsvNotice(), new CsvNotice() with { Code = "0300024000000002", Contract = "X.00.00" });
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "files", "upload.csv");
 
-        var response = await app.Client.PostAsync("/api/notices", form);
+        var response = await app.Admin.PostAsync("/api/notices", form);
 
         Assert.Multiple(() =>
         {

@@ -35,8 +35,8 @@ public sealed class OtlpExportTests : DatabaseTest
         HttpStatusCode operatorLookup;
         using (OpenTelemetry.SuppressInstrumentationScope.Begin())
         {
-            (await app.Client.PostAsync("/api/notices", form)).EnsureSuccessStatusCode();
-            using var lookup = await app.Client.GetAsync($"/api/operators/{Cf}?cf={Cf}");
+            (await app.Admin.PostAsync("/api/notices", form)).EnsureSuccessStatusCode();
+            using var lookup = await app.Admin.GetAsync($"/api/operators/{Cf}?cf={Cf}");
             operatorLookup = lookup.StatusCode;
             (await app.Client.GetAsync("/health/live")).EnsureSuccessStatusCode();
         }

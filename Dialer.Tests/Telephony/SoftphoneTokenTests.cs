@@ -50,7 +50,7 @@ public sealed class SoftphoneTokenTests : DatabaseTest
     }
 
     [Test]
-    public async Task The_operators_api_issues_a_token_to_a_known_operator_and_refuses_an_unknown_one()
+    public async Task The_api_issues_a_token_to_the_signed_in_operator_and_refuses_an_account_with_no_operator()
     {
         using var app = new DialerApp(settings: new Dictionary<string, string?>
         {
@@ -58,10 +58,10 @@ public sealed class SoftphoneTokenTests : DatabaseTest
             ["Twilio:ApiKeySecret"] = KeySecret,
             ["Twilio:TwimlAppSid"] = AppSid,
         });
-        await app.Client.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
+        await app.Admin.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
 
-        var issued = await app.Client.PostAsync("/api/operators/anna/voice-token", null);
-        var unknown = await app.Client.PostAsync("/api/operators/nessuno/voice-token", null);
+        var issued = await (await app.OperatorAsync("anna")).PostAsync("/api/me/voice-token", null);
+        var unknown = await (await app.OperatorAsync("nessuno")).PostAsync("/api/me/voice-token", null);
 
         var body = await issued.Content.ReadFromJsonAsync<JsonElement>();
         var (_, payload) = Decode(body.GetProperty("token").GetString()!);
@@ -84,9 +84,9 @@ public sealed class SoftphoneTokenTests : DatabaseTest
             ["Twilio:ApiKeySid"] = KeySid,
             ["Twilio:ApiKeySecret"] = KeySecret,
         });
-        await app.Client.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
+        await app.Admin.PutAsJsonAsync("/api/operators/anna", new { name = "Anna Rossi" });
 
-        var response = await app.Client.PostAsync("/api/operators/anna/voice-token", null);
+        var response = await (await app.OperatorAsync("anna")).PostAsync("/api/me/voice-token", null);
 
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Multiple(() =>

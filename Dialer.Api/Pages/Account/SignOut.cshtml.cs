@@ -1,0 +1,36 @@
+using Dialer.Core.Operators;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Dialer.Api.Security;
+
+namespace Dialer.Api.Pages.Account;
+
+/// <summary>
+/// Signing out (a POST with antiforgery, from the header's "Esci" button). An operator also leaves the floor: their
+/// presence becomes signed out, so that nobody is reserved for a closed console.
+/// </summary>
+[AllowAnonymous]
+sealed class SignOutModel(OperatorRoster roster, OperatorDirectory directory) : PageModel
+{
+    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? Page() : LocalRedirect(SignInRegistration.SignInPath);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (User.IsInRole(Roles.Operator) && await directory.FindAsync(User.Username(), ct) is not null)
+        {
+            try
+            {
+                await roster.SignOutAsync(User.Username(), ct);
+            }
+            catch (PresenceMoveRefusedException)
+            {
+                // On a call: the presence follows the call's end; the session still ends now.
+            }
+        }
+        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return LocalRedirect(SignInRegistration.SignInPath);
+    }
+}

@@ -157,6 +157,14 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
 
     public static string RoleCode(UserRole role) => role.ToString().ToLowerInvariant();
 
+    /// <summary>The role as the pages name it.</summary>
+    public static string RoleLabel(UserRole role) => role switch
+    {
+        UserRole.Operator => "Operatore",
+        UserRole.Supervisor => "Supervisore",
+        _ => "Amministratore",
+    };
+
     /// <summary>A role from its code (operator, supervisor, admin); null for anything else.</summary>
     public static UserRole? ParseRole(string? code) =>
         Enum.GetValues<UserRole>().Cast<UserRole?>().FirstOrDefault(r => RoleCode(r!.Value) == code?.Trim().ToLowerInvariant());

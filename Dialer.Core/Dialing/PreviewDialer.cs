@@ -117,5 +117,5 @@ public sealed class SkipReasonException(string? reason, IEnumerable<SkipReason> 
     : Exception($"\"{reason}\" is not a skip reason.")
 {
     public IReadOnlyList<string> Errors { get; } =
-        [$"reason: \"{reason}\" is not a skip reason: use one of {string.Join(", ", reasons.Select(r => r.Code))}."];
+        [$"reason: \"{reason}\" non è un motivo per saltare: uno tra {string.Join(", ", reasons.Select(r => r.Code))}."];
 }

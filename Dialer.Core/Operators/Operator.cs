@@ -43,15 +43,15 @@ public sealed partial record OperatorProfile(string Identity, string? DisplayNam
     {
         var errors = new List<string>();
         if (!OperatorIdentity.IsValid(Identity))
-            errors.Add($"identity: \"{Identity}\" is not a Twilio Client identity (1 to 121 characters among A-Z a-z 0-9 _ . @ -).");
-        if (string.IsNullOrWhiteSpace(DisplayName)) errors.Add("name: required (the name colleagues and supervisors see).");
-        else if (DisplayName.Trim().Length > 200) errors.Add("name: at most 200 characters.");
+            errors.Add($"identity: \"{Identity}\" non è un'identità valida (da 1 a 121 caratteri tra A-Z a-z 0-9 _ . @ -).");
+        if (string.IsNullOrWhiteSpace(DisplayName)) errors.Add("name: obbligatorio (il nome che vedono colleghi e supervisori).");
+        else if (DisplayName.Trim().Length > 200) errors.Add("name: al massimo 200 caratteri.");
         if (CpiCode is not null && !CpiPattern().IsMatch(CpiCode.Trim().ToUpperInvariant()))
-            errors.Add($"cpi: \"{CpiCode}\" is not a CPI code (letters, digits and _).");
+            errors.Add($"cpi: \"{CpiCode}\" non è un codice di CPI (lettere, cifre e _).");
         if (Phone is not null && PhoneNumber.Parse(Phone).E164 is null)
-            errors.Add($"phone: \"{Phone}\" is not a phone number (write it as +39…).");
+            errors.Add($"phone: \"{Phone}\" non è un numero di telefono (scriverlo come +39…).");
         foreach (var slug in Campaigns ?? [])
-            if (string.IsNullOrWhiteSpace(slug)) errors.Add("campaigns: an empty slug.");
+            if (string.IsNullOrWhiteSpace(slug)) errors.Add("campaigns: una campagna senza nome.");
         return errors;
     }
 

@@ -108,7 +108,7 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
     public async Task<DispositionResult> RecordSystemAsync(long attemptId, string code, CancellationToken ct)
     {
         if (DispositionCatalogue.Find(code) is not { BySystem: true } type)
-            throw new DispositionValidationException([$"code: \"{code}\" is not a system disposition; one of {DispositionCatalogue.SystemCodes}."]);
+            throw new DispositionValidationException([$"code: \"{code}\" non è un esito del sistema; uno tra {DispositionCatalogue.SystemCodes}."]);
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -213,7 +213,7 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
         var known = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM cpi_offices WHERE code = @CpiCode)", new { appointment.CpiCode }, tx, cancellationToken: ct));
         if (!known)
-            throw new DispositionValidationException([$"appointment.cpi: no CPI site with code \"{appointment.CpiCode}\" (CPIs are loaded with `dialer territory apply`)."]);
+            throw new DispositionValidationException([$"appointment.cpi: nessuna sede di CPI con codice \"{appointment.CpiCode}\" (le sedi si caricano con `dialer territory apply`)."]);
         return await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(sql, new
         {
             attempt.PersonCf,

@@ -61,11 +61,11 @@ public static partial class DispositionRules
         var errors = new List<string>();
         var type = DispositionCatalogue.Find(request.Code);
         if (string.IsNullOrWhiteSpace(request.Code))
-            errors.Add($"code: required, one of {DispositionCatalogue.OperatorCodes}.");
+            errors.Add($"code: obbligatorio, uno tra {DispositionCatalogue.OperatorCodes}.");
         else if (type is null)
-            errors.Add($"code: unknown disposition \"{request.Code}\"; one of {DispositionCatalogue.OperatorCodes}.");
+            errors.Add($"code: esito sconosciuto \"{request.Code}\"; uno tra {DispositionCatalogue.OperatorCodes}.");
         else if (type.BySystem)
-            errors.Add($"code: \"{type.Code}\" is recorded by the system from the provider's outcome; operators choose one of {DispositionCatalogue.OperatorCodes}.");
+            errors.Add($"code: \"{type.Code}\" lo registra il sistema dall'esito della chiamata; l'operatore sceglie uno tra {DispositionCatalogue.OperatorCodes}.");
         if (errors.Count > 0) throw new DispositionValidationException(errors);
 
         RefusalReason? refusal = null;
@@ -74,26 +74,26 @@ public static partial class DispositionRules
             refusal = DispositionCatalogue.RefusalReasons.FirstOrDefault(r => r.Code == request.Reason);
             if (refusal is null)
                 errors.Add(request.Reason is null
-                    ? $"reason: required for refused, one of {RefusalCodes}."
-                    : $"reason: unknown refusal reason \"{request.Reason}\"; one of {RefusalCodes}.");
+                    ? $"reason: obbligatorio per un rifiuto, uno tra {RefusalCodes}."
+                    : $"reason: motivo di rifiuto sconosciuto \"{request.Reason}\"; uno tra {RefusalCodes}.");
         }
-        else if (request.Reason is not null) errors.Add($"reason: only for refused, not for {type.Code}.");
+        else if (request.Reason is not null) errors.Add($"reason: solo per un rifiuto, non per {type.Code}.");
 
         Appointment? appointment = null;
         if (type.Code == DispositionCatalogue.IntakeAccepted)
         {
-            if (request.Appointment is null) errors.Add("appointment: required for intake_accepted (cpi, at, channel, reminderConsent, privacyNoticeGiven).");
+            if (request.Appointment is null) errors.Add("appointment: obbligatorio per intake_accepted (cpi, at, channel, reminderConsent, privacyNoticeGiven).");
             else appointment = ValidateAppointment(request.Appointment, now, errors);
         }
-        else if (request.Appointment is not null) errors.Add($"appointment: only for intake_accepted, not for {type.Code}.");
+        else if (request.Appointment is not null) errors.Add($"appointment: solo per intake_accepted, non per {type.Code}.");
 
         ScheduledCallback? callback = null;
         if (type.Code == DispositionCatalogue.CallBack)
         {
-            if (request.Callback is null) errors.Add("callback: required for call_back (at, scope).");
+            if (request.Callback is null) errors.Add("callback: obbligatorio per call_back (at, scope).");
             else callback = ValidateCallback(request.Callback, now, errors);
         }
-        else if (request.Callback is not null) errors.Add($"callback: only for call_back, not for {type.Code}.");
+        else if (request.Callback is not null) errors.Add($"callback: solo per call_back, non per {type.Code}.");
 
         if (errors.Count > 0) throw new DispositionValidationException(errors);
         return new ValidDisposition(type, refusal, appointment, callback);
@@ -103,17 +103,17 @@ public static partial class DispositionRules
     {
         var start = errors.Count;
         var cpi = a.Cpi?.Trim().ToUpperInvariant();
-        if (string.IsNullOrEmpty(cpi)) errors.Add("appointment.cpi: required, the code of the CPI site.");
-        else if (!CpiPattern().IsMatch(cpi)) errors.Add($"appointment.cpi: \"{a.Cpi}\" is not a CPI code (letters, digits and _).");
+        if (string.IsNullOrEmpty(cpi)) errors.Add("appointment.cpi: obbligatorio, il codice della sede del CPI.");
+        else if (!CpiPattern().IsMatch(cpi)) errors.Add($"appointment.cpi: \"{a.Cpi}\" non è un codice di CPI (lettere, cifre e _).");
         var startsAt = LocalTime("appointment.at", a.At, now, AppointmentHorizon, errors);
         if (a.Channel is not ("in_person" or "video"))
-            errors.Add(a.Channel is null ? "appointment.channel: required, in_person or video." : $"appointment.channel: \"{a.Channel}\" is not in_person or video.");
-        if (a.ReminderConsent is null) errors.Add("appointment.reminderConsent: required (true or false: may we send an SMS or e-mail reminder?).");
-        if (a.PrivacyNoticeGiven is null) errors.Add("appointment.privacyNoticeGiven: required.");
-        else if (a.PrivacyNoticeGiven == false) errors.Add("appointment.privacyNoticeGiven: the privacy notice must be given before an appointment is booked.");
+            errors.Add(a.Channel is null ? "appointment.channel: obbligatorio, in_person (in presenza) o video." : $"appointment.channel: \"{a.Channel}\" non è in_person (in presenza) né video.");
+        if (a.ReminderConsent is null) errors.Add("appointment.reminderConsent: obbligatorio (sì o no: la persona accetta un promemoria via SMS o e-mail?).");
+        if (a.PrivacyNoticeGiven is null) errors.Add("appointment.privacyNoticeGiven: obbligatorio.");
+        else if (a.PrivacyNoticeGiven == false) errors.Add("appointment.privacyNoticeGiven: l'informativa va letta prima di fissare un appuntamento.");
         var reason = a.Reason ?? "ACC";
         if (DispositionCatalogue.AppointmentReasons.All(r => r.Code != reason))
-            errors.Add($"appointment.reason: \"{a.Reason}\" is not ACC (first reception interview) or ORI (orientation).");
+            errors.Add($"appointment.reason: \"{a.Reason}\" non è ACC (primo colloquio di accoglienza) né ORI (orientamento).");
         return errors.Count > start
             ? null
             : new Appointment(cpi!, a.At!.Trim(), startsAt!.Value, a.Channel!, a.ReminderConsent!.Value, true, reason);
@@ -125,8 +125,8 @@ public static partial class DispositionRules
         var dueAt = LocalTime("callback.at", c.At, now, CallbackHorizon, errors);
         if (c.Scope is not ("personal" or "team"))
             errors.Add(c.Scope is null
-                ? "callback.scope: required, personal (you call back) or team (anyone calls back)."
-                : $"callback.scope: \"{c.Scope}\" is not personal or team.");
+                ? "callback.scope: obbligatorio, personal (richiama lo stesso operatore) o team (richiama chiunque)."
+                : $"callback.scope: \"{c.Scope}\" non è personal né team.");
         return errors.Count > start ? null : new ScheduledCallback(c.At!.Trim(), dueAt!.Value, c.Scope == "personal");
     }
 
@@ -135,25 +135,25 @@ public static partial class DispositionRules
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            errors.Add($"{field}: required, the local date and time in Italy as yyyy-MM-ddTHH:mm.");
+            errors.Add($"{field}: obbligatorio, data e ora italiane come aaaa-MM-ggTHH:mm.");
             return null;
         }
         if (!DateTime.TryParseExact(text.Trim(), ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture,
                 DateTimeStyles.None, out var local))
         {
-            errors.Add($"{field}: \"{text}\" is not a local date and time as yyyy-MM-ddTHH:mm (Italian time, no offset).");
+            errors.Add($"{field}: \"{text}\" non è una data e ora come aaaa-MM-ggTHH:mm (ora italiana, senza fuso).");
             return null;
         }
         if (ItalianTime.Rome.IsInvalidTime(local))
         {
-            errors.Add($"{field}: {text} does not exist in Italy (the clocks go forward that night); choose another time.");
+            errors.Add($"{field}: {text} non esiste in Italia (quella notte si spostano avanti le lancette); scegliere un'altra ora.");
             return null;
         }
         // An ambiguous time (the night the clocks go back) is read as the first of the two, summer time.
         var offset = ItalianTime.Rome.IsAmbiguousTime(local) ? ItalianTime.Rome.GetAmbiguousTimeOffsets(local).Max() : ItalianTime.Rome.GetUtcOffset(local);
         var instant = new DateTimeOffset(local, offset).ToUniversalTime();
-        if (instant <= now) errors.Add($"{field}: {text} is in the past.");
-        else if (instant > now + horizon) errors.Add($"{field}: {text} is more than {horizon.TotalDays:0} days ahead.");
+        if (instant <= now) errors.Add($"{field}: {text} è già passato.");
+        else if (instant > now + horizon) errors.Add($"{field}: {text} è oltre {horizon.TotalDays:0} giorni da oggi.");
         else return instant;
         return null;
     }

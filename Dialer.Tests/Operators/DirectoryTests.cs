@@ -39,7 +39,7 @@ public sealed class DirectoryTests : OperatorsTest
         Assert.Multiple(async () =>
         {
             Assert.That(invalid!.Errors.Select(e => e.Split(':')[0]), Is.EqualTo(new[] { "identity", "name", "cpi", "phone" }));
-            Assert.That(unknownCampaign!.Errors, Is.EqualTo(new[] { "campaigns: no campaign with slug \"nessuna\"." }));
+            Assert.That(unknownCampaign!.Errors, Is.EqualTo(new[] { "campaigns: nessuna campagna \"nessuna\"." }));
             Assert.That(await Directory.ListAsync(None), Is.Empty, "the failed save was rolled back");
         });
     }

@@ -20,7 +20,7 @@ public sealed class OperatorCommandTests : OperatorsTest
             Assert.That(add.Out, Does.Contain("Operator anna.rossi added: cob23, rings the browser (client:anna.rossi)"));
             Assert.That(update.Out, Does.Contain("updated: every campaign, rings a phone"));
             Assert.That(invalid.Exit, Is.EqualTo(2));
-            Assert.That(invalid.Err, Does.Contain("error: identity: \"anna rossi\" is not a Twilio Client identity"));
+            Assert.That(invalid.Err, Does.Contain("error: identity: \"anna rossi\" non è un'identità valida"));
             Assert.That(list.Out, Does.Contain("anna.rossi").And.Contain("signed_out").And.Contain("Anna Rossi"));
             Assert.That(saved?.PhoneE164, Is.EqualTo("+393471234567"));
         });

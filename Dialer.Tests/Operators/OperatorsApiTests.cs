@@ -111,7 +111,7 @@ public sealed class OperatorsApiTests : OperatorsTest
             Assert.That(otherOperator.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "another operator's call");
             Assert.That(supervisorView.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That(invalidBody.GetProperty("errors").GetProperty("reason")[0].GetString(), Does.StartWith("reason: required for refused"));
+            Assert.That(invalidBody.GetProperty("errors").GetProperty("reason")[0].GetString(), Does.StartWith("reason: obbligatorio per un rifiuto"));
             Assert.That(unknownCall.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(recorded.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That((await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("repeated").GetBoolean(), Is.False);

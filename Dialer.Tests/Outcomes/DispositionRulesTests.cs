@@ -16,8 +16,8 @@ public sealed class DispositionRulesTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Errors(new DispositionRequest(null))[0], Does.StartWith("code: required"));
-            Assert.That(Errors(new DispositionRequest("sale"))[0], Does.StartWith("code: unknown disposition \"sale\""));
+            Assert.That(Errors(new DispositionRequest(null))[0], Does.StartWith("code: obbligatorio"));
+            Assert.That(Errors(new DispositionRequest("sale"))[0], Does.StartWith("code: esito sconosciuto \"sale\""));
         });
     }
 
@@ -32,10 +32,10 @@ public sealed class DispositionRulesTests
         }));
     }
 
-    [TestCase("2026-11-25 10:30", "is not a local date and time")]
-    [TestCase("2026-11-25T10:30+01:00", "is not a local date and time")]
-    [TestCase("2026-11-23T09:59", "is in the past")]
-    [TestCase("2027-03-01T10:00", "more than 90 days ahead")]
+    [TestCase("2026-11-25 10:30", "non è una data e ora")]
+    [TestCase("2026-11-25T10:30+01:00", "non è una data e ora")]
+    [TestCase("2026-11-23T09:59", "è già passato")]
+    [TestCase("2027-03-01T10:00", "oltre 90 giorni da oggi")]
     public void An_appointment_time_must_be_local_in_the_future_and_near(string at, string message)
     {
         var errors = Errors(new DispositionRequest("intake_accepted", Appointment: new AppointmentRequest("MI_CENTRO", at, "video", false, true)));
@@ -53,7 +53,7 @@ public sealed class DispositionRulesTests
         {
             "reason", "appointment.cpi", "appointment.channel", "appointment.privacyNoticeGiven", "appointment.reason", "callback",
         }));
-        Assert.That(intake[3], Does.Contain("privacy notice must be given"));
+        Assert.That(intake[3], Does.Contain("l'informativa va letta"));
     }
 
     [Test]
@@ -64,11 +64,11 @@ public sealed class DispositionRulesTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(missing, Is.EqualTo(new[] { "callback: required for call_back (at, scope)." }));
+            Assert.That(missing, Is.EqualTo(new[] { "callback: obbligatorio per call_back (at, scope)." }));
             Assert.That(invalid, Is.EqualTo(new[]
             {
-                "callback.at: 2026-12-31T10:00 is more than 30 days ahead.",
-                "callback.scope: \"me\" is not personal or team.",
+                "callback.at: 2026-12-31T10:00 è oltre 30 giorni da oggi.",
+                "callback.scope: \"me\" non è personal né team.",
             }));
         });
     }
@@ -87,7 +87,7 @@ public sealed class DispositionRulesTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(gap.Errors[0], Does.Contain("does not exist in Italy"));
+            Assert.That(gap.Errors[0], Does.Contain("non esiste in Italia"));
             Assert.That(afterChange.Callback!.DueAt, Is.EqualTo(new DateTimeOffset(2027, 3, 29, 8, 0, 0, TimeSpan.Zero)), "summer time: UTC+2");
             Assert.That(ambiguous.Callback!.DueAt, Is.EqualTo(new DateTimeOffset(2026, 10, 25, 0, 30, 0, TimeSpan.Zero)), "the first 02:30, summer time");
             Assert.That(winter.Callback!.DueAt, Is.EqualTo(new DateTimeOffset(2026, 10, 26, 9, 0, 0, TimeSpan.Zero)), "winter time: UTC+1");

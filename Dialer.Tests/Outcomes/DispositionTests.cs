@@ -47,8 +47,8 @@ public sealed class DispositionTests : DispositionsTest
 
         Assert.Multiple(async () =>
         {
-            Assert.That(missing!.Errors, Is.EqualTo(new[] { "reason: required for refused, one of not_interested, reinstated, retired, deceased." }));
-            Assert.That(unknown!.Errors[0], Does.StartWith("reason: unknown refusal reason \"stanco\""));
+            Assert.That(missing!.Errors, Is.EqualTo(new[] { "reason: obbligatorio per un rifiuto, uno tra not_interested, reinstated, retired, deceased." }));
+            Assert.That(unknown!.Errors[0], Does.StartWith("reason: motivo di rifiuto sconosciuto \"stanco\""));
             Assert.That(await ScalarAsync<string>("SELECT anpal_code FROM call_dispositions"), Is.EqualTo("PENSIONAM"));
             Assert.That(await ScalarAsync<string>("SELECT details->>'reason' FROM call_dispositions"), Is.EqualTo("retired"));
         });
@@ -176,7 +176,7 @@ public sealed class DispositionTests : DispositionsTest
 
         Assert.Multiple(async () =>
         {
-            Assert.That(error!.Errors, Is.EqualTo(new[] { "appointment.cpi: no CPI site with code \"MI_NORD\" (CPIs are loaded with `dialer territory apply`)." }));
+            Assert.That(error!.Errors, Is.EqualTo(new[] { "appointment.cpi: nessuna sede di CPI con codice \"MI_NORD\" (le sedi si caricano con `dialer territory apply`)." }));
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM intakes"), Is.Zero);
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM call_dispositions"), Is.Zero);
             Assert.That((await PresenceAsync("anna")).State, Is.EqualTo(PresenceState.OnCall), "rolled back with the rest");
@@ -198,8 +198,8 @@ public sealed class DispositionTests : DispositionsTest
             Assert.That(busy.Repeated, Is.False);
             Assert.That(again.Repeated, Is.True);
             Assert.That(changed, Is.Not.Null);
-            Assert.That(notSystem!.Errors[0], Does.Contain("not a system disposition"));
-            Assert.That(byOperator!.Errors[0], Does.Contain("recorded by the system"));
+            Assert.That(notSystem!.Errors[0], Does.Contain("non è un esito del sistema"));
+            Assert.That(byOperator!.Errors[0], Does.Contain("lo registra il sistema"));
             Assert.That(await ScalarAsync<string>("SELECT disposition FROM call_attempts WHERE id = @other", new { other }), Is.EqualTo("busy"));
         });
     }

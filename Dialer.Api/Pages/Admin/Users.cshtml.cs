@@ -1,0 +1,51 @@
+using Dialer.Api.Security;
+using Dialer.Core;
+using Dialer.Core.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Dialer.Api.Pages.Admin;
+
+/// <summary>An admin lists the accounts and creates one (docs/accounts.md).</summary>
+[Authorize(Policy = Roles.Admin)]
+sealed class UsersModel(UserAccounts accounts, TimeProvider time) : PageModel
+{
+    public sealed record NewAccount(string? Username, string? Name, string? Role);
+
+    public IReadOnlyList<UserAccount> Accounts { get; private set; } = [];
+    public IReadOnlyDictionary<string, string> Errors { get; private set; } = new Dictionary<string, string>();
+    public NewAccount Form { get; private set; } = new(null, null, Roles.Operator);
+    public string? Saved { get; private set; }
+
+    public async Task OnGetAsync(string? creato, CancellationToken ct)
+    {
+        if (creato is not null) Saved = $"Account «{creato}» creato.";
+        Accounts = await accounts.ListAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? username, string? name, string? role, string? password, CancellationToken ct)
+    {
+        Form = new NewAccount(username, name, role);
+        try
+        {
+            var parsed = UserAccounts.ParseRole(role) ?? throw new UserAccountException(["role: scegliere un ruolo."]);
+            await accounts.AddAsync((username ?? "").Trim(), name ?? "", parsed, password ?? "", ct);
+            return RedirectToPage(new { creato = username?.Trim() });
+        }
+        catch (UserAccountException ex)
+        {
+            Errors = FieldErrors.ByField(ex.Errors);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            Accounts = await accounts.ListAsync(ct);
+            return Page();
+        }
+    }
+
+    public string State(UserAccount account) => account switch
+    {
+        { Active: false } => "Disattivato",
+        { LockedUntil: { } until } when until > time.GetUtcNow() => $"Bloccato fino alle {ItalianFormat.Time(until)}",
+        _ => "Attivo",
+    };
+}

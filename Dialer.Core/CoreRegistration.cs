@@ -1,4 +1,5 @@
 using Dialer.Core.Accounts;
+using Dialer.Core.Audit;
 using Dialer.Core.Database;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing.Queue;
@@ -43,6 +44,9 @@ public static class CoreRegistration
 
         // Accounts: local users, their roles and passwords
         services.AddAccounts();
+
+        // Audit: the append-only log of sign-ins, views of personal data and changes; its retention purge
+        services.AddAudit();
 
         // Operators: the directory and presence
         services.AddOperators();

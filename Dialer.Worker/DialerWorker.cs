@@ -1,5 +1,6 @@
 using Dialer.Core.Telemetry;
 using Dialer.Core.Telephony;
+using Dialer.Worker.Audit;
 using Dialer.Worker.Dialing;
 using Dialer.Worker.Scheduling;
 using Dialer.Worker.Selection;
@@ -19,6 +20,9 @@ public static class DialerWorker
 
         // Nightly selection per active campaign: its recurring job follows the campaigns table, cron in Europe/Rome
         builder.Services.AddHostedService<CampaignScheduleSync>();
+
+        // The audit log's nightly retention purge (audit-retention, 03:30 Europe/Rome)
+        builder.Services.AddHostedService<AuditRetentionSchedule>();
 
         // Outgoing calls to Twilio (or the emulator): typed client, never re-sends a create
         builder.Services.AddTelephony(builder.Configuration);

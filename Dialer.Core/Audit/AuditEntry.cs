@@ -1,0 +1,85 @@
+namespace Dialer.Core.Audit;
+
+/// <summary>
+/// One thing to record in the audit log (table audit_log, migration 0510; docs/audit.md). <see cref="PersonCf"/> is the
+/// codice fiscale of the person whose data was viewed or changed: personal data, kept in the audit log and never logged.
+/// </summary>
+/// <param name="Actor">Who: a username, <see cref="AuditActors.System"/>, or <see cref="AuditActors.Token"/>(name).</param>
+/// <param name="Action">What: one of <see cref="AuditActions"/> (lower-case letters and underscores).</param>
+/// <param name="ActorRole">The actor's role when they acted (operator, supervisor, admin), if any.</param>
+/// <param name="PersonCf">Whose personal data, if any.</param>
+/// <param name="Subject">What was acted on: an attempt id, a campaign slug, a username, a token's name.</param>
+/// <param name="Detail">Anything else worth keeping, serialized as a JSON object (an anonymous object does).</param>
+/// <param name="ClientIp">The client's address as the API saw it.</param>
+public sealed record AuditEntry(
+    string Actor,
+    string Action,
+    string? ActorRole = null,
+    string? PersonCf = null,
+    string? Subject = null,
+    object? Detail = null,
+    string? ClientIp = null);
+
+/// <summary>The actors that are not a signed-in user.</summary>
+public static class AuditActors
+{
+    /// <summary>The scheduler's jobs (the retention purge).</summary>
+    public const string System = "system";
+
+    /// <summary>A personal API token, by its name.</summary>
+    public static string Token(string name) => "token:" + name;
+}
+
+/// <summary>The actions the audit log records, and how the admin page and the CSV name them in Italian.</summary>
+public static class AuditActions
+{
+    public const string SignIn = "sign_in";
+    public const string SignInFailed = "sign_in_failed";
+    public const string SignInLocked = "sign_in_locked";
+    public const string SignOut = "sign_out";
+    /// <summary>A person's data shown: the preview card, the screen pop, a call's detail, a search result (detail.view says which).</summary>
+    public const string PersonViewed = "person_viewed";
+    /// <summary>An export that contains personal data; one row per export, person_cf empty unless it was one person's.</summary>
+    public const string PersonExported = "person_exported";
+    public const string CampaignChanged = "campaign_changed";
+    public const string UserChanged = "user_changed";
+    public const string ObjectionRecorded = "objection_recorded";
+    public const string DispositionRecorded = "disposition_recorded";
+    public const string TokenCreated = "token_created";
+    public const string TokenRevoked = "token_revoked";
+    public const string AuditExported = "audit_exported";
+    public const string AuditPurged = "audit_purged";
+
+    /// <summary>Every action above, in the order the admin page lists them, with its Italian label.</summary>
+    public static IReadOnlyList<(string Action, string Label)> All { get; } =
+    [
+        (SignIn, "Accesso"),
+        (SignInFailed, "Accesso non riuscito"),
+        (SignInLocked, "Accesso bloccato"),
+        (SignOut, "Uscita"),
+        (PersonViewed, "Dati personali consultati"),
+        (PersonExported, "Dati personali esportati"),
+        (CampaignChanged, "Campagna modificata"),
+        (UserChanged, "Utente modificato"),
+        (ObjectionRecorded, "Opposizione registrata"),
+        (DispositionRecorded, "Esito registrato"),
+        (TokenCreated, "Token API creato"),
+        (TokenRevoked, "Token API revocato"),
+        (AuditExported, "Registro esportato"),
+        (AuditPurged, "Registro: voci scadute eliminate"),
+    ];
+
+    static readonly Dictionary<string, string> Labels = All.ToDictionary(a => a.Action, a => a.Label, StringComparer.Ordinal);
+
+    /// <summary>The Italian label of an action; an action this build does not know is shown as its code.</summary>
+    public static string Label(string action) => Labels.GetValueOrDefault(action, action);
+}
+
+/// <summary>Which view showed a person's data: the <c>view</c> of a <see cref="AuditActions.PersonViewed"/> row's detail.</summary>
+public static class PersonViews
+{
+    public const string PreviewCard = "preview_card";
+    public const string ScreenPop = "screen_pop";
+    public const string CallDetail = "call_detail";
+    public const string Search = "search";
+}

@@ -4,7 +4,7 @@ namespace Dialer.Tests.Browser;
 
 /// <summary>
 /// Debian's Chromium (<c>/usr/bin/chromium</c>, installed by <c>./dialer test</c>; Playwright never downloads a browser),
-/// headless, launched once per test run on first use and closed by <see cref="BrowserRun"/>. Each test gets its own
+/// headless, launched once per test run on first use and closed by <see cref="PerRunSetUp"/>. Each test gets its own
 /// context (cookies, storage) and page through <see cref="NewPageAsync"/>. Without Chromium a browser test fails in CI
 /// (<c>CI=true</c>) and is ignored elsewhere. docs/accessibility.md says how to write one.
 /// </summary>

@@ -75,12 +75,18 @@ public sealed partial class StatusPageBrowserTests
         var skip = page.GetByRole(AriaRole.Link, new() { Name = "Vai al contenuto" });
         await Expect(skip).ToBeFocusedAsync();
         var box = await skip.BoundingBoxAsync();
+        var ring = await page.EvaluateAsync<string>(
+            "() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && s.outlineWidth !== '0px' && !s.outlineColor.endsWith(', 0)') ? 'outline ' + s.outlineWidth + ' ' + s.outlineColor : s.boxShadow; }");
         await PageChecks.ScreenshotAsync(page, "status-skip-link-focused");
 
         await page.Keyboard.PressAsync("Enter");
 
         await Expect(page.Locator("main#contenuto")).ToBeFocusedAsync();
-        Assert.That(box, Is.Not.Null.And.Property(nameof(box.Width)).GreaterThan(20), "the focused skip link is visible");
+        Assert.Multiple(() =>
+        {
+            Assert.That(box, Is.Not.Null.And.Property(nameof(box.Width)).GreaterThan(20), "the focused skip link is visible");
+            Assert.That(ring, Is.Not.EqualTo("none"), "the focused skip link shows a focus ring (WCAG 2.4.7)");
+        });
     }
 
     [Test]

@@ -10,8 +10,10 @@ static class SecurityHeaders
 {
     // Everything from our own origin, nothing inline (the pages keep script and style in wwwroot), no plugins,
     // and no framing by anyone: frame-ancestors for current browsers, X-Frame-Options for older ones.
+    // Images and fonts may also be data: URIs, which Bootstrap Italia's stylesheet embeds (a checkbox's tick, a select's
+    // arrow, the alerts' icons, one icon font); neither can run script (docs/security-and-configuration.md).
     const string ContentSecurityPolicy =
-        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; img-src 'self' data:; font-src 'self' data:";
 
     public static IServiceCollection AddSecurityHeaders(this IServiceCollection services) =>
         // A year, the common minimum for HSTS; no subdomains: the public body's other services are not ours to bind.
@@ -28,7 +30,7 @@ static class SecurityHeaders
                 headers.ContentSecurityPolicy = context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce
                     // The API reference page (Development only): its one inline script by nonce, and the styles and
                     // inline images its script injects. Still nothing from another origin.
-                    ? $"{ContentSecurityPolicy}; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+                    ? $"{ContentSecurityPolicy}; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'"
                     : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";

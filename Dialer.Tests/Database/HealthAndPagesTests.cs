@@ -93,17 +93,20 @@ public sealed class HealthAndPagesTests
         });
     }
 
-    [Test]
-    public async Task Stylesheet_is_served()
+    [TestCase("/css/site.css", "dl.status", Description = "ours, for what the kit lacks")]
+    [TestCase("/lib/bootstrap-italia/css/bootstrap-italia.min.css", ".it-header-wrapper", Description = "restored from npm by the build")]
+    [TestCase("/lib/bootstrap-italia/svg/sprites.svg", "id=\"it-check-circle\"", Description = "the kit's icons")]
+    [TestCase("/lib/twilio-voice-sdk/twilio.min.js", "Twilio", Description = "the browser softphone's SDK")]
+    public async Task Stylesheets_icons_and_browser_libraries_are_served_from_our_origin(string path, string content)
     {
         using var app = new DialerApp();
 
-        var response = await app.Client.GetAsync("/css/site.css");
+        var response = await app.Client.GetAsync(path);
 
         Assert.Multiple(async () =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(".skip-link"));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(content));
         });
     }
 

@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Core.Operators;
@@ -5,9 +6,10 @@ namespace Dialer.Core.Operators;
 /// <summary>
 /// Operator presence: the operator's own moves (sign in, available, pause, sign out), the engine's moves around a call
 /// (reserve, connect, release, end call) and the wrap-up limit. Every move updates operator_presence and appends to
-/// operator_presence_history in the same statement, timestamped by the injected clock.
+/// operator_presence_history in the same statement, timestamped by the injected clock, and is published as
+/// <see cref="OperatorPresenceChanged"/> once committed (hosts without a bus, such as the CLI's one-shot commands, publish nothing).
 /// </summary>
-public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogger<OperatorRoster> logger)
+public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogger<OperatorRoster> logger, IBus? bus = null)
 {
     public Task<OperatorPresence> SignInAsync(string identity, CancellationToken ct) =>
         OperatorMoveAsync(identity, PresenceRules.SignIn, "sign in", ct);
@@ -78,12 +80,28 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
                 INSERT INTO operator_presence_history (operator_id, state, pause_reason, attempt_id, at)
                 SELECT operator_id, 'paused', 'wrap_up_overrun', attempt_id, since FROM moved
             )
-            SELECT count(*)::int FROM moved
+            SELECT m.operator_id AS OperatorId, o.identity AS Identity, m.since AS Since
+            FROM   moved m JOIN operators o ON o.id = m.operator_id
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var moved = await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { now = now.ToUniversalTime() }, cancellationToken: ct));
-        if (moved > 0) logger.LogWarning("{Count} operator(s) overran the wrap-up limit: paused with reason wrap_up_overrun", moved);
-        return moved;
+        var moved = (await conn.QueryAsync<OverrunRow>(new CommandDefinition(sql, new { now = now.ToUniversalTime() }, cancellationToken: ct))).ToList();
+        if (moved.Count > 0) logger.LogWarning("{Count} operator(s) overran the wrap-up limit: paused with reason wrap_up_overrun", moved.Count);
+        var at = time.GetUtcNow();
+        foreach (var row in moved)
+            await PublishAsync(row.OperatorId, row.Identity, PresenceState.Paused, PauseReason.WrapUpOverrun, false, Utc(row.Since), at, ct);
+        return moved.Count;
+    }
+
+    /// <summary>Publishes the operator's presence as it is now (the caller has committed the move).</summary>
+    public Task PublishAsync(OperatorPresence presence, CancellationToken ct) =>
+        PublishAsync(presence.OperatorId, presence.Identity, presence.State, presence.PauseReason, false, presence.Since, time.GetUtcNow(), ct);
+
+    async Task PublishAsync(long operatorId, string identity, PresenceState state, PauseReason? reason, bool pauseAfterCall, DateTimeOffset since,
+        DateTimeOffset at, CancellationToken ct)
+    {
+        if (bus is null) return;
+        await bus.Publish(new OperatorPresenceChanged(operatorId, identity, SnakeCase.Of(state), reason is { } r ? SnakeCase.Of(r) : null,
+            pauseAfterCall, since, at), ct);
     }
 
     public async Task<OperatorPresence?> FindAsync(string identity, CancellationToken ct)
@@ -178,10 +196,11 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var (presence, _) = await MoveAsync(conn, tx, null, identity, (current, active) => active
+        var (presence, moved) = await MoveAsync(conn, tx, null, identity, (current, active) => active
             ? decide(current)
             : throw new PresenceMoveRefusedException($"{identity} is deactivated and cannot {move}: an administrator must reactivate them."), ct);
         await tx.CommitAsync(ct);
+        if (moved) await PublishAsync(presence, ct);
         return presence;
     }
 
@@ -189,8 +208,9 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var (_, moved) = await MoveAsync(conn, tx, operatorId, null, (current, _) => decide(current), ct);
+        var (presence, moved) = await MoveAsync(conn, tx, operatorId, null, (current, _) => decide(current), ct);
         await tx.CommitAsync(ct);
+        if (moved) await PublishAsync(presence, ct);
         return moved;
     }
 
@@ -220,11 +240,13 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
             SELECT o.id AS OperatorId, o.identity AS Identity, o.phone_e164 AS Phone
             FROM   moved JOIN operators o ON o.id = moved.operator_id
             """;
+        var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<ReservedRow>(new CommandDefinition(sql,
-            new { identity, campaignId, attemptId, now = time.GetUtcNow() }, cancellationToken: ct));
+            new { identity, campaignId, attemptId, now }, cancellationToken: ct));
         if (row is null) return null;
         logger.LogInformation("Operator {OperatorId} reserved for attempt {AttemptId}", row.OperatorId, attemptId);
+        await PublishAsync(row.OperatorId, row.Identity, PresenceState.Reserved, null, false, now, now, ct);
         return new ReservedOperator(row.OperatorId, row.Identity, row.Phone ?? "client:" + row.Identity);
     }
 
@@ -250,6 +272,8 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
     }
 
     sealed record ReservedRow(long OperatorId, string Identity, string? Phone);
+
+    sealed record OverrunRow(long OperatorId, string Identity, DateTime Since);
 
     sealed record TimeRow(long OperatorId, string Identity, string State, string? PauseReason, double Seconds);
 

@@ -54,9 +54,10 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
         if (await ExistingAsync(conn, tx, attemptId, disposition.Type.Code, operatorId, disposition.Details, ct) is { } repeat) return repeat;
         if (attempt.OperatorId != operatorId)
             throw new DispositionConflictException($"Attempt {attemptId} is not assigned to {operatorIdentity}.");
+        OperatorPresence presenceAfter;
         try
         {
-            await roster.MoveAsync(conn, tx, operatorId, null, (presence, _) => PresenceRules.Disposed(presence, attemptId), ct);
+            (presenceAfter, _) = await roster.MoveAsync(conn, tx, operatorId, null, (presence, _) => PresenceRules.Disposed(presence, attemptId), ct);
         }
         catch (PresenceMoveRefusedException refused)
         {
@@ -98,6 +99,7 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
             disposition.Callback is { Personal: true } ? operatorId : null, now), ct);
         if (disposition.Appointment is { } booked)
             await bus.Publish(new IntakeAccepted(attemptId, attempt.CampaignId, operatorId, booked.CpiCode, booked.StartsAt, booked.Channel, now), ct);
+        await roster.PublishAsync(presenceAfter, ct);
         return new DispositionResult(attemptId, disposition.Type.Code, false, now, intakeId, appointmentId, callbackId);
     }
 

@@ -31,6 +31,9 @@ public static class DialerApi
         // Who is asking: cookie sign-in, personal API tokens, a policy per role (docs/accounts.md)
         builder.Services.AddDialerSignIn();
 
+        // Each signed-in operator's live events (Server-Sent Events), fed by the bus (docs/operators.md)
+        builder.Services.AddOperatorStream();
+
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
         // Core's domain exceptions (validation, not found, refused) as 400/404/409 problems, in one place
@@ -59,6 +62,7 @@ public static class DialerApi
         app.MapNoticesApi();
         app.MapDialingApi();
         app.MapOperatorsApi();
+        app.MapOperatorEventsApi();
         app.MapCallsApi();
         // The OpenAPI document and its reference page (/scalar): Development only until sign-in
         app.MapApiReference();

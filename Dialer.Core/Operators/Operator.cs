@@ -29,6 +29,21 @@ public static class PauseReasons
     public static string Label(PauseReason reason) => All.First(r => r.Code == reason).Label;
 }
 
+/// <summary>The states as the console names them (the glossary of docs/operators.md).</summary>
+public static class PresenceLabels
+{
+    public static string Italian(PresenceState state) => state switch
+    {
+        PresenceState.SignedOut => "Non in servizio",
+        PresenceState.Available => "Disponibile",
+        PresenceState.Reserved => "Riservato",
+        PresenceState.OnCall => "In chiamata",
+        PresenceState.WrapUp => "Post-chiamata",
+        PresenceState.Paused => "In pausa",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+}
+
 /// <summary>An operator as an administrator defines them.</summary>
 // Campaigns: Slugs of the campaigns they take calls for; empty: every campaign.
 public sealed record Operator(long Id, string Identity, string DisplayName, string? CpiCode, string? PhoneE164, bool Active,

@@ -4,6 +4,7 @@ using Dialer.Api.Dialing;
 using Dialer.Api.Logging;
 using Dialer.Api.Notices;
 using Dialer.Api.Operators;
+using Dialer.Api.Outcomes;
 using Dialer.Api.Scheduling;
 using Dialer.Api.Security;
 using Dialer.Api.Telephony;
@@ -63,6 +64,7 @@ public static class DialerApi
         app.MapDialingApi();
         app.MapOperatorsApi();
         app.MapOperatorEventsApi();
+        app.MapCpiSlotsApi();
         app.MapCallsApi();
         // The OpenAPI document and its reference page (/scalar): Development only until sign-in
         app.MapApiReference();

@@ -5,6 +5,7 @@ using Dialer.Api.Dialing;
 using Dialer.Api.Logging;
 using Dialer.Api.Notices;
 using Dialer.Api.Operators;
+using Dialer.Api.Outcomes;
 using Dialer.Api.Scheduling;
 using Dialer.Api.Security;
 using Dialer.Api.Telephony;
@@ -32,6 +33,9 @@ public static class DialerApi
         // Who is asking: cookie sign-in, personal API tokens, a policy per role (docs/accounts.md)
         builder.Services.AddDialerSignIn(builder.Configuration);
         builder.Services.AddSingleton<SignInFlow>();
+
+        // Each signed-in operator's live events (Server-Sent Events), fed by the bus (docs/operators.md)
+        builder.Services.AddOperatorStream();
 
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
@@ -63,6 +67,8 @@ public static class DialerApi
         app.MapNoticesApi();
         app.MapDialingApi();
         app.MapOperatorsApi();
+        app.MapOperatorEventsApi();
+        app.MapCpiSlotsApi();
         app.MapCallsApi();
         // The OpenAPI document and its reference page (/scalar), for admins
         app.MapApiReference();

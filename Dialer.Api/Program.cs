@@ -1,4 +1,5 @@
 using Dialer.Api.Logging;
+using Dialer.Api.Operators;
 using Dialer.Api;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
@@ -20,8 +21,8 @@ try
     // Data and domain: Npgsql data source, Dapper settings, stores, workflows, options
     builder.Services.AddDialerCore(builder.Configuration);
 
-    // Events between processes (in memory, or RabbitMQ when scaled out)
-    builder.Services.AddDialerMessaging(builder.Configuration);
+    // Events between processes (in memory, or RabbitMQ when scaled out); each replica feeds its operators' event streams
+    builder.Services.AddDialerMessaging(builder.Configuration, x => x.AddOperatorStreamConsumers());
 
     // Pages, API endpoints, webhooks, health
     builder.AddDialerApi();

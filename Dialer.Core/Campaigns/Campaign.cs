@@ -46,6 +46,9 @@ public sealed partial record CampaignDefinition
     /// <summary>How the campaign dials: mode, calling windows, caps, retry delays (README "Contact policy").</summary>
     public DialingSettings Dialing { get; init; } = new();
 
+    /// <summary>What the operator reads: opening and privacy notice, with merge fields (docs/operators.md "Script"); absent: the default text.</summary>
+    public CampaignScript? Script { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
@@ -111,6 +114,7 @@ public sealed partial record CampaignDefinition
         if (MaxPerNight is < 1) errors.Add("maxPerNight: at least 1, or omitted for no limit.");
         errors.AddRange((Schedule ?? new CampaignSchedule()).Validate());
         errors.AddRange((Dialing ?? new DialingSettings()).Validate());
+        if (Script is not null) errors.AddRange(Script.Validate());
         return errors;
     }
 

@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Dialer.Core.Dialing;
 
-/// <summary>What an operator sees before deciding to call (preview mode): the person, the last job, the script.</summary>
+/// <summary>
+/// What an operator sees before deciding to call (preview mode): the person, the last job, the script.
+/// <see cref="Script"/> is the opening and the privacy notice together; <see cref="Opening"/> and <see cref="PrivacyNotice"/>
+/// apart, from the campaign's script with the merge fields filled in.
+/// </summary>
 public sealed record PreviewContact(
     long AttemptId,
     string Campaign,
@@ -19,7 +23,9 @@ public sealed record PreviewContact(
     DateOnly? LastEndOn,
     bool IsCallback,
     string Script,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    string? Opening = null,
+    string? PrivacyNotice = null);
 
 /// <summary>Why an operator skipped a preview, with what follows for the contact.</summary>
 public sealed record SkipReason(string Code, string Label, bool Finishes);
@@ -63,7 +69,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
                     await sequence.GiveBackAsync(opened.Attempt, contact, now, ct);
                     break;
                 }
-                return await cards.CardAsync(opened.Attempt.Id, campaign, contact, opened.Facts.CallbackAt is not null, ct);
+                return await cards.CardAsync(opened.Attempt.Id, campaign, contact, opened.Facts.CallbackAt is not null, who.DisplayName, ct);
             }
         }
         return null;

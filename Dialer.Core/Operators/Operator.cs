@@ -29,6 +29,21 @@ public static class PauseReasons
     public static string Label(PauseReason reason) => All.First(r => r.Code == reason).Label;
 }
 
+/// <summary>The states as the console names them (the glossary of docs/operators.md).</summary>
+public static class PresenceLabels
+{
+    public static string Italian(PresenceState state) => state switch
+    {
+        PresenceState.SignedOut => "Non in servizio",
+        PresenceState.Available => "Disponibile",
+        PresenceState.Reserved => "Riservato",
+        PresenceState.OnCall => "In chiamata",
+        PresenceState.WrapUp => "Post-chiamata",
+        PresenceState.Paused => "In pausa",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+}
+
 /// <summary>An operator as an administrator defines them.</summary>
 // Campaigns: Slugs of the campaigns they take calls for; empty: every campaign.
 public sealed record Operator(long Id, string Identity, string DisplayName, string? CpiCode, string? PhoneE164, bool Active,
@@ -69,12 +84,16 @@ public static partial class OperatorIdentity
 
 /// <summary>
 /// An operator's current presence. <see cref="AttemptId"/> is the attempt they are reserved for, on, or still owe a
-/// disposition for; <see cref="Since"/> is when the state began.
+/// disposition for; <see cref="Since"/> is when the state began; <see cref="PauseRequested"/> is a pause asked during
+/// that call, applied when it is over ("Pausa dopo questa chiamata").
 /// </summary>
 public sealed record OperatorPresence(long OperatorId, string Identity, string DisplayName, PresenceState State, PauseReason? PauseReason,
-    DateTimeOffset Since, long? AttemptId, DateTimeOffset? WrapUpDeadline)
+    DateTimeOffset Since, long? AttemptId, DateTimeOffset? WrapUpDeadline, PauseReason? PauseRequested = null)
 {
     public string? PauseLabel => PauseReason is { } r ? PauseReasons.Label(r) : null;
+
+    /// <summary>A pause was asked during the current call: the operator goes to paused, not available, when it is over.</summary>
+    public bool PauseAfterCall => PauseRequested is not null;
 
     /// <summary>The call is over but its disposition has not been recorded: no other call until it is.</summary>
     public bool DispositionOwed => AttemptId is not null && State is PresenceState.WrapUp or PresenceState.Paused;

@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Core.Operators;
@@ -5,9 +6,10 @@ namespace Dialer.Core.Operators;
 /// <summary>
 /// Operator presence: the operator's own moves (sign in, available, pause, sign out), the engine's moves around a call
 /// (reserve, connect, release, end call) and the wrap-up limit. Every move updates operator_presence and appends to
-/// operator_presence_history in the same statement, timestamped by the injected clock.
+/// operator_presence_history in the same statement, timestamped by the injected clock, and is published as
+/// <see cref="OperatorPresenceChanged"/> once committed (hosts without a bus, such as the CLI's one-shot commands, publish nothing).
 /// </summary>
-public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogger<OperatorRoster> logger)
+public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogger<OperatorRoster> logger, IBus? bus = null)
 {
     public Task<OperatorPresence> SignInAsync(string identity, CancellationToken ct) =>
         OperatorMoveAsync(identity, PresenceRules.SignIn, "sign in", ct);
@@ -73,17 +75,34 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
                 UPDATE operator_presence
                 SET    state = 'paused', pause_reason = 'wrap_up_overrun', since = wrap_up_deadline, wrap_up_deadline = NULL
                 WHERE  state = 'wrap_up' AND wrap_up_deadline <= @now
-                RETURNING operator_id, attempt_id, since
+                RETURNING operator_id, attempt_id, since, pause_requested
             ), logged AS (
                 INSERT INTO operator_presence_history (operator_id, state, pause_reason, attempt_id, at)
                 SELECT operator_id, 'paused', 'wrap_up_overrun', attempt_id, since FROM moved
             )
-            SELECT count(*)::int FROM moved
+            SELECT m.operator_id AS OperatorId, o.identity AS Identity, m.since AS Since, m.pause_requested IS NOT NULL AS PauseAfterCall
+            FROM   moved m JOIN operators o ON o.id = m.operator_id
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var moved = await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { now = now.ToUniversalTime() }, cancellationToken: ct));
-        if (moved > 0) logger.LogWarning("{Count} operator(s) overran the wrap-up limit: paused with reason wrap_up_overrun", moved);
-        return moved;
+        var moved = (await conn.QueryAsync<OverrunRow>(new CommandDefinition(sql, new { now = now.ToUniversalTime() }, cancellationToken: ct))).ToList();
+        if (moved.Count > 0) logger.LogWarning("{Count} operator(s) overran the wrap-up limit: paused with reason wrap_up_overrun", moved.Count);
+        var at = time.GetUtcNow();
+        foreach (var row in moved)
+            await PublishAsync(row.OperatorId, row.Identity, PresenceState.Paused, PauseReason.WrapUpOverrun, row.PauseAfterCall, Utc(row.Since), at, ct);
+        return moved.Count;
+    }
+
+    /// <summary>Publishes the operator's presence as it is now (the caller has committed the move).</summary>
+    public Task PublishAsync(OperatorPresence presence, CancellationToken ct) =>
+        PublishAsync(presence.OperatorId, presence.Identity, presence.State, presence.PauseReason, presence.PauseAfterCall, presence.Since,
+            time.GetUtcNow(), ct);
+
+    async Task PublishAsync(long operatorId, string identity, PresenceState state, PauseReason? reason, bool pauseAfterCall, DateTimeOffset since,
+        DateTimeOffset at, CancellationToken ct)
+    {
+        if (bus is null) return;
+        await bus.Publish(new OperatorPresenceChanged(operatorId, identity, SnakeCase.Of(state), reason is { } r ? SnakeCase.Of(r) : null,
+            pauseAfterCall, since, at), ct);
     }
 
     public async Task<OperatorPresence?> FindAsync(string identity, CancellationToken ct)
@@ -146,12 +165,19 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
         const string moveSql = """
             WITH moved AS (
                 UPDATE operator_presence
-                SET    state = @State, pause_reason = @PauseReason, since = @At, attempt_id = @AttemptId, wrap_up_deadline = @WrapUpDeadline
+                SET    state = @State, pause_reason = @PauseReason, since = @At, attempt_id = @AttemptId, wrap_up_deadline = @WrapUpDeadline,
+                       pause_requested = @PauseRequested,
+                       pause_requested_at = CASE WHEN @PauseRequested::text IS NULL THEN NULL ELSE coalesce(pause_requested_at, @At) END
                 WHERE  operator_id = @OperatorId
                 RETURNING operator_id, state, pause_reason, attempt_id, since
             )
             INSERT INTO operator_presence_history (operator_id, state, pause_reason, attempt_id, at)
             SELECT operator_id, state, pause_reason, attempt_id, since FROM moved
+            """;
+        const string requestSql = """
+            UPDATE operator_presence
+            SET    pause_requested = @pauseRequested, pause_requested_at = CASE WHEN @pauseRequested::text IS NULL THEN NULL ELSE @at END
+            WHERE  operator_id = @OperatorId
             """;
         var row = await conn.QuerySingleOrDefaultAsync<PresenceRow>(new CommandDefinition(lockSql, new { operatorId, identity }, tx, cancellationToken: ct))
             ?? throw new OperatorNotFoundException(identity ?? $"#{operatorId}");
@@ -159,6 +185,15 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
         if (decide(current, row.Active) is not { } target) return (current, false);
 
         var at = time.GetUtcNow();
+        var pauseRequested = target.PauseRequested is { } asked ? SnakeCase.Of(asked) : null;
+        if (target.State == current.State && target.PauseReason == current.PauseReason && target.AttemptId == current.AttemptId
+            && target.WrapUpDeadline == current.WrapUpDeadline)
+        {
+            // Only the pause asked for after the call changes: the state and its start stay, no history row.
+            await conn.ExecuteAsync(new CommandDefinition(requestSql, new { pauseRequested, at, current.OperatorId }, tx, cancellationToken: ct));
+            logger.LogInformation("Operator {OperatorId}: pause after the call {Requested}", current.OperatorId, pauseRequested ?? "cancelled");
+            return (current with { PauseRequested = target.PauseRequested }, true);
+        }
         await conn.ExecuteAsync(new CommandDefinition(moveSql, new
         {
             State = SnakeCase.Of(target.State),
@@ -166,22 +201,24 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
             At = at,
             target.AttemptId,
             target.WrapUpDeadline,
+            PauseRequested = pauseRequested,
             current.OperatorId,
         }, tx, cancellationToken: ct));
         logger.LogInformation("Operator {OperatorId}: {From} → {To}{Reason}", current.OperatorId, SnakeCase.Of(current.State),
             SnakeCase.Of(target.State), target.PauseReason is { } reason ? $" ({SnakeCase.Of(reason)})" : "");
         return (current with { State = target.State, PauseReason = target.PauseReason, Since = at, AttemptId = target.AttemptId,
-            WrapUpDeadline = target.WrapUpDeadline }, true);
+            WrapUpDeadline = target.WrapUpDeadline, PauseRequested = target.PauseRequested }, true);
     }
 
     async Task<OperatorPresence> OperatorMoveAsync(string identity, Func<OperatorPresence, PresenceTarget?> decide, string move, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var (presence, _) = await MoveAsync(conn, tx, null, identity, (current, active) => active
+        var (presence, moved) = await MoveAsync(conn, tx, null, identity, (current, active) => active
             ? decide(current)
             : throw new PresenceMoveRefusedException($"{identity} is deactivated and cannot {move}: an administrator must reactivate them."), ct);
         await tx.CommitAsync(ct);
+        if (moved) await PublishAsync(presence, ct);
         return presence;
     }
 
@@ -189,8 +226,9 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var (_, moved) = await MoveAsync(conn, tx, operatorId, null, (current, _) => decide(current), ct);
+        var (presence, moved) = await MoveAsync(conn, tx, operatorId, null, (current, _) => decide(current), ct);
         await tx.CommitAsync(ct);
+        if (moved) await PublishAsync(presence, ct);
         return moved;
     }
 
@@ -207,7 +245,8 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
                 FOR UPDATE OF p SKIP LOCKED
             ), moved AS (
                 UPDATE operator_presence p
-                SET    state = 'reserved', since = @now, attempt_id = @attemptId, pause_reason = NULL, wrap_up_deadline = NULL
+                SET    state = 'reserved', since = @now, attempt_id = @attemptId, pause_reason = NULL, wrap_up_deadline = NULL,
+                       pause_requested = NULL, pause_requested_at = NULL
                 FROM   picked
                 WHERE  p.operator_id = picked.operator_id
                 RETURNING p.operator_id
@@ -220,11 +259,13 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
             SELECT o.id AS OperatorId, o.identity AS Identity, o.phone_e164 AS Phone
             FROM   moved JOIN operators o ON o.id = moved.operator_id
             """;
+        var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<ReservedRow>(new CommandDefinition(sql,
-            new { identity, campaignId, attemptId, now = time.GetUtcNow() }, cancellationToken: ct));
+            new { identity, campaignId, attemptId, now }, cancellationToken: ct));
         if (row is null) return null;
         logger.LogInformation("Operator {OperatorId} reserved for attempt {AttemptId}", row.OperatorId, attemptId);
+        await PublishAsync(row.OperatorId, row.Identity, PresenceState.Reserved, null, false, now, now, ct);
         return new ReservedOperator(row.OperatorId, row.Identity, row.Phone ?? "client:" + row.Identity);
     }
 
@@ -236,20 +277,23 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
 
     const string SelectPresence = """
         SELECT p.operator_id AS OperatorId, o.identity AS Identity, o.display_name AS DisplayName, o.active AS Active, p.state AS State,
-               p.pause_reason AS PauseReason, p.since AS Since, p.attempt_id AS AttemptId, p.wrap_up_deadline AS WrapUpDeadline
+               p.pause_reason AS PauseReason, p.since AS Since, p.attempt_id AS AttemptId, p.wrap_up_deadline AS WrapUpDeadline,
+               p.pause_requested AS PauseRequested
         FROM   operator_presence p
         JOIN   operators o ON o.id = p.operator_id
         """;
 
     sealed record PresenceRow(long OperatorId, string Identity, string DisplayName, bool Active, string State, string? PauseReason,
-        DateTime Since, long? AttemptId, DateTime? WrapUpDeadline)
+        DateTime Since, long? AttemptId, DateTime? WrapUpDeadline, string? PauseRequested)
     {
         public OperatorPresence ToPresence() => new(OperatorId, Identity, DisplayName, SnakeCase.Parse<PresenceState>(State),
             PauseReason is null ? null : SnakeCase.Parse<PauseReason>(PauseReason), Utc(Since), AttemptId,
-            WrapUpDeadline is { } d ? Utc(d) : null);
+            WrapUpDeadline is { } d ? Utc(d) : null, PauseRequested is null ? null : SnakeCase.Parse<PauseReason>(PauseRequested));
     }
 
     sealed record ReservedRow(long OperatorId, string Identity, string? Phone);
+
+    sealed record OverrunRow(long OperatorId, string Identity, DateTime Since, bool PauseAfterCall);
 
     sealed record TimeRow(long OperatorId, string Identity, string State, string? PauseReason, double Seconds);
 

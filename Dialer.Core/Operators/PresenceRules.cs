@@ -1,7 +1,17 @@
 namespace Dialer.Core.Operators;
 
-/// <summary>The state an operator moves to: state, pause reason, the attempt kept, the wrap-up deadline.</summary>
-public sealed record PresenceTarget(PresenceState State, PauseReason? PauseReason = null, long? AttemptId = null, DateTimeOffset? WrapUpDeadline = null);
+/// <summary>
+/// The state an operator moves to: state, pause reason, the attempt kept, the wrap-up deadline, and the pause asked for
+/// after the call (carried while the call lasts). A target that differs from the current presence only in
+/// <see cref="PauseRequested"/> is not a move: the state and its start stay, and no history row is written.
+/// </summary>
+public sealed record PresenceTarget(PresenceState State, PauseReason? PauseReason = null, long? AttemptId = null, DateTimeOffset? WrapUpDeadline = null,
+    PauseReason? PauseRequested = null)
+{
+    /// <summary>The current presence kept, with another pause request.</summary>
+    public static PresenceTarget Keep(OperatorPresence current, PauseReason? pauseRequested) =>
+        new(current.State, current.PauseReason, current.AttemptId, current.WrapUpDeadline, pauseRequested);
+}
 
 /// <summary>
 /// Which presence moves are allowed from which state (pure). The operator's own moves return null when they change
@@ -20,31 +30,39 @@ public static class PresenceRules
         return new PresenceTarget(PresenceState.SignedOut);
     }
 
+    /// <summary>Available; during a call (or while its disposition is owed) with a pause asked for after it: that pause cancelled.</summary>
     public static PresenceTarget? SetAvailable(OperatorPresence current)
     {
         RefuseWhenSignedOut(current);
         if (current.State == PresenceState.Available) return null;
+        if (current.PauseAfterCall && IsBusy(current)) return PresenceTarget.Keep(current, null);
         RefuseWhileBusy(current, "become available");
         return new PresenceTarget(PresenceState.Available);
     }
 
+    /// <summary>
+    /// Paused with the reason; during a call (reserved, on_call) or while its disposition is owed, the pause is kept for
+    /// after the call instead of refused: the race between a reservation and the operator's pause never loses the pause.
+    /// </summary>
     public static PresenceTarget? Pause(OperatorPresence current, PauseReason reason)
     {
         if (reason == PauseReason.WrapUpOverrun)
             throw new PresenceMoveRefusedException("The pause reason wrap_up_overrun is set by the system when the wrap-up time runs out; choose another reason.");
         RefuseWhenSignedOut(current);
+        if (IsBusy(current)) return current.PauseRequested == reason ? null : PresenceTarget.Keep(current, reason);
         if (current.State == PresenceState.Paused && current.PauseReason == reason) return null;
-        RefuseWhileBusy(current, "pause");
         return new PresenceTarget(PresenceState.Paused, reason);
     }
 
-    /// <summary>reserved → available for this attempt (the call was not answered, or the preview was skipped).</summary>
+    /// <summary>reserved → available (or the pause asked meanwhile) for this attempt (the call was not answered, or the preview was skipped).</summary>
     public static PresenceTarget? Release(OperatorPresence current, long attemptId) =>
-        current.State == PresenceState.Reserved && current.AttemptId == attemptId ? new PresenceTarget(PresenceState.Available) : null;
+        current.State == PresenceState.Reserved && current.AttemptId == attemptId ? AfterCall(current) : null;
 
     /// <summary>reserved → on_call for this attempt (the person answered).</summary>
     public static PresenceTarget? Connect(OperatorPresence current, long attemptId) =>
-        current.State == PresenceState.Reserved && current.AttemptId == attemptId ? new PresenceTarget(PresenceState.OnCall, AttemptId: attemptId) : null;
+        current.State == PresenceState.Reserved && current.AttemptId == attemptId
+            ? new PresenceTarget(PresenceState.OnCall, AttemptId: attemptId, PauseRequested: current.PauseRequested)
+            : null;
 
     /// <summary>
     /// reserved or on_call → available for this attempt, with no disposition owed: the operator never talked to the person
@@ -52,26 +70,35 @@ public static class PresenceRules
     /// </summary>
     public static PresenceTarget? Free(OperatorPresence current, long attemptId) =>
         current.AttemptId == attemptId && current.State is PresenceState.Reserved or PresenceState.OnCall
-            ? new PresenceTarget(PresenceState.Available)
+            ? AfterCall(current)
             : null;
 
     /// <summary>on_call → wrap_up for this attempt, with the deadline for its disposition.</summary>
     public static PresenceTarget? EndCall(OperatorPresence current, long attemptId, DateTimeOffset deadline) =>
         current.State == PresenceState.OnCall && current.AttemptId == attemptId
-            ? new PresenceTarget(PresenceState.WrapUp, AttemptId: attemptId, WrapUpDeadline: deadline)
+            ? new PresenceTarget(PresenceState.WrapUp, AttemptId: attemptId, WrapUpDeadline: deadline, PauseRequested: current.PauseRequested)
             : null;
 
-    /// <summary>The disposition of the operator's current call was recorded: on_call, wrap_up or overrun pause → available.</summary>
+    /// <summary>
+    /// The disposition of the operator's current call was recorded: on_call, wrap_up or overrun pause → available, or
+    /// paused with the reason asked during the call.
+    /// </summary>
     public static PresenceTarget Disposed(OperatorPresence current, long attemptId)
     {
         if (current.AttemptId == attemptId && current.State is PresenceState.OnCall or PresenceState.WrapUp or PresenceState.Paused)
-            return new PresenceTarget(PresenceState.Available);
+            return AfterCall(current);
         if (current.AttemptId == attemptId && current.State == PresenceState.Reserved)
             throw new PresenceMoveRefusedException($"Attempt {attemptId} has not been answered yet: a disposition is recorded once the call is connected.");
         throw new PresenceMoveRefusedException(
             $"Attempt {attemptId} is not {current.Identity}'s current call (they are {SnakeCase.Of(current.State)}" +
             (current.AttemptId is { } other ? $" for attempt {other})." : ")."));
     }
+
+    /// <summary>Where an operator goes when their call is over: the pause they asked for meanwhile, else available.</summary>
+    static PresenceTarget AfterCall(OperatorPresence current) =>
+        current.PauseRequested is { } reason ? new PresenceTarget(PresenceState.Paused, reason) : new PresenceTarget(PresenceState.Available);
+
+    static bool IsBusy(OperatorPresence current) => current.State is PresenceState.Reserved or PresenceState.OnCall || current.DispositionOwed;
 
     static void RefuseWhenSignedOut(OperatorPresence current)
     {

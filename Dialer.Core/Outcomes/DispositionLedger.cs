@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Dialing;
@@ -8,9 +9,22 @@ using Microsoft.Extensions.Logging;
 
 namespace Dialer.Core.Outcomes;
 
-/// <summary>What recording a disposition did. <see cref="Repeated"/>: an identical repeat, nothing new was written.</summary>
+/// <summary>
+/// What recording a disposition did. <see cref="Repeated"/>: an identical repeat, nothing new was written.
+/// <see cref="Warnings"/>: what was recorded but deserves a look, each starting with its field (an appointment in a full slot).
+/// </summary>
 public sealed record DispositionResult(long AttemptId, string Code, bool Repeated, DateTimeOffset RecordedAt, long? IntakeId, long? AppointmentId,
-    long? CallbackId);
+    long? CallbackId, IReadOnlyList<string>? Warnings = null);
+
+/// <summary>One appointment slot of a CPI: local start and end (Italian time), the instants, appointments booked in it and how many fit.</summary>
+public sealed record SlotLoad(string Cpi, string Start, string End, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Booked, int Capacity)
+{
+    public bool Full => Booked >= Capacity;
+}
+
+/// <summary>A CPI's appointment slots on one day; none when closed (<see cref="Holiday"/> names a national holiday).</summary>
+public sealed record CpiDay(string Cpi, string Name, DateOnly Date, string Opening, int SlotMinutes, int Capacity, string? Holiday,
+    IReadOnlyList<SlotLoad> Slots);
 
 /// <summary>An attempt as an operator sees it: no codice fiscale, the number masked.</summary>
 public sealed record CallRecord(long AttemptId, string Campaign, string Mode, string State, string? Outcome, bool IsCallback, string? Operator,
@@ -54,9 +68,10 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
         if (await ExistingAsync(conn, tx, attemptId, disposition.Type.Code, operatorId, disposition.Details, ct) is { } repeat) return repeat;
         if (attempt.OperatorId != operatorId)
             throw new DispositionConflictException($"Attempt {attemptId} is not assigned to {operatorIdentity}.");
+        OperatorPresence presenceAfter;
         try
         {
-            await roster.MoveAsync(conn, tx, operatorId, null, (presence, _) => PresenceRules.Disposed(presence, attemptId), ct);
+            (presenceAfter, _) = await roster.MoveAsync(conn, tx, operatorId, null, (presence, _) => PresenceRules.Disposed(presence, attemptId), ct);
         }
         catch (PresenceMoveRefusedException refused)
         {
@@ -64,8 +79,9 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
         }
 
         var (intakeId, appointmentId) = (default(long?), default(long?));
+        List<string> warnings = [];
         if (disposition.Appointment is { } appointment)
-            (intakeId, appointmentId) = await BookAsync(conn, tx, attempt, operatorId, appointment, now, ct);
+            (intakeId, appointmentId) = await BookAsync(conn, tx, attempt, operatorId, appointment, now, warnings, ct);
         long? callbackId = disposition.Callback is { } callback
             ? await conn.ExecuteScalarAsync<long>(new CommandDefinition(InsertCallback, new
             {
@@ -98,7 +114,52 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
             disposition.Callback is { Personal: true } ? operatorId : null, now), ct);
         if (disposition.Appointment is { } booked)
             await bus.Publish(new IntakeAccepted(attemptId, attempt.CampaignId, operatorId, booked.CpiCode, booked.StartsAt, booked.Channel, now), ct);
-        return new DispositionResult(attemptId, disposition.Type.Code, false, now, intakeId, appointmentId, callbackId);
+        await roster.PublishAsync(presenceAfter, ct);
+        return new DispositionResult(attemptId, disposition.Type.Code, false, now, intakeId, appointmentId, callbackId,
+            warnings.Count > 0 ? warnings : null);
+    }
+
+    /// <summary>
+    /// The load of the CPI's slot an appointment starting at <paramref name="startsAt"/> would take: booked (attendance
+    /// not cancelled) against capacity, so the console can warn before booking. Null when the CPI is unknown or closed then.
+    /// </summary>
+    public async Task<SlotLoad?> SlotLoadAsync(string cpiCode, DateTimeOffset startsAt, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        if (await CpiSchedule.FindAsync(conn, null, cpiCode, ct) is not { } cpi) return null;
+        var local = CallingCalendar.ToLocal(startsAt);
+        var date = DateOnly.FromDateTime(local.DateTime);
+        return cpi.Hours.SlotAt(date, TimeOnly.FromDateTime(local.DateTime)) is { } slot
+            ? (await LoadsAsync(conn, null, cpi, date, [slot], ct))[0]
+            : null;
+    }
+
+    /// <summary>The CPI's slots on a local date with their load; null when there is no such CPI.</summary>
+    public async Task<CpiDay?> SlotsAsync(string cpiCode, DateOnly date, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        if (await CpiSchedule.FindAsync(conn, null, cpiCode, ct) is not { } cpi) return null;
+        var slots = cpi.Hours.Slots(date);
+        return new CpiDay(cpi.Code, cpi.Name, date, cpi.Hours.Loaded ? cpi.Hours.Describe(date.DayOfWeek) : "orario non caricato", cpi.Hours.SlotMinutes,
+            cpi.Hours.SlotCapacity, ItalianHolidays.NameOf(date), await LoadsAsync(conn, null, cpi, date, slots, ct));
+    }
+
+    static async Task<IReadOnlyList<SlotLoad>> LoadsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CpiSchedule cpi, DateOnly date,
+        IReadOnlyList<CpiSlot> slots, CancellationToken ct)
+    {
+        if (slots.Count == 0) return [];
+        const string sql = """
+            SELECT starts_at
+            FROM   appointments
+            WHERE  cpi_code = @code AND starts_at >= @from AND starts_at < @to AND attendance IS DISTINCT FROM 'AN'
+            """;
+        var bounds = slots.Select(s => (Slot: s, From: CallingCalendar.ToUtc(date, s.Start), To: CallingCalendar.ToUtc(date, s.End))).ToList();
+        var booked = (await conn.QueryAsync<DateTime>(new CommandDefinition(sql,
+            new { code = cpi.Code, from = bounds[0].From.ToUniversalTime(), to = bounds[^1].To.ToUniversalTime() }, tx, cancellationToken: ct)))
+            .Select(OperatorRoster.Utc).ToList();
+        return bounds.Select(b => new SlotLoad(cpi.Code, b.Slot.Start.ToString("HH:mm", CultureInfo.InvariantCulture),
+            b.Slot.End.ToString("HH:mm", CultureInfo.InvariantCulture), b.From, b.To, booked.Count(t => t >= b.From && t < b.To),
+            cpi.Hours.SlotCapacity)).ToList();
     }
 
     /// <summary>
@@ -195,7 +256,7 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
     }
 
     static async Task<(long IntakeId, long AppointmentId)> BookAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AttemptRow attempt, long operatorId,
-        Appointment appointment, DateTimeOffset now, CancellationToken ct)
+        Appointment appointment, DateTimeOffset now, List<string> warnings, CancellationToken ct)
     {
         const string sql = """
             WITH intake AS (
@@ -210,10 +271,18 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
             FROM   intake
             RETURNING intake_id, id
             """;
-        var known = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM cpi_offices WHERE code = @CpiCode)", new { appointment.CpiCode }, tx, cancellationToken: ct));
-        if (!known)
-            throw new DispositionValidationException([$"appointment.cpi: nessuna sede di CPI con codice \"{appointment.CpiCode}\" (le sedi si caricano con `dialer territory apply`)."]);
+        var cpi = await CpiSchedule.FindAsync(conn, tx, appointment.CpiCode, ct)
+            ?? throw new DispositionValidationException([$"appointment.cpi: nessuna sede di CPI con codice \"{appointment.CpiCode}\" (le sedi si caricano con `dialer territory apply`)."]);
+        var local = CallingCalendar.ToLocal(appointment.StartsAt);
+        var (date, time) = (DateOnly.FromDateTime(local.DateTime), TimeOnly.FromDateTime(local.DateTime));
+        if (ItalianHolidays.NameOf(date) is { } holiday)
+            throw new DispositionValidationException([$"appointment.at: il {date:dd/MM/yyyy} è festivo ({holiday}) e il {cpi.Name} è chiuso: scegliere un altro giorno."]);
+        if (!cpi.Hours.Admits(date, time))
+            throw new DispositionValidationException([$"appointment.at: {appointment.LocalAt} è fuori dall'orario del {cpi.Name} " +
+                $"({CpiHours.DayName(date.DayOfWeek)}: {cpi.Hours.Describe(date.DayOfWeek)}; appuntamenti di {cpi.Hours.SlotMinutes} minuti): scegliere un orario di apertura."]);
+        // A full slot is booked all the same, with a warning: the person's availability comes first (issue 15).
+        if (cpi.Hours.SlotAt(date, time) is { } slot && (await LoadsAsync(conn, tx, cpi, date, [slot], ct))[0] is { Full: true } load)
+            warnings.Add($"appointment.at: la fascia {load.Start}–{load.End} del {cpi.Name} era già al completo ({load.Booked} appuntamenti su {load.Capacity}).");
         return await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(sql, new
         {
             attempt.PersonCf,

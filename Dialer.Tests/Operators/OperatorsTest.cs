@@ -16,7 +16,7 @@ public abstract class OperatorsTest : DatabaseTest
     protected static readonly CancellationToken None = CancellationToken.None;
 
     protected FakeTimeProvider Clock { get; private set; } = null!;
-    protected OperatorRoster Roster { get; private set; } = null!;
+    protected OperatorRoster Roster { get; set; } = null!;
     protected OperatorDirectory Directory { get; private set; } = null!;
 
     [SetUp]

@@ -1,3 +1,4 @@
+using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
 using Dialer.Tests.Operators;
 using MassTransit.Testing;
@@ -30,6 +31,8 @@ public abstract class DispositionsTest : OperatorsTest
         provider = new ServiceCollection().AddLogging().AddMassTransitTestHarness().BuildServiceProvider(true);
         Harness = provider.GetRequiredService<ITestHarness>();
         await Harness.Start();
+        // The roster publishes its presence moves to the same harness.
+        Roster = new OperatorRoster(Db, Clock, NullLogger<OperatorRoster>.Instance, Harness.Bus);
         Dispositions = new DispositionLedger(Db, Roster, Harness.Bus, Clock, NullLogger<DispositionLedger>.Instance);
 
         Campaign = await CampaignAsync();

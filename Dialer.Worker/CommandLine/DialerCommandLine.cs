@@ -38,6 +38,7 @@ public static class DialerCommandLine
         bench.Subcommands.Add(ImportFuzz.Create());
         bench.Subcommands.Add(Selection.SelectBenchmark.Create());
         bench.Subcommands.Add(Dialing.QueueBenchmark.Create());
+        bench.Subcommands.Add(Operators.ConsoleBench.Command());
         root.Subcommands.Add(bench);
         return root;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dialer.Api.Operators;
 using Dialer.Api;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Database;
@@ -61,7 +62,7 @@ static class HostCommands
             TerminalProgress.Step("Starting the database…");
             await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);
             builder.Services.AddDialerCore(builder.Configuration);
-            builder.Services.AddDialerMessaging(builder.Configuration);
+            builder.Services.AddDialerMessaging(builder.Configuration, x => x.AddOperatorStreamConsumers());
             builder.AddDialerApi();
             builder.AddDialerWorker();
             await using var app = builder.Build();

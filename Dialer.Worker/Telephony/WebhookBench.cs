@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net;
 using System.Text;
+using Dialer.Api.Operators;
 using Dialer.Api;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
@@ -130,7 +131,7 @@ static class WebhookBench
         CommandHost.Apply(builder);   // after the settings above, so the bench logs warnings only
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddDialerCore(builder.Configuration);
-        builder.Services.AddDialerMessaging(builder.Configuration);
+        builder.Services.AddDialerMessaging(builder.Configuration, x => x.AddOperatorStreamConsumers());
         builder.AddDialerApi();
         await using var app = builder.Build();
         app.MapDialerApi();

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json;
+using Dialer.Core.Dialing;
+using Dialer.Core.Operators;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dialer.Tests.Operators;
+
+/// <summary>GET /api/me/events over real HTTP: the signed-in operator's events, and nobody else's.</summary>
+public sealed class OperatorEventStreamTests : OperatorsTest
+{
+    [Test]
+    public async Task A_connected_stream_receives_its_operators_presence_and_screen_pop_and_nothing_of_another_operator()
+    {
+        using var app = new DialerApp(services: HeaderSignIn.Register);
+        var anna = await OperatorAsync("anna");
+        var bruno = await OperatorAsync("bruno");
+        using var annaStream = await OpenAsync(app, "anna");
+        using var brunoStream = await OpenAsync(app, "bruno");
+        var bus = app.Services.GetRequiredService<IBus>();
+        var at = Start;
+
+        await bus.Publish(new CallAnswered(2002, 1, bruno.Id, at));
+        await bus.Publish(new OperatorPresenceChanged(bruno.Id, "bruno", "on_call", null, false, at, at));
+        await bus.Publish(new OperatorPresenceChanged(anna.Id, "anna", "paused", "break", false, at, at));
+        await bus.Publish(new CallAnswered(1001, 1, anna.Id, at));
+        var annaEvents = await annaStream.ReadAsync(2);
+        var brunoEvents = await brunoStream.ReadAsync(2);
+        var presence = annaEvents.Single(e => e.Name == "presence").Data;
+        var connected = annaEvents.Single(e => e.Name == "connected").Data;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(annaStream.Retry, Is.EqualTo("retry: 3000"));
+            Assert.That(presence.GetProperty("state").GetString(), Is.EqualTo("paused"));
+            Assert.That(presence.GetProperty("pauseReason").GetString(), Is.EqualTo("break"));
+            Assert.That(presence.GetProperty("announcement").GetString(), Is.EqualTo("Stato: In pausa (Pausa)"));
+            Assert.That(connected.GetProperty("attemptId").GetInt64(), Is.EqualTo(1001));
+            Assert.That(connected.GetProperty("announcement").GetString(), Is.EqualTo("Persona in linea"));
+            Assert.That(brunoEvents.Select(e => e.Name), Is.EquivalentTo(new[] { "connected", "presence" }));
+            Assert.That(brunoEvents.Single(e => e.Name == "connected").Data.GetProperty("attemptId").GetInt64(), Is.EqualTo(2002));
+            Assert.That(annaEvents.Any(e => e.Data.TryGetProperty("attemptId", out var id) && id.GetInt64() == 2002), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task The_stream_needs_a_signed_in_operator()
+    {
+        using var app = new DialerApp(services: HeaderSignIn.Register);
+
+        using var anonymous = await app.Client.GetAsync("/api/me/events");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me/events");
+        request.Headers.Add(HeaderSignIn.Header, "sara; supervisor");
+        using var supervisor = await app.Client.SendAsync(request);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(supervisor.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+
+    static async Task<EventStream> OpenAsync(DialerApp app, string identity)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/me/events");
+        request.Headers.Add(HeaderSignIn.Header, $"{identity}; operator");
+        var response = await app.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        // The retry line comes once the stream is subscribed: events published after it are delivered.
+        var retry = await reader.ReadLineAsync();
+        await reader.ReadLineAsync();
+        return new EventStream(response, reader, retry!);
+    }
+
+    sealed record ServerEvent(string Name, JsonElement Data);
+
+    sealed class EventStream(HttpResponseMessage response, StreamReader reader, string retry) : IDisposable
+    {
+        public string Retry { get; } = retry;
+
+        /// <summary>The next <paramref name="count"/> events (heartbeat comments skipped); fails after 30 s without them.</summary>
+        public async Task<List<ServerEvent>> ReadAsync(int count)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var events = new List<ServerEvent>();
+            string? name = null;
+            while (events.Count < count)
+            {
+                var line = await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("the stream ended");
+                if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                    events.Add(new ServerEvent(name!, JsonDocument.Parse(line[6..]).RootElement.Clone()));
+            }
+            return events;
+        }
+
+        public void Dispose()
+        {
+            reader.Dispose();
+            response.Dispose();
+        }
+    }
+}

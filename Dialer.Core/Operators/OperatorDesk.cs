@@ -6,7 +6,7 @@ namespace Dialer.Core.Operators;
 
 /// <summary>
 /// The call an operator has in hand, as the console shows it at any moment (docs/console.md): the person, the last job,
-/// the attempts so far, the number masked, and where the call stands. Unlike the preview card it is read from the attempt,
+/// the earlier dials of the person (any campaign), the number masked, and where the call stands. Unlike the preview card it is read from the attempt,
 /// so a reloaded page or another tab shows the same call.
 /// </summary>
 public sealed record DeskCall(long AttemptId, long CampaignId, string CampaignName, string Mode, string AttemptState, string PersonName,
@@ -42,7 +42,7 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
                     WHERE cc.comune_code = p.domicile_comune ORDER BY o.code LIMIT 1) AS CpiCode,
                    (SELECT o.name FROM cpi_comuni cc JOIN cpi_offices o ON o.code = cc.cpi_code
                     WHERE cc.comune_code = p.domicile_comune ORDER BY o.code LIMIT 1) AS CpiName,
-                   coalesce((SELECT d.attempts_total FROM person_dial_counters d WHERE d.person_cf = a.person_cf), 0) AS Attempts,
+                   (SELECT count(*)::int FROM call_attempts x WHERE x.person_cf = a.person_cf AND x.id <> a.id AND x.state IN ('placed', 'ended')) AS Attempts,
                    a.is_callback AS IsCallback, a.phone_e164 AS Phone, a.answered_at AS AnsweredAt, a.ended_at AS EndedAt
             FROM   call_attempts a
             JOIN   campaigns c ON c.id = a.campaign_id
@@ -53,8 +53,8 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
         var r = await conn.QuerySingleOrDefaultAsync<CallRow>(new CommandDefinition(sql, new { attemptId, operatorId }, cancellationToken: ct));
         if (r is null) return null;
         var today = CallingCalendar.LocalDate(time.GetUtcNow());
-        int? age = r.BirthOn is { } b ? today.Year - b.Year - (today < DateOnly.FromDateTime(b).AddYears(today.Year - b.Year) ? 1 : 0) : null;
-        DateOnly? ended = r.LastEndOn is { } e ? DateOnly.FromDateTime(e) : null;
+        int? age = r.BirthOn is { } b ? today.Year - b.Year - (today < b.AddYears(today.Year - b.Year) ? 1 : 0) : null;
+        var ended = r.LastEndOn;
         int? months = ended is { } end ? (today.Year - end.Year) * 12 + today.Month - end.Month - (today.Day < end.Day ? 1 : 0) : null;
         return new DeskCall(r.AttemptId, r.CampaignId, r.CampaignName, r.Mode, r.AttemptState, $"{r.FirstName} {r.Surname}".Trim(), r.FirstName,
             r.Surname, age, r.ComuneCode, r.CpiCode, r.CpiName, ContractLabel(r.LastContractType), r.Employer, ended,
@@ -133,7 +133,7 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
     }
 
     sealed record CallRow(long AttemptId, long CampaignId, string CampaignName, string Mode, string AttemptState, string FirstName, string Surname,
-        DateTime? BirthOn, string? ComuneCode, string? LastContractType, DateTime? LastEndOn, string? Employer, string? CpiCode, string? CpiName,
+        DateOnly? BirthOn, string? ComuneCode, string? LastContractType, DateOnly? LastEndOn, string? Employer, string? CpiCode, string? CpiName,
         int Attempts, bool IsCallback, string Phone, DateTime? AnsweredAt, DateTime? EndedAt);
 
     sealed record CallbackRow(long Id, string PersonName, string CampaignName, DateTime DueAt, string State);

@@ -11,7 +11,7 @@ namespace Dialer.Core.Operators;
 /// </summary>
 public sealed record DeskCall(long AttemptId, long CampaignId, string CampaignName, string Mode, string AttemptState, string PersonName,
     string FirstName, string Surname, int? Age, string? ComuneCode, string? CpiCode, string? CpiName, string? LastContractLabel, string? Employer,
-    DateOnly? LastEndOn, int? MonthsSince, int Attempts, bool IsCallback, string PhoneMasked, DateTimeOffset? AnsweredAt, DateTimeOffset? EndedAt);
+    DateOnly? LastEndOn, int? MonthsSince, int Attempts, bool IsCallback, string PhoneMasked, DateTimeOffset? AnsweredAt, DateTimeOffset? EndedAt, string? CallSid);
 
 /// <summary>A call-back the operator owes (personal), with when it is due.</summary>
 public sealed record DeskCallback(long Id, string PersonName, string CampaignName, DateTimeOffset DueAt, string State);
@@ -43,7 +43,7 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
                    (SELECT o.name FROM cpi_comuni cc JOIN cpi_offices o ON o.code = cc.cpi_code
                     WHERE cc.comune_code = p.domicile_comune ORDER BY o.code LIMIT 1) AS CpiName,
                    (SELECT count(*)::int FROM call_attempts x WHERE x.person_cf = a.person_cf AND x.id <> a.id AND x.state IN ('placed', 'ended')) AS Attempts,
-                   a.is_callback AS IsCallback, a.phone_e164 AS Phone, a.answered_at AS AnsweredAt, a.ended_at AS EndedAt
+                   a.is_callback AS IsCallback, a.phone_e164 AS Phone, a.answered_at AS AnsweredAt, a.ended_at AS EndedAt, a.call_sid AS CallSid
             FROM   call_attempts a
             JOIN   campaigns c ON c.id = a.campaign_id
             LEFT   JOIN people p ON p.cf = a.person_cf
@@ -59,7 +59,7 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
         return new DeskCall(r.AttemptId, r.CampaignId, r.CampaignName, r.Mode, r.AttemptState, $"{r.FirstName} {r.Surname}".Trim(), r.FirstName,
             r.Surname, age, r.ComuneCode, r.CpiCode, r.CpiName, ContractLabel(r.LastContractType), r.Employer, ended,
             months is { } m ? Math.Max(0, m) : null, r.Attempts, r.IsCallback, Dialing.PreviewCards.MaskPhone(r.Phone), r.AnsweredAt.AsUtc(),
-            r.EndedAt.AsUtc());
+            r.EndedAt.AsUtc(), r.CallSid);
     }
 
     /// <summary>"Lavoro a tempo determinato" for A.02.00: the ministry's label in sentence case; the code itself when unknown.</summary>
@@ -134,7 +134,7 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
 
     sealed record CallRow(long AttemptId, long CampaignId, string CampaignName, string Mode, string AttemptState, string FirstName, string Surname,
         DateOnly? BirthOn, string? ComuneCode, string? LastContractType, DateOnly? LastEndOn, string? Employer, string? CpiCode, string? CpiName,
-        int Attempts, bool IsCallback, string Phone, DateTime? AnsweredAt, DateTime? EndedAt);
+        int Attempts, bool IsCallback, string Phone, DateTime? AnsweredAt, DateTime? EndedAt, string? CallSid);
 
     sealed record CallbackRow(long Id, string PersonName, string CampaignName, DateTime DueAt, string State);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Dialer.Core.Accounts;
 using Dialer.Core.Operators;
@@ -12,7 +11,7 @@ namespace Dialer.Tests.OperatorConsole;
 /// renders what docs/console.md says, only operators reach it, and the outcome form (without JavaScript: a plain POST
 /// with its antiforgery token) shows the Italian messages tied to their fields, or records the disposition.
 /// </summary>
-public sealed partial class ConsolePageTests : DatabaseTest
+public sealed class ConsolePageTests : DatabaseTest
 {
     DialerApp app = null!;
     OperatorRoster roster = null!;
@@ -224,33 +223,14 @@ public sealed partial class ConsolePageTests : DatabaseTest
 
     // ---- helpers
 
-    /// <summary>A browser-like client: signs in through POST /api/session and keeps the cookies; redirects are not followed.</summary>
-    async Task<HttpClient> SignedInAsync(string username, UserRole role)
-    {
-        var accounts = app.Services.GetRequiredService<UserAccounts>();
-        if (await accounts.FindAsync(username, default) is null) await accounts.AddAsync(username, username, role, DialerApp.Password, default);
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
-        var session = await client.PostAsJsonAsync("/api/session", new { username, password = DialerApp.Password });
-        Assert.That(session.StatusCode, Is.EqualTo(HttpStatusCode.OK), await session.Content.ReadAsStringAsync());
-        return client;
-    }
+    Task<HttpClient> SignedInAsync(string username, UserRole role) => ConsoleClient.SignedInAsync(app, username, role);
 
-    static async Task<string> PageAsync(HttpClient client)
-    {
-        var response = await client.GetAsync("/console");
-        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
-        return html;
-    }
+    static Task<string> PageAsync(HttpClient client) => client.PageAsync();
 
-    async Task<(HttpStatusCode Status, string Html)> PostOutcomeAsync(HttpClient client, long attemptId, string fields)
-    {
-        var token = Token(await PageAsync(client));
-        var response = await client.PostAsync("/console?handler=Esito", Form($"__RequestVerificationToken={token}&AttemptId={attemptId}&{fields}"));
-        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
-    }
+    static Task<(HttpStatusCode Status, string Html)> PostOutcomeAsync(HttpClient client, long attemptId, string fields) =>
+        client.PostAsync("Esito", $"AttemptId={attemptId}&{fields}");
 
-    async Task DisposeAsync(HttpClient client, long attemptId, string fields)
+    static async Task DisposeAsync(HttpClient client, long attemptId, string fields)
     {
         var (status, html) = await PostOutcomeAsync(client, attemptId, fields);
         Assert.That(status, Is.EqualTo(HttpStatusCode.Redirect), html);
@@ -262,14 +242,13 @@ public sealed partial class ConsolePageTests : DatabaseTest
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await response.Content.ReadAsStringAsync());
     }
 
-    static FormUrlEncodedContent Form(string fields) => new(fields.Split('&', StringSplitOptions.RemoveEmptyEntries)
-        .Select(pair => pair.Split('=', 2)).Select(kv => new KeyValuePair<string, string>(kv[0], kv.Length > 1 ? kv[1] : "")));
+    static FormUrlEncodedContent Form(string fields) => ConsoleClient.Form(fields);
 
-    static string Token(string html) => TokenPattern().Match(html).Groups[1].Value;
+    static string Token(string html) => ConsoleClient.Token(html);
 
-    static string H1(string html) => WebUtility.HtmlDecode(H1Pattern().Match(html).Groups[1].Value.Trim());
+    static string H1(string html) => ConsoleClient.H1(html);
 
-    static string Text(string html) => WebUtility.HtmlDecode(Regex.Replace(Regex.Replace(html, "<[^>]+>", " "), "\\s+", " "));
+    static string Text(string html) => ConsoleClient.Text(html);
 
     /// <summary>Tomorrow in Italy, as the date input writes it: always in the future and well within the horizon.</summary>
     static string Tomorrow() =>
@@ -295,10 +274,4 @@ public sealed partial class ConsolePageTests : DatabaseTest
         await roster.ConnectAsync((await roster.FindAsync("anna", default))!.OperatorId, attemptId, default);
         return attemptId;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
-
-    [GeneratedRegex("<h1>(.*?)</h1>", RegexOptions.Singleline)]
-    private static partial Regex H1Pattern();
 }

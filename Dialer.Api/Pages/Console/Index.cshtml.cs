@@ -2,6 +2,7 @@ using Dialer.Api.Security;
 using Dialer.Core.Dialing;
 using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
+using Dialer.Core.Telephony;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -19,7 +20,7 @@ public enum DeskState { SignedOut, Waiting, Card, Ringing, Connected, WrapUp, Pa
 /// </summary>
 [Authorize(Policy = Roles.Operator)]
 public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roster, OperatorDesk desk, PreviewDialer preview,
-    DispositionLedger dispositions, TimeProvider time) : PageModel
+    DispositionLedger dispositions, ITelephonyClient telephony, TimeProvider time) : PageModel
 {
     public Operator Me { get; private set; } = null!;
     public OperatorPresence Presence { get; private set; } = null!;
@@ -87,6 +88,21 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
         }
         return MoveAsync(() => preview.SkipAsync(User.Username(), attemptId, reason, ct), ct);
     }
+
+    /// <summary>
+    /// Riaggancia: the operator ends the call in hand through the provider (desk phone, browser or the emulator alike);
+    /// the call's end then moves them to wrap-up as any other end does.
+    /// </summary>
+    public Task<IActionResult> OnPostRiagganciaAsync(CancellationToken ct) => MoveAsync(async () =>
+    {
+        if (!await LoadAsync(ct)) return;
+        if (State != DeskState.Connected && State != DeskState.Ringing || Call?.CallSid is not { } callSid)
+        {
+            Notice = "Nessuna chiamata in corso da chiudere.";
+            return;
+        }
+        await telephony.HangUpAsync(callSid, ct);
+    }, ct);
 
     /// <summary>
     /// The outcome form: validated by the disposition ledger, its messages in Italian next to each field. A refused form

@@ -159,6 +159,14 @@
         postApi(form);
       });
     }
+    for (const form of document.querySelectorAll("form[data-page]")) {
+      if (form.dataset.enhanced) continue;
+      form.dataset.enhanced = "true";
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        postPage(form);
+      });
+    }
     const outcome = document.getElementById("esito");
     if (outcome && !outcome.dataset.enhanced) {
       outcome.dataset.enhanced = "true";
@@ -210,10 +218,8 @@
     if (!panel || !window.Twilio?.Device) return;
     panel.hidden = false;
     const answer = document.getElementById("rispondi");
-    const hangUp = document.getElementById("riaggancia");
     const mute = document.getElementById("muto");
     answer.onclick = () => { activeCall?.accept(); answer.hidden = true; };
-    hangUp.onclick = () => { activeCall?.disconnect(); };
     mute.onclick = () => {
       const muted = !activeCall?.isMuted();
       activeCall?.mute(muted);
@@ -227,7 +233,6 @@
     device.on("incoming", (call) => {
       activeCall = call;
       document.getElementById("rispondi").hidden = false;
-      document.getElementById("riaggancia").hidden = false;
       document.getElementById("muto").hidden = false;
       announce("Chiamata in arrivo nel browser: premi Rispondi.", true);
       call.on("disconnect", () => { activeCall = null; announce("Chiamata terminata", false); refresh(false); });

@@ -6,6 +6,7 @@ using Dialer.Core.Telephony;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace Dialer.Api.Pages.Console;
 
@@ -20,7 +21,8 @@ public enum DeskState { SignedOut, Waiting, Card, Ringing, Connected, WrapUp, Pa
 /// </summary>
 [Authorize(Policy = Roles.Operator)]
 public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roster, OperatorDesk desk, PreviewDialer preview,
-    DispositionLedger dispositions, ITelephonyClient telephony, TimeProvider time) : PageModel
+    DispositionLedger dispositions, ITelephonyClient telephony, IOptions<TelephonyOptions> telephonyOptions, SoftphoneTokens softphoneTokens,
+    TimeProvider time) : PageModel
 {
     public Operator Me { get; private set; } = null!;
     public OperatorPresence Presence { get; private set; } = null!;
@@ -196,6 +198,11 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
     }
 
     /// <summary>The region's key: console.js replaces a region only when its key changed, so a form being typed in stays.</summary>
+    /// <summary>How the operator's voice travels: a desk phone, the browser (Twilio's Voice SDK), or the emulator's simulation.</summary>
+    public string Voice => Me.PhoneE164 is not null ? "desk"
+        : telephonyOptions.Value.Provider != TelephonyProvider.Twilio ? "emulator"
+        : softphoneTokens.Unavailable is null ? "browser" : "unconfigured";
+
     public string MainKey => $"{State}:{Call?.AttemptId}";
 
     public string AsideKey => string.Join(',', [Figures.Calls, Figures.Answered, Figures.Dispositions, Figures.Appointments, Figures.CallBacks,

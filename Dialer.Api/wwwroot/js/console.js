@@ -60,8 +60,6 @@
     if (mainChanged && !typing()) focusTarget(document.getElementById("principale"))?.focus();
     const notice = document.getElementById("avviso");
     if (notice) announce(notice.textContent.trim(), false);
-    const summary = document.querySelector("[data-error-summary]");
-    if (summary) summary.focus();
     return mainChanged;
   }
 
@@ -95,7 +93,8 @@
     await refresh(false);
   }
 
-  // The outcome form posts to the page, which answers with the regions (with the errors, or the next state).
+  // A page form (the outcome, Riaggancia) posts to the page, which answers with the regions. A saved outcome replaces
+  // every region; a refused one comes back with its error summary, which takes focus (the GOV.UK pattern).
   async function postPage(form) {
     const response = await fetch(form.action, {
       method: "POST",
@@ -103,7 +102,9 @@
       headers: { "X-Requested-With": "fetch" },
       body: new FormData(form),
     });
-    swap(await response.text(), response.ok);
+    swap(await response.text(), response.ok && form.id === "esito");
+    const summary = document.querySelector("[data-error-summary]");
+    if (form.id === "esito" && summary) summary.focus();
   }
 
   function showNotice(text) {

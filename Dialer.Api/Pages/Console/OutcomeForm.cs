@@ -120,5 +120,13 @@ public static class OutcomeMessages
         : text.Contains("days ahead", StringComparison.Ordinal) ? $"La data {what} è troppo lontana: al massimo {horizon.TotalDays:0} giorni da oggi."
         : text.Contains("does not exist", StringComparison.Ordinal) ? "Quest'ora non esiste in Italia (quella notte gli orologi vanno avanti di un'ora): sceglierne un'altra."
         : text.Contains("required", StringComparison.Ordinal) ? $"Indicare la data e l'ora {what}."
-        : $"La data o l'ora {what} non è valida: scriverle come gg/mm/aaaa e hh:mm.";
+        : text.Contains("is not a local date", StringComparison.Ordinal) ? $"La data o l'ora {what} non è valida: scriverle come gg/mm/aaaa e hh:mm."
+        // The ledger's own Italian messages (outside the CPI's opening hours, a holiday) as they are.
+        : Sentence(text);
+
+    static string Sentence(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length == 0 ? trimmed : char.ToUpper(trimmed[0], Core.ItalianFormat.Culture) + trimmed[1..];
+    }
 }

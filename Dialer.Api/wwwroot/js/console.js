@@ -127,6 +127,37 @@
     }
   }
 
+  // The CPI's hours and the chosen slot's load (GET /api/cpis/{code}/slots), beside the appointment's time; a full slot
+  // is announced (it can still be booked: the ledger only warns).
+  async function slotHint() {
+    const hint = document.querySelector("[data-slots]");
+    if (!hint) return;
+    const cpi = document.getElementById("cpi")?.value;
+    const date = document.getElementById("data-appuntamento")?.value;
+    const time = document.getElementById("ora-appuntamento")?.value;
+    if (!cpi || !date) { hint.textContent = ""; return; }
+    let day;
+    try {
+      const response = await fetch(`/api/cpis/${encodeURIComponent(cpi)}/slots?date=${encodeURIComponent(date)}`, { credentials: "same-origin" });
+      if (!response.ok) { hint.textContent = ""; return; }
+      day = await response.json();
+    } catch { hint.textContent = ""; return; }
+    const slots = day.slots ?? [];
+    if (day.holiday) { hint.textContent = `Giorno festivo (${day.holiday}): il CPI è chiuso.`; return; }
+    if (day.opening === "chiuso") { hint.textContent = "Il CPI è chiuso in questo giorno."; return; }
+    if (slots.length === 0) { hint.textContent = ""; return; }
+    let text = `Orario del CPI: ${day.opening}.`;
+    const slot = time ? slots.find((s) => s.start <= time && time < s.end) : null;
+    if (time && !slot) text += " L'ora scelta è fuori dall'orario.";
+    if (slot?.full) {
+      text += ` La fascia ${slot.start}–${slot.end} è al completo (${slot.booked} su ${slot.capacity}): meglio proporre un altro orario.`;
+      announce(`Fascia al completo: ${slot.booked} appuntamenti su ${slot.capacity}.`, false);
+    } else if (slot) {
+      text += ` Fascia ${slot.start}–${slot.end}: ${slot.booked} su ${slot.capacity} già prenotati.`;
+    }
+    hint.textContent = text;
+  }
+
   function countdown() {
     window.clearInterval(timer);
     const clock = document.getElementById("conto-alla-rovescia");
@@ -175,8 +206,12 @@
         event.preventDefault();
         postPage(outcome);
       });
-      outcome.addEventListener("change", outcomeFields);
+      outcome.addEventListener("change", (event) => {
+        outcomeFields();
+        if (["cpi", "data-appuntamento", "ora-appuntamento"].includes(event.target.id)) slotHint();
+      });
       outcomeFields();
+      slotHint();
     }
     const open = document.getElementById("apri-aiuto");
     if (open && help?.showModal) {

@@ -156,13 +156,14 @@ public sealed class ConsolePageTests : DatabaseTest
         var noDate = await PostOutcomeAsync(anna, attemptId, "Esito=intake_accepted");
         var tomorrow = Tomorrow();
         var ledger = await PostOutcomeAsync(anna, attemptId, $"Esito=intake_accepted&Cpi=&DataAppuntamento={tomorrow}&OraAppuntamento=10:30");
+        var badDate = await PostOutcomeAsync(anna, attemptId, "Esito=call_back&DataRichiamo=31/02/2026&OraRichiamo=25:00&Ambito=team");
 
         Assert.Multiple(async () =>
         {
             Assert.That(nothing.Status, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(nothing.Html, Does.Contain("C'è un problema"));
             Assert.That(nothing.Html, Does.Contain("<a href=\"#esito-intake_accepted\">Scegliere l'esito della chiamata.</a>"));
-            Assert.That(noDate.Html, Does.Match("id=\"data-appuntamento\"[^>]*aria-describedby=\"data-appuntamento-errore\""));
+            Assert.That(noDate.Html, Does.Match("id=\"data-appuntamento\"[^>]*aria-describedby=\"data-appuntamento-aiuto data-appuntamento-errore\""));
             Assert.That(noDate.Html, Does.Contain("<div id=\"data-appuntamento-errore\" class=\"invalid-feedback d-block\">Indicare la data dell'appuntamento.</div>"));
             Assert.That(noDate.Html, Does.Contain("Indicare l'ora dell'appuntamento."));
             Assert.That(noDate.Html, Does.Match("id=\"esito-intake_accepted\" value=\"intake_accepted\" checked=\"checked\""), "what was chosen stays");
@@ -173,6 +174,8 @@ public sealed class ConsolePageTests : DatabaseTest
             Assert.That(ledger.Html, Does.Match("id=\"informativa\"[^>]*aria-describedby=\"informativa-errore\""));
             Assert.That(ledger.Html, Does.Contain($"value=\"{tomorrow}\""), "the date typed stays");
             Assert.That(ledger.Html, Does.Not.Contain("required,").And.Not.Contain("appointment."), "no English from the API leaks");
+            Assert.That(badDate.Html, Does.Contain("Scrivere la data del richiamo come gg/mm/aaaa, per esempio 25/11/2026."));
+            Assert.That(badDate.Html, Does.Contain("Scrivere l'ora del richiamo come hh:mm, per esempio 10:30."));
             Assert.That(await PresenceAsync(), Is.EqualTo(PresenceState.OnCall), "nothing was recorded");
         });
     }
@@ -186,7 +189,7 @@ public sealed class ConsolePageTests : DatabaseTest
         var tomorrow = Tomorrow();
 
         var posted = await PostOutcomeAsync(anna, attemptId,
-            $"Esito=intake_accepted&Cpi=MI_CENTRO&DataAppuntamento={tomorrow}&OraAppuntamento=10:30&Canale=in_person&Promemoria=si&Informativa=true");
+            $"Esito=intake_accepted&Cpi=MI_CENTRO&DataAppuntamento={Italian(tomorrow)}&OraAppuntamento=10.30&Canale=in_person&Promemoria=si&Informativa=true");
         var after = await PageAsync(anna);
 
         await using var conn = await Db.OpenConnectionAsync();
@@ -254,6 +257,9 @@ public sealed class ConsolePageTests : DatabaseTest
     static string Tomorrow() =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Core.ItalianTime.Rome).DateTime).AddDays(1).ToString("yyyy-MM-dd",
             System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>2026-12-03 as an operator types it: 03/12/2026.</summary>
+    static string Italian(string isoDate) => $"{isoDate[8..]}/{isoDate[5..7]}/{isoDate[..4]}";
 
     async Task<PresenceState> PresenceAsync() => (await roster.FindAsync("anna", default))!.State;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dialer.Core.Outcomes;
 
 namespace Dialer.Api.Pages.Console;
@@ -62,8 +63,21 @@ public sealed record OutcomeForm
     static void DateAndTime(Dictionary<string, string> errors, string? date, string? time, string dateId, string timeId, string what)
     {
         if (string.IsNullOrWhiteSpace(date)) errors[dateId] = $"Indicare la data {what}.";
+        else if (ParseDate(date) is null) errors[dateId] = $"Scrivere la data {what} come gg/mm/aaaa, per esempio 25/11/2026.";
         if (string.IsNullOrWhiteSpace(time)) errors[timeId] = $"Indicare l'ora {what}.";
+        else if (ParseTime(time) is null) errors[timeId] = $"Scrivere l'ora {what} come hh:mm, per esempio 10:30.";
     }
+
+    // Dates and times are typed as text, the Italian way (a native date picker's format follows the browser's language,
+    // not the page's): 25/11/2026 or 25-11-2026 or 25.11.2026; the ISO 2026-11-25 of a script is accepted too.
+    static readonly string[] DateFormats = ["d/M/yyyy", "d-M-yyyy", "d.M.yyyy", "yyyy-MM-dd"];
+    static readonly string[] TimeFormats = ["H:mm", "H.mm", "HHmm"];
+
+    static DateOnly? ParseDate(string? text) =>
+        DateOnly.TryParseExact(text?.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+
+    static TimeOnly? ParseTime(string? text) =>
+        TimeOnly.TryParseExact(text?.Trim(), TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
 
     /// <summary>The request for the ledger: only the part the chosen outcome needs.</summary>
     public DispositionRequest ToRequest() => Esito switch
@@ -75,7 +89,10 @@ public sealed record OutcomeForm
         _ => new DispositionRequest(Esito),
     };
 
-    static string LocalAt(string? date, string? time) => $"{date?.Trim()}T{time?.Trim()}";
+    /// <summary>yyyy-MM-ddTHH:mm for the ledger, or what was typed when it does not read as a date and a time.</summary>
+    static string LocalAt(string? date, string? time) => ParseDate(date) is { } day && ParseTime(time) is { } at
+        ? string.Create(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd}T{at:HH:mm}")
+        : $"{date?.Trim()}T{time?.Trim()}";
 }
 
 /// <summary>

@@ -127,14 +127,29 @@
     }
   }
 
+  // 25/11/2026 (or 25-11-2026, 25.11.2026, 2026-11-25) → 2026-11-25; null when it is not a date.
+  function isoDate(text) {
+    const t = (text ?? "").trim();
+    let m = /^(\d{1,2})[\/.-](\d{1,2})[\/.-](\d{4})$/.exec(t);
+    if (m) return `${m[3]}-${m[2].padStart(2, "0")}-${m[1].padStart(2, "0")}`;
+    m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+    return m ? t : null;
+  }
+
+  // 9:30, 9.30, 0930 → 09:30; null when it is not a time.
+  function hhmm(text) {
+    const m = /^(\d{1,2})[:.]?(\d{2})$/.exec((text ?? "").trim());
+    return m ? `${m[1].padStart(2, "0")}:${m[2]}` : null;
+  }
+
   // The CPI's hours and the chosen slot's load (GET /api/cpis/{code}/slots), beside the appointment's time; a full slot
   // is announced (it can still be booked: the ledger only warns).
   async function slotHint() {
     const hint = document.querySelector("[data-slots]");
     if (!hint) return;
     const cpi = document.getElementById("cpi")?.value;
-    const date = document.getElementById("data-appuntamento")?.value;
-    const time = document.getElementById("ora-appuntamento")?.value;
+    const date = isoDate(document.getElementById("data-appuntamento")?.value);
+    const time = hhmm(document.getElementById("ora-appuntamento")?.value);
     if (!cpi || !date) { hint.textContent = ""; return; }
     let day;
     try {

@@ -134,7 +134,9 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
             }
         }
         Errors = errors;
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        // console.js gets the regions with the errors as a normal answer (a 400 would be a failed load in the browser's
+        // console); the page's own POST is a 400.
+        if (!IsScript) Response.StatusCode = StatusCodes.Status400BadRequest;
         if (!await LoadAsync(ct)) return NotProfiled();
         return IsScript ? Partial("_Regions", this) : Page();
     }

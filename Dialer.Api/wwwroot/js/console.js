@@ -102,7 +102,8 @@
       headers: { "X-Requested-With": "fetch" },
       body: new FormData(form),
     });
-    swap(await response.text(), response.ok && form.id === "esito");
+    const html = await response.text();
+    swap(html, response.ok && form.id === "esito" && !html.includes("data-error-summary"));
     const summary = document.querySelector("[data-error-summary]");
     if (form.id === "esito" && summary) summary.focus();
   }

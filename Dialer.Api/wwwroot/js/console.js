@@ -179,8 +179,10 @@
     const clock = document.getElementById("conto-alla-rovescia");
     if (!clock) return;
     const deadline = new Date(clock.dataset.deadline);
+    // The server's clock decides the deadline: measure from its "now" at render, whatever this computer's clock says.
+    const skew = new Date(clock.dataset.now) - Date.now();
     const tick = () => {
-      const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      const left = Math.max(0, Math.round((deadline - (Date.now() + skew)) / 1000));
       const text = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
       clock.textContent = `Tempo per l'esito: ${text} (fino alle ${deadline.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" })})`;
       if (left <= 20 && left > 0 && warned !== clock.dataset.deadline) {

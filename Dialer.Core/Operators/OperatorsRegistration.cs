@@ -9,6 +9,8 @@ public static class OperatorsRegistration
     {
         services.AddSingleton<OperatorDirectory>();
         services.AddSingleton<OperatorRoster>();
+        // The console's reads: the call in hand, call-backs, today's figures (docs/console.md)
+        services.AddSingleton<OperatorDesk>();
         return services;
     }
 }

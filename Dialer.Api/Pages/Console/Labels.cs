@@ -1,0 +1,57 @@
+using Dialer.Core.Operators;
+
+namespace Dialer.Api.Pages.Console;
+
+/// <summary>The console's words for states, durations and the person's facts (the glossary of docs/console.md).</summary>
+static class Labels
+{
+    public static string Presence(PresenceState state) => state switch
+    {
+        PresenceState.SignedOut => "Non in servizio",
+        PresenceState.Available => "Disponibile",
+        PresenceState.Reserved => "Riservato",
+        PresenceState.OnCall => "In chiamata",
+        PresenceState.WrapUp => "Post-chiamata",
+        PresenceState.Paused => "In pausa",
+        _ => state.ToString(),
+    };
+
+    /// <summary>"da meno di un minuto", "da 3 min", "da 1 h 20 min".</summary>
+    public static string Since(TimeSpan elapsed)
+    {
+        var minutes = Math.Max(0, (int)elapsed.TotalMinutes);
+        return minutes switch
+        {
+            0 => "da meno di un minuto",
+            < 60 => $"da {minutes} min",
+            _ => minutes % 60 == 0 ? $"da {minutes / 60} h" : $"da {minutes / 60} h {minutes % 60} min",
+        };
+    }
+
+    public static string Months(int months) => months switch
+    {
+        0 => "meno di un mese fa",
+        1 => "1 mese fa",
+        _ => $"{months} mesi fa",
+    };
+
+    /// <summary>
+    /// The comune: the names of comuni are not loaded yet (only their codes), so the CPI that serves it names the area.
+    /// </summary>
+    public static string Comune(DeskCall call) => (call.ComuneCode, call.CpiName) switch
+    {
+        (null, _) => "Non indicato",
+        ({ } code, null) => $"codice catastale {code}",
+        ({ } code, { } cpi) => $"zona del {cpi} (codice catastale {code})",
+    };
+
+    public static string Opening(DeskCall call, Operator me) =>
+        $"Buongiorno, parlo con {(call.PersonName.Length > 0 ? call.PersonName : "la persona")}? Sono {me.DisplayName} del {call.CpiName ?? "Centro per l'Impiego"}. " +
+        "La chiamiamo perché dai dati delle comunicazioni obbligatorie risulta che il suo ultimo rapporto di lavoro si è concluso: " +
+        "vorremmo offrirle, gratuitamente, i servizi per tornare al lavoro (orientamento, formazione, offerte). " +
+        "Le interessa fissare un primo colloquio presso il Centro per l'Impiego?";
+
+    public static string Notice() =>
+        "Informativa: i suoi dati provengono dalle comunicazioni obbligatorie dei datori di lavoro e sono trattati dall'ente titolare " +
+        "del Centro per l'Impiego per i compiti di servizio pubblico (art. 6.1.e e art. 14 GDPR). Può opporsi in qualsiasi momento e non la richiameremo.";
+}

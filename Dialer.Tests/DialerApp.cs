@@ -56,14 +56,20 @@ public sealed class DialerApp : WebApplicationFactory<Dialer.Api.ApiAssembly>
     /// </summary>
     public async Task<HttpClient> ClientAsync(string username, UserRole role)
     {
-        var accounts = Services.GetRequiredService<UserAccounts>();
-        if (await accounts.FindAsync(username, CancellationToken.None) is null)
-            await accounts.AddAsync(username, username, role, Password, CancellationToken.None);
+        await AccountAsync(username, role);
         var token = await Services.GetRequiredService<ApiTokens>().CreateAsync(username, "test", role, null, "test", CancellationToken.None);
         var client = new HttpClient { BaseAddress = BaseAddress };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Secret);
         signedIn.Add(client);
         return client;
+    }
+
+    /// <summary>The account <paramref name="username"/> with <see cref="Password"/>, created when missing (to sign in through a page).</summary>
+    public async Task AccountAsync(string username, UserRole role)
+    {
+        var accounts = Services.GetRequiredService<UserAccounts>();
+        if (await accounts.FindAsync(username, CancellationToken.None) is null)
+            await accounts.AddAsync(username, username, role, Password, CancellationToken.None);
     }
 
     /// <summary>An admin's client (users, campaigns, notices, and every supervisor route).</summary>

@@ -1,8 +1,10 @@
 using System.Security.Claims;
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
 using Dialer.Core.Accounts;
-using Microsoft.AspNetCore.Authentication;
+using Dialer.Core.Audit;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Accounts;
@@ -19,6 +21,7 @@ static class AccountsApi
         session.MapPost("/", SignIn).AllowAnonymous().ProducesProblem(StatusCodes.Status401Unauthorized);
         session.MapDelete("/", async (HttpContext context) =>
         {
+            await context.AuditAsync(AuditActions.SignOut);
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return TypedResults.NoContent();
         });
@@ -31,8 +34,12 @@ static class AccountsApi
         var tokens = app.MapGroup("/api/tokens").WithTags("Accounts").RequireAuthorization(Roles.Admin);
         tokens.MapGet("/", async (ApiTokens store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct)));
         tokens.MapPost("/", CreateToken).ProducesValidationProblem();
-        tokens.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, ApiTokens store, CancellationToken ct) =>
-            await store.RevokeAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+        tokens.MapDelete("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, ApiTokens store, HttpContext context, CancellationToken ct) =>
+        {
+            if (!await store.RevokeAsync(id, ct)) return TypedResults.NotFound();
+            await context.AuditAsync(AuditActions.TokenRevoked, subject: $"token:{id}");
+            return TypedResults.NoContent();
+        });
         return app;
     }
 
@@ -47,6 +54,7 @@ static class AccountsApi
     static async Task<NoContent> ChangePassword(PasswordBody body, ClaimsPrincipal user, UserAccounts accounts, HttpContext context, CancellationToken ct)
     {
         await accounts.ChangePasswordAsync(user.Username(), body.CurrentPassword ?? "", body.NewPassword ?? "", ct);
+        await context.AuditAsync(AuditActions.UserChanged, subject: $"user:{user.Username()}", detail: new { password = "changed" });
         // The stamp rotated with the password: this session continues under the new one, the others end.
         if (await accounts.FindAsync(user.Username(), ct) is { } account && !TokenAuthentication.IsBearer(context.Request))
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
@@ -56,24 +64,29 @@ static class AccountsApi
 
     /// <summary>Creates the account (a password is then required) or changes it; a role change ends its sessions.</summary>
     static async Task<Results<Created<UserAccount>, Ok<UserAccount>, ValidationProblem>> SaveUser(string username, UserBody body,
-        UserAccounts accounts, CancellationToken ct)
+        UserAccounts accounts, HttpContext context, CancellationToken ct)
     {
         if (UserAccounts.ParseRole(body.Role) is not { } role)
-            return DomainProblems.Invalid([$"role: \"{body.Role}\" is not a role; one of operator, supervisor, admin."], "Account non valido");
+            return DomainProblems.Invalid([UserAccounts.UnknownRole("role", body.Role)], "Account non valido");
         if (await accounts.FindAsync(username, ct) is null)
         {
-            if (body.Password is null) return DomainProblems.Invalid(["password: required for a new account."], "Account non valido");
-            return TypedResults.Created($"/api/users/{username}", await accounts.AddAsync(username, body.Name ?? "", role, body.Password, ct));
+            if (body.Password is null) return DomainProblems.Invalid(["password: obbligatoria per un nuovo account."], "Account non valido");
+            var added = await accounts.AddAsync(username, body.Name ?? "", role, body.Password, ct);
+            await context.AuditAsync(AuditActions.UserChanged, subject: $"user:{added.Username}", detail: UserAccounts.AuditDetail(added, "created", passwordSet: true));
+            return TypedResults.Created($"/api/users/{username}", added);
         }
-        return TypedResults.Ok(await accounts.UpdateAsync(username, body.Name ?? "", role, body.Active ?? true, body.Password, ct));
+        var saved = await accounts.UpdateAsync(username, body.Name ?? "", role, body.Active ?? true, body.Password, ct);
+        await context.AuditAsync(AuditActions.UserChanged, subject: $"user:{saved.Username}", detail: UserAccounts.AuditDetail(saved, "updated", body.Password is not null));
+        return TypedResults.Ok(saved);
     }
 
     static async Task<Results<Created<CreatedApiToken>, ValidationProblem>> CreateToken(TokenBody body, ClaimsPrincipal user, ApiTokens store,
-        CancellationToken ct)
+        HttpContext context, CancellationToken ct)
     {
         if (UserAccounts.ParseRole(body.Role) is not { } role)
-            return DomainProblems.Invalid([$"role: \"{body.Role}\" is not a role; one of operator, supervisor, admin."], "Account non valido");
+            return DomainProblems.Invalid([UserAccounts.UnknownRole("role", body.Role)], "Token non valido");
         var created = await store.CreateAsync(body.Username ?? "", body.Name ?? "", role, body.ExpiresAt, user.Actor(), ct);
+        await context.AuditAsync(AuditActions.TokenCreated, subject: $"token:{created.Token.Id}", detail: ApiTokens.AuditDetail(created.Token));
         return TypedResults.Created($"/api/tokens/{created.Token.Id}", created);
     }
 }

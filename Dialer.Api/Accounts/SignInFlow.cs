@@ -1,8 +1,10 @@
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
-using Dialer.Core;
 using Dialer.Core.Accounts;
-using Microsoft.AspNetCore.Authentication;
+using Dialer.Core.Audit;
+using Dialer.Core;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 
 namespace Dialer.Api.Accounts;
 
@@ -10,7 +12,7 @@ namespace Dialer.Api.Accounts;
 /// Signing in with a local account, for the sign-in page and <c>POST /api/session</c> alike: the password check with its
 /// lockout, then the cookie; and the one wording of each refusal (docs/accounts.md).
 /// </summary>
-sealed class SignInFlow(UserAccounts accounts, TimeProvider time)
+sealed class SignInFlow(UserAccounts accounts, AuditLog audit, TimeProvider time)
 {
     public async Task<SignInResult> SignInAsync(HttpContext context, string? username, string? password, bool persistent)
     {
@@ -19,7 +21,30 @@ sealed class SignInFlow(UserAccounts accounts, TimeProvider time)
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
                 SignInRegistration.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme),
                 new AuthenticationProperties { IsPersistent = persistent });
+        await audit.RecordAsync(AuditOf(context, result, username), context.RequestAborted);
         return result;
+    }
+
+    /// <summary>The audit entry of an attempt: a refused one names the username as typed (cut to the column's size).</summary>
+    static AuditEntry AuditOf(HttpContext context, SignInResult result, string? username)
+    {
+        var typed = (username ?? "").Trim();
+        if (typed.Length > 100) typed = typed[..100];
+        return result switch
+        {
+            { Outcome: SignInOutcome.Succeeded, User: { } user } => context.AuditEntry(AuditActions.SignIn) with
+            {
+                Actor = user.Username, ActorRole = UserAccounts.RoleCode(user.Role),
+            },
+            { Outcome: SignInOutcome.LockedOut } => context.AuditEntry(AuditActions.SignInLocked, detail: new { until = result.LockedUntil }) with
+            {
+                Actor = typed.Length > 0 ? typed : "anonymous",
+            },
+            _ => context.AuditEntry(AuditActions.SignInFailed, detail: new { outcome = result.Outcome.ToString().ToLowerInvariant() }) with
+            {
+                Actor = typed.Length > 0 ? typed : "anonymous",
+            },
+        };
     }
 
     /// <summary>Why a sign-in was refused, as the person reads it; null when it succeeded.</summary>

@@ -1,4 +1,6 @@
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
+using Dialer.Core.Audit;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Selection;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,9 +33,11 @@ static class CampaignsApi
     {
         using var reader = new StreamReader(request.Body);
         var definition = CampaignDefinition.Parse(await reader.ReadToEndAsync(ct), slug);
-        if (definition.Slug != slug) return Invalid([$"slug: the document says \"{definition.Slug}\" but the address says \"{slug}\"."]);
+        if (definition.Slug != slug) return Invalid([$"slug: il documento dice \"{definition.Slug}\" ma l'indirizzo dice \"{slug}\"."]);
 
         var (stored, created) = await campaigns.ApplyAsync(definition, ct);
+        await request.HttpContext.AuditAsync(AuditActions.CampaignChanged, subject: $"campaign:{slug}",
+            detail: new { change = created ? "created" : "updated", stored.Active });
         var view = CampaignView.From(stored);
         return created ? TypedResults.Created($"/api/campaigns/{slug}", view) : TypedResults.Ok(view);
     }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
+using Dialer.Core.Audit;
 using Dialer.Core.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,16 +28,24 @@ static class CallsApi
 
     /// <summary>400: bad fields; 404: no such call or operator; 409: not their call, not answered yet, or already disposed differently.</summary>
     static async Task<Ok<DispositionResult>> Record(long attemptId, DispositionBody body, ClaimsPrincipal user, DispositionLedger dispositions,
-        CancellationToken ct) =>
-        TypedResults.Ok(await dispositions.RecordAsync(attemptId, user.Username(),
-            new DispositionRequest(body.Code, body.Reason, body.Appointment, body.Callback), ct));
+        HttpContext http, CancellationToken ct)
+    {
+        var recorded = await dispositions.RecordAsync(attemptId, user.Username(),
+            new DispositionRequest(body.Code, body.Reason, body.Appointment, body.Callback), ct);
+        await http.AuditDispositionAsync(recorded);
+        return TypedResults.Ok(recorded);
+    }
 
     /// <summary>A call with the person's name: an operator sees only their own calls (404 for another's), a supervisor any.</summary>
-    static async Task<Results<Ok<CallRecord>, NotFound>> Find(long attemptId, ClaimsPrincipal user, DispositionLedger dispositions, CancellationToken ct) =>
-        await dispositions.FindCallAsync(attemptId, ct) is { } call
-            && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin) || call.Operator == user.Username())
-            ? TypedResults.Ok(call)
-            : TypedResults.NotFound();
+    static async Task<Results<Ok<CallRecord>, NotFound>> Find(long attemptId, ClaimsPrincipal user, DispositionLedger dispositions, HttpContext http,
+        CancellationToken ct)
+    {
+        if (await dispositions.FindCallAsync(attemptId, ct) is not { } call
+            || !(user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin) || call.Operator == user.Username()))
+            return TypedResults.NotFound();
+        await http.AuditPersonViewAsync(attemptId, PersonViews.CallDetail);
+        return TypedResults.Ok(call);
+    }
 }
 
 sealed record DispositionBody(string? Code, string? Reason, AppointmentRequest? Appointment, CallbackRequest? Callback);

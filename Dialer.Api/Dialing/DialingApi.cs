@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using Dialer.Api.Audit;
 using Dialer.Api.Operators;
 using Dialer.Api.Security;
+using Dialer.Core.Audit;
 using Dialer.Core.Dialing;
 using Dialer.Core.Outcomes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,8 +35,12 @@ static class DialingApi
     }
 
     /// <summary>The next person for this operator: 200 with the card, 204 when nobody can be called now (diagnostics say why).</summary>
-    static async Task<Results<Ok<PreviewContact>, NoContent>> Next(ClaimsPrincipal user, PreviewDialer dialer, CancellationToken ct) =>
-        await dialer.NextAsync(user.Username(), ct) is { } card ? TypedResults.Ok(card) : TypedResults.NoContent();
+    static async Task<Results<Ok<PreviewContact>, NoContent>> Next(ClaimsPrincipal user, PreviewDialer dialer, HttpContext http, CancellationToken ct)
+    {
+        if (await dialer.NextAsync(user.Username(), ct) is not { } card) return TypedResults.NoContent();
+        await http.AuditPersonViewAsync(card.AttemptId, PersonViews.PreviewCard);
+        return TypedResults.Ok(card);
+    }
 
     /// <summary>404: unknown operator; 409: not this operator's preview, already started or skipped, or expired.</summary>
     static async Task<Ok<CallStarted>> Call(long attemptId, ClaimsPrincipal user, PreviewDialer dialer, CancellationToken ct)

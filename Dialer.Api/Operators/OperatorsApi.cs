@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
+using Dialer.Core.Audit;
 using Dialer.Core.Operators;
 using Dialer.Core.Telephony;
 using Dialer.Core;
@@ -58,10 +60,12 @@ static class OperatorsApi
 
 
     static async Task<Results<Created<Operator>, Ok<Operator>>> Save(string identity, OperatorBody body,
-        OperatorDirectory directory, CancellationToken ct)
+        OperatorDirectory directory, HttpContext http, CancellationToken ct)
     {
         var (saved, created) = await directory.SaveAsync(
             new OperatorProfile(identity, body.Name, body.Cpi, body.Phone, body.Active ?? true, body.Campaigns), ct);
+        await http.AuditAsync(AuditActions.UserChanged, subject: $"operator:{identity}",
+            detail: new { change = created ? "created" : "updated", saved.Active, cpi = saved.CpiCode });
         return created ? TypedResults.Created($"/api/operators/{identity}", saved) : TypedResults.Ok(saved);
     }
 

@@ -1,6 +1,8 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
+using Dialer.Api.Audit;
+using Dialer.Core.Audit;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Dialer.Api.Security;
@@ -49,15 +51,20 @@ static class ExternalSignIn
             o.MapInboundClaims = false;
             o.Scope.Clear();
             foreach (var scope in (section["Scopes"] ?? "openid profile").Split(' ', StringSplitOptions.RemoveEmptyEntries)) o.Scope.Add(scope);
-            o.Events.OnTokenValidated = context =>
+            o.Events.OnTokenValidated = async context =>
             {
+                var audit = context.HttpContext.RequestServices.GetRequiredService<AuditLog>();
                 var incoming = context.Principal!;
                 var name = incoming.FindFirstValue(nameClaim);
                 var roles = incoming.FindAll(roleClaim).Select(c => mapping.GetValueOrDefault(c.Value)).OfType<string>().Distinct().ToList();
                 if (string.IsNullOrWhiteSpace(name) || roles.Count == 0)
                 {
                     context.Fail($"The identity provider's account has no {nameClaim} or no Dialer role in the {roleClaim} claim.");
-                    return Task.CompletedTask;
+                    await audit.RecordAsync(context.HttpContext.AuditEntry(AuditActions.SignInFailed, detail: new { provider = o.Authority, outcome = "no_role" }) with
+                    {
+                        Actor = string.IsNullOrWhiteSpace(name) ? "anonymous" : name.Trim().ToLowerInvariant(),
+                    }, context.HttpContext.RequestAborted);
+                    return;
                 }
                 var claims = new List<Claim>
                 {
@@ -67,7 +74,10 @@ static class ExternalSignIn
                 };
                 claims.AddRange(roles.Select(role => new Claim(ClaimTypes.Role, role)));
                 context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, ClaimTypes.Name, ClaimTypes.Role));
-                return Task.CompletedTask;
+                await audit.RecordAsync(context.HttpContext.AuditEntry(AuditActions.SignIn, detail: new { provider = o.Authority }) with
+                {
+                    Actor = name.Trim().ToLowerInvariant(), ActorRole = roles[0],
+                }, context.HttpContext.RequestAborted);
             };
             o.Events.OnRemoteFailure = context =>
             {

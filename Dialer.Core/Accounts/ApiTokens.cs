@@ -23,6 +23,10 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider time)
 {
     public const string Prefix = "dlr_";
 
+    /// <summary>What the audit log keeps of a token: never its secret.</summary>
+    public static object AuditDetail(ApiToken token) =>
+        new { token.Username, token.Name, role = UserAccounts.RoleCode(token.Role), token.ExpiresAt };
+
     // A token's last use is written at most this often, so that a script's calls do not each cost a write.
     static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
 

@@ -165,6 +165,15 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
         _ => "Amministratore",
     };
 
+    /// <summary>The one wording of a missing or unknown role, for the API, the pages and the command line.</summary>
+    public static string UnknownRole(string field, string? code) => string.IsNullOrWhiteSpace(code)
+        ? $"{field}: scegliere un ruolo (operator, supervisor, admin)."
+        : $"{field}: \"{code}\" non è un ruolo; uno tra operator, supervisor, admin.";
+
+    /// <summary>What the audit log keeps of an account change: never the password, only whether it was set.</summary>
+    public static object AuditDetail(UserAccount account, string change, bool passwordSet) =>
+        new { change, role = RoleCode(account.Role), account.Active, passwordSet };
+
     /// <summary>A role from its code (operator, supervisor, admin); null for anything else.</summary>
     public static UserRole? ParseRole(string? code) =>
         Enum.GetValues<UserRole>().Cast<UserRole?>().FirstOrDefault(r => RoleCode(r!.Value) == code?.Trim().ToLowerInvariant());

@@ -4,7 +4,7 @@ namespace Dialer.Core.Audit;
 /// One thing to record in the audit log (table audit_log, migration 0510; docs/audit.md). <see cref="PersonCf"/> is the
 /// codice fiscale of the person whose data was viewed or changed: personal data, kept in the audit log and never logged.
 /// </summary>
-/// <param name="Actor">Who: a username, <see cref="AuditActors.System"/>, or <see cref="AuditActors.Token"/>(name).</param>
+/// <param name="Actor">Who: a username ("m.rossi (token notturno)" when a script acted with a personal API token), or <see cref="AuditActors.System"/>.</param>
 /// <param name="Action">What: one of <see cref="AuditActions"/> (lower-case letters and underscores).</param>
 /// <param name="ActorRole">The actor's role when they acted (operator, supervisor, admin), if any.</param>
 /// <param name="PersonCf">Whose personal data, if any.</param>
@@ -25,9 +25,6 @@ public static class AuditActors
 {
     /// <summary>The scheduler's jobs (the retention purge).</summary>
     public const string System = "system";
-
-    /// <summary>A personal API token, by its name.</summary>
-    public static string Token(string name) => "token:" + name;
 }
 
 /// <summary>The actions the audit log records, and how the admin page and the CSV name them in Italian.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text;
 using Dialer.Core.Database;
 
 namespace Dialer.Core.Audit;
@@ -68,6 +68,31 @@ public sealed partial class AuditLog(NpgsqlDataSource db, TimeProvider time)
     /// </summary>
     public Task RecordAsync(AuditEntry entry, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(Insert, Parameters(entry), transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// Records an entry about call attempt <paramref name="attemptId"/>: the person is the attempt's (read in the same
+    /// statement, so the codice fiscale never travels through the API to be audited) and the subject "attempt:{id}".
+    /// Nothing is written for an attempt that does not exist. With <paramref name="oncePerHour"/> an identical entry (same
+    /// actor, action, attempt and detail) already written in the last hour is not written again: a page that redraws the
+    /// same card at every event records one view, not one per redraw.
+    /// </summary>
+    public async Task RecordForAttemptAsync(AuditEntry entry, long attemptId, bool oncePerHour, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(Parameters(entry with { PersonCf = null, Subject = $"attempt:{attemptId}" }));
+        parameters.Add("attemptId", attemptId);
+        parameters.Add("oncePerHour", oncePerHour);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO audit_log (at, actor, actor_role, action, person_cf, subject, detail, client_ip)
+            SELECT @at, @actor, @actorRole, @action, a.person_cf, @subject, CAST(@detail AS jsonb), @clientIp
+            FROM   call_attempts a
+            WHERE  a.id = @attemptId
+              AND  NOT (@oncePerHour AND EXISTS (
+                       SELECT 1 FROM audit_log l
+                       WHERE  l.person_cf = a.person_cf AND l.at > @at - interval '1 hour' AND l.subject = @subject
+                         AND  l.actor = @actor AND l.action = @action AND l.detail IS NOT DISTINCT FROM CAST(@detail AS jsonb)))
+            """, parameters, cancellationToken: ct));
+    }
 
     /// <summary>One page of the rows that match, newest first; at most <see cref="MaxPageSize"/>.</summary>
     public async Task<AuditPage> PageAsync(AuditQuery query, CancellationToken ct)
@@ -214,7 +239,8 @@ public sealed partial class AuditLog(NpgsqlDataSource db, TimeProvider time)
         }
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
-            where.Add("actor = @actor");
+            // A script's entries read "user (token name)" (CurrentUser.Actor): filtering by the user finds them too.
+            where.Add("(actor = @actor OR starts_with(actor, @actor || ' (token '))");
             parameters.Add("actor", query.Actor.Trim());
         }
         if (!string.IsNullOrWhiteSpace(query.Action))

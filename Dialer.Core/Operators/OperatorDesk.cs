@@ -1,3 +1,4 @@
+using Dialer.Core.Campaigns;
 using Dialer.Core.Database;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Notices;
@@ -122,6 +123,16 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { operatorId, now = time.GetUtcNow() }, cancellationToken: ct));
+    }
+
+    /// <summary>The campaign's script section (docs/operators.md "Script"); the default text when it has none.</summary>
+    public async Task<CampaignScript> ScriptAsync(long campaignId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var json = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT (definition -> 'script')::text FROM campaigns WHERE id = @campaignId", new { campaignId }, cancellationToken: ct));
+        return json is null or "null" ? new CampaignScript()
+            : System.Text.Json.JsonSerializer.Deserialize<CampaignScript>(json, CampaignDefinition.Json) ?? new CampaignScript();
     }
 
     /// <summary>The CPI sites, by name, for the appointment's CPI field.</summary>

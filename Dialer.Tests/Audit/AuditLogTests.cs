@@ -48,7 +48,7 @@ public sealed class AuditLogTests : DatabaseTest
         await RecordAsync("m.rossi", AuditActions.PersonViewed, "RSSMRA80A01F205X");           // 10:00
         await RecordAsync("l.verdi", AuditActions.PersonViewed, "VRDLCU75B12F205Y");           // 11:00
         await RecordAsync("l.verdi", AuditActions.DispositionRecorded, "RSSMRA80A01F205X");    // 12:00
-        await RecordAsync(AuditActors.Token("notturno"), AuditActions.PersonExported);         // 13:00
+        await RecordAsync("it.batch (token notturno)", AuditActions.PersonExported);         // 13:00
 
         Assert.Multiple(async () =>
         {
@@ -60,8 +60,8 @@ public sealed class AuditLogTests : DatabaseTest
                 Is.EqualTo(new[] { "l.verdi disposition_recorded", "m.rossi person_viewed" }), "every row about one person, whoever acted");
             Assert.That(await ActorsAndActionsAsync(new AuditQuery { From = Now.AddHours(1), To = Now.AddHours(3) }),
                 Is.EqualTo(new[] { "l.verdi person_viewed", "m.rossi person_viewed" }), "from inclusive, to exclusive");
-            Assert.That(await ActorsAndActionsAsync(new AuditQuery { Actor = "token:notturno", From = Now.AddHours(4) }),
-                Is.EqualTo(new[] { "token:notturno person_exported" }));
+            Assert.That(await ActorsAndActionsAsync(new AuditQuery { Actor = "it.batch", From = Now.AddHours(4) }),
+                Is.EqualTo(new[] { "it.batch (token notturno) person_exported" }), "a user's filter finds what their tokens did");
             Assert.That(await ActorsAndActionsAsync(new AuditQuery { Actor = "m.rossi", Action = AuditActions.DispositionRecorded }), Is.Empty);
         });
     }

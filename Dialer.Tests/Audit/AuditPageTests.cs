@@ -1,35 +1,25 @@
 using System.Net;
-using System.Security.Claims;
-using System.Text;
 using System.Text.Encodings.Web;
+using System.Text;
 using Dialer.Api.Pages.Admin;
+using Dialer.Core.Accounts;
 using Dialer.Core.Audit;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dialer.Tests.Audit;
 
-/// <summary>
-/// The admin page over real HTTP. Until these tests use the sign-in's own admin client, every request is signed in as the
-/// admin "a.bianchi" by a test authentication scheme; the page's [Authorize(Policy = admin)] still applies.
-/// </summary>
+/// <summary>The admin page over real HTTP, asked by the admin "a.bianchi" through a personal API token.</summary>
 public sealed class AuditPageTests : DatabaseTest
 {
     DialerApp app = null!;
+    HttpClient admin = null!;
 
     [SetUp]
-    public void StartApp() => app = new DialerApp(services: s =>
+    public async Task StartApp()
     {
-        s.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SignedInAsAdmin>(SignedInAsAdmin.SchemeName, null);
-        s.Configure<AuthenticationOptions>(o =>
-        {
-            o.DefaultScheme = SignedInAsAdmin.SchemeName;
-            o.DefaultAuthenticateScheme = SignedInAsAdmin.SchemeName;
-            o.DefaultChallengeScheme = SignedInAsAdmin.SchemeName;
-        });
-    });
+        app = new DialerApp();
+        admin = await app.ClientAsync("a.bianchi", UserRole.Admin);
+    }
 
     [TearDown]
     public void StopApp() => app.Dispose();
@@ -42,7 +32,7 @@ public sealed class AuditPageTests : DatabaseTest
             new { view = PersonViews.ScreenPop }), default);
         await audit.RecordAsync(new AuditEntry("l.verdi", AuditActions.SignIn, "operator"), default);
 
-        var html = await app.Client.GetStringAsync("/Admin/Audit?azione=person_viewed&cf=rssmra80a01f205x");
+        var html = await admin.GetStringAsync("/admin/registro?azione=person_viewed&cf=rssmra80a01f205x");
 
         Assert.Multiple(() =>
         {
@@ -63,7 +53,7 @@ public sealed class AuditPageTests : DatabaseTest
     {
         await app.Services.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry("m.rossi", AuditActions.SignIn), default);
 
-        var html = await app.Client.GetStringAsync("/Admin/Audit?dal=31/02/2026&cf=XYZ");
+        var html = await admin.GetStringAsync("/admin/registro?dal=31/02/2026&cf=XYZ");
 
         Assert.Multiple(() =>
         {
@@ -82,7 +72,7 @@ public sealed class AuditPageTests : DatabaseTest
         await audit.RecordAsync(new AuditEntry("m.rossi", AuditActions.SignIn), default);
         await audit.RecordAsync(new AuditEntry("l.verdi", AuditActions.SignIn), default);
 
-        using var response = await app.Client.GetAsync("/Admin/Audit?handler=csv&utente=l.verdi");
+        using var response = await admin.GetAsync("/admin/registro?handler=csv&utente=l.verdi");
         var body = await response.Content.ReadAsByteArrayAsync();
         var lines = Encoding.UTF8.GetString(body, 3, body.Length - 3).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var exported = (await audit.PageAsync(new AuditQuery { Action = AuditActions.AuditExported }, default)).Entries.Single();
@@ -93,7 +83,7 @@ public sealed class AuditPageTests : DatabaseTest
             Assert.That(response.Content.Headers.ContentType!.ToString(), Is.EqualTo("text/csv; charset=utf-8"));
             Assert.That(response.Content.Headers.ContentDisposition!.DispositionType, Is.EqualTo("attachment"));
             Assert.That(lines.Skip(1).Select(l => l.Split(';')[3]), Is.EqualTo(new[] { "l.verdi" }), "the filter applies; the export's own row is written before it and filtered out");
-            Assert.That((exported.Actor, exported.ActorRole, exported.ClientIp), Is.EqualTo(("a.bianchi", "admin", "127.0.0.1")));
+            Assert.That((exported.Actor, exported.ActorRole, exported.ClientIp), Is.EqualTo(("a.bianchi (token test)", "admin", "127.0.0.1")));
             Assert.That(exported.Detail, Does.Contain("\"utente\": \"l.verdi\""));
         });
     }
@@ -112,17 +102,5 @@ public sealed class AuditPageTests : DatabaseTest
             Assert.That((query.Actor, query.Action, query.PersonCf), Is.EqualTo(("m.rossi", "sign_in", "RSSMRA80A01F205X")));
             Assert.That(wrong.Keys, Is.EquivalentTo(new[] { "al", "azione", "cf" }));
         });
-    }
-
-    sealed class SignedInAsAdmin(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        public const string SchemeName = "test-admin";
-
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "a.bianchi"), new Claim(ClaimTypes.Role, "admin")], SchemeName);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
-        }
     }
 }

@@ -117,6 +117,19 @@ public sealed class BrowserPage : IAsyncDisposable
         return response;
     }
 
+    /// <summary>
+    /// Signs in through the sign-in page as a person would (the account must exist, see <see cref="DialerApp.ClientAsync"/>
+    /// or <c>UserAccounts.AddAsync</c>) and waits for the role's home page.
+    /// </summary>
+    public async Task SignInAsync(string username, string password = DialerApp.Password)
+    {
+        await GotoAsync("/accedi");
+        await Page.Locator("#username").FillAsync(username);
+        await Page.Locator("#password").FillAsync(password);
+        await Page.Locator("#password").PressAsync("Enter");
+        await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/accedi", StringComparison.Ordinal));
+    }
+
     public void AssertNoErrors() =>
         Assert.That(Errors, Is.Empty, "the page logged errors (a refused or missing file, a script exception)");
 

@@ -1,16 +1,33 @@
 using System.Text.RegularExpressions;
+using Dialer.Core.Accounts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Dialer.Tests.Browser;
 
-/// <summary>The status page (<c>/</c>) in Chromium: the layout every page shares, on Bootstrap Italia.</summary>
+/// <summary>
+/// The status page (<c>/</c>) in Chromium, signed in as a supervisor through the sign-in page: the layout every page
+/// shares, on Bootstrap Italia.
+/// </summary>
 public sealed partial class StatusPageBrowserTests
 {
     static DialerApp app = null!;
 
     [OneTimeSetUp]
-    public static void StartApi() => app = new DialerApp();
+    public static async Task StartApi()
+    {
+        app = new DialerApp();
+        await app.AccountAsync("sara", UserRole.Supervisor);
+    }
+
+    /// <summary>A page signed in as the supervisor, on the status page.</summary>
+    static async Task<BrowserPage> StatusPageAsync(int width = 1280, int height = 900)
+    {
+        var browser = await Chromium.NewPageAsync(app.BaseAddress, width, height);
+        await browser.SignInAsync("sara");
+        await browser.GotoAsync("/");
+        return browser;
+    }
 
     [OneTimeTearDown]
     public static void StopApi() => app.Dispose();
@@ -18,10 +35,8 @@ public sealed partial class StatusPageBrowserTests
     [Test]
     public async Task Status_page_wears_Bootstrap_Italia_with_its_fonts_icons_and_script_from_our_origin_and_nothing_refused()
     {
-        await using var browser = await Chromium.NewPageAsync(app.BaseAddress);
+        await using var browser = await StatusPageAsync();
         var page = browser.Page;
-
-        await browser.GotoAsync("/");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         // The kit's CSS: its header band is the kit's blue, its body font is Titillium Web, loaded from wwwroot/lib.
@@ -44,9 +59,7 @@ public sealed partial class StatusPageBrowserTests
     [Test]
     public async Task Status_page_has_no_axe_violations()
     {
-        await using var browser = await Chromium.NewPageAsync(app.BaseAddress);
-
-        await browser.GotoAsync("/");
+        await using var browser = await StatusPageAsync();
 
         await PageChecks.ScreenshotAsync(browser.Page, "status");
         await PageChecks.AssertNoAxeViolationsAsync(browser.Page, "status page, database reachable");
@@ -55,9 +68,7 @@ public sealed partial class StatusPageBrowserTests
     [Test]
     public async Task Status_page_reflows_at_320_px_without_horizontal_scrolling()
     {
-        await using var browser = await Chromium.NewPageAsync(app.BaseAddress, width: 320, height: 640);
-
-        await browser.GotoAsync("/");
+        await using var browser = await StatusPageAsync(width: 320, height: 640);
 
         await PageChecks.ScreenshotAsync(browser.Page, "status-320px");
         await PageChecks.AssertNoHorizontalScrollAsync(browser.Page);
@@ -67,9 +78,8 @@ public sealed partial class StatusPageBrowserTests
     [Test]
     public async Task Skip_link_is_the_first_tab_stop_shows_when_focused_and_moves_focus_to_main()
     {
-        await using var browser = await Chromium.NewPageAsync(app.BaseAddress);
+        await using var browser = await StatusPageAsync();
         var page = browser.Page;
-        await browser.GotoAsync("/");
 
         await page.Keyboard.PressAsync("Tab");
         var skip = page.GetByRole(AriaRole.Link, new() { Name = "Vai al contenuto" });
@@ -92,10 +102,8 @@ public sealed partial class StatusPageBrowserTests
     [Test]
     public async Task Status_page_reads_as_landmarks_and_headings_to_a_screen_reader()
     {
-        await using var browser = await Chromium.NewPageAsync(app.BaseAddress);
+        await using var browser = await StatusPageAsync();
         var page = browser.Page;
-
-        await browser.GotoAsync("/");
 
         await PageChecks.AssertAriaSnapshotAsync(page.Locator("body"), """
             - link "Vai al contenuto"

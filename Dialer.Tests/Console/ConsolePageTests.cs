@@ -86,6 +86,9 @@ public sealed class ConsolePageTests : DatabaseTest
             Assert.That(page, Does.Contain($"data-api=\"/api/calls/{attemptId}/call\"").And.Contain(">Chiama</button>"));
             Assert.That(page, Does.Contain("Motivo per saltare").And.Contain("Da proporre più tardi"));
             Assert.That(page, Does.Contain("Informativa letta"));
+            Assert.That(Text(page), Does.Contain("Buongiorno, parlo con Maria Rossi? Sono Anna Bianchi del CPI Milano Centro."),
+                "the campaign's script with the merge fields filled");
+            Assert.That(Text(page), Does.Contain("art. 14 GDPR"));
             Assert.That(page, Does.Not.Contain("id=\"esito\""), "no outcome form before the call");
         });
     }
@@ -100,6 +103,8 @@ public sealed class ConsolePageTests : DatabaseTest
         var operatorId = (await roster.FindAsync("anna", default))!.OperatorId;
         await roster.ConnectAsync(operatorId, attemptId, default);
         var connected = await PageAsync(anna);
+        // A pause asked during the call is kept for after it.
+        await roster.PauseAsync("anna", PauseReason.Training, default);
         await roster.EndCallAsync(operatorId, attemptId, TimeSpan.FromMinutes(2), default);
         var wrapUp = await PageAsync(anna);
 
@@ -114,10 +119,10 @@ public sealed class ConsolePageTests : DatabaseTest
             Assert.That(wrapUp, Does.Contain("data-focus=\"esito-prima\""));
             Assert.That(Regex.Matches(wrapUp, "name=\"Esito\"").Count, Is.EqualTo(7), "every outcome an operator records");
             Assert.That(Text(wrapUp), Does.Contain("Accetta la presa in carico").And.Contain("Già occupato/a").And.Contain("Non richiamare (opposizione)"));
+            Assert.That(Text(wrapUp), Does.Contain("Pausa dopo questa chiamata: Formazione"));
         });
 
         await DisposeAsync(anna, attemptId, "Esito=already_employed");
-        await roster.PauseAsync("anna", PauseReason.Training, default);
         var paused = await PageAsync(anna);
         Assert.Multiple(() =>
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Dialer.Core.Accounts;
 using Dialer.Core.Dialing;
 using Dialer.Core.Operators;
 using MassTransit;
@@ -13,7 +14,7 @@ public sealed class OperatorEventStreamTests : OperatorsTest
     [Test]
     public async Task A_connected_stream_receives_its_operators_presence_and_screen_pop_and_nothing_of_another_operator()
     {
-        using var app = new DialerApp(services: HeaderSignIn.Register);
+        using var app = new DialerApp();
         var anna = await OperatorAsync("anna");
         var bruno = await OperatorAsync("bruno");
         using var annaStream = await OpenAsync(app, "anna");
@@ -47,12 +48,11 @@ public sealed class OperatorEventStreamTests : OperatorsTest
     [Test]
     public async Task The_stream_needs_a_signed_in_operator()
     {
-        using var app = new DialerApp(services: HeaderSignIn.Register);
+        using var app = new DialerApp();
 
         using var anonymous = await app.Client.GetAsync("/api/me/events");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me/events");
-        request.Headers.Add(HeaderSignIn.Header, "sara; supervisor");
-        using var supervisor = await app.Client.SendAsync(request);
+        var sara = await app.ClientAsync("sara", UserRole.Supervisor);
+        using var supervisor = await sara.GetAsync("/api/me/events");
 
         Assert.Multiple(() =>
         {
@@ -63,9 +63,8 @@ public sealed class OperatorEventStreamTests : OperatorsTest
 
     static async Task<EventStream> OpenAsync(DialerApp app, string identity)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/me/events");
-        request.Headers.Add(HeaderSignIn.Header, $"{identity}; operator");
-        var response = await app.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var client = await app.OperatorAsync(identity);
+        var response = await client.GetAsync("/api/me/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync());

@@ -1,11 +1,11 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
+using Dialer.Core.Accounts;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
 using Dialer.Core.Selection;
-using Dialer.Tests.Operators;
 
 namespace Dialer.Tests.Outcomes;
 
@@ -71,7 +71,7 @@ public sealed class CpiAppointmentsTests : DispositionsTest
     public async Task The_days_slots_are_listed_over_http_with_booked_against_capacity()
     {
         await BookedAsync("2026-11-25T13:10:00Z");   // 14:10 in Rome
-        using var app = new DialerApp(services: HeaderSignIn.Register);
+        using var app = new DialerApp();
 
         var day = await GetAsync(app, "/api/cpis/MI_CENTRO/slots?date=2026-11-25", "anna; operator");
         var holiday = await GetAsync(app, "/api/cpis/MI_CENTRO/slots?date=2026-12-08", "sara; supervisor");
@@ -131,8 +131,9 @@ public sealed class CpiAppointmentsTests : DispositionsTest
 
     static async Task<HttpResponseMessage> GetAsync(DialerApp app, string path, string? user)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (user is not null) request.Headers.Add(HeaderSignIn.Header, user);
-        return await app.Client.SendAsync(request);
+        if (user is null) return await app.Client.GetAsync(path);
+        var parts = user.Split(';', StringSplitOptions.TrimEntries);
+        var client = await app.ClientAsync(parts[0], UserAccounts.ParseRole(parts[1])!.Value);
+        return await client.GetAsync(path);
     }
 }

@@ -1,7 +1,9 @@
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
 using Dialer.Core.Accounts;
-using Microsoft.AspNetCore.Authentication;
+using Dialer.Core.Audit;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Dialer.Api.Pages.Account;
@@ -21,6 +23,7 @@ sealed class PasswordModel(UserAccounts accounts) : PageModel
         try
         {
             await accounts.ChangePasswordAsync(User.Username(), currentPassword ?? "", newPassword ?? "", ct);
+            await HttpContext.AuditAsync(AuditActions.UserChanged, subject: $"user:{User.Username()}", detail: new { password = "changed" });
         }
         catch (UserAccountException ex)
         {

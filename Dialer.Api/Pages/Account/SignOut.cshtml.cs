@@ -1,10 +1,12 @@
-using Dialer.Core.Operators;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
+using Dialer.Core.Audit;
+using Dialer.Core.Operators;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Pages.Account;
 
@@ -30,6 +32,7 @@ sealed class SignOutModel(OperatorRoster roster, OperatorDirectory directory) : 
                 // On a call: the presence follows the call's end; the session still ends now.
             }
         }
+        if (User.Identity?.IsAuthenticated == true) await HttpContext.AuditAsync(AuditActions.SignOut);
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return LocalRedirect(SignInRegistration.SignInPath);
     }

@@ -1,9 +1,11 @@
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
-using Dialer.Core;
 using Dialer.Core.Accounts;
+using Dialer.Core.Audit;
+using Dialer.Core;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Pages.Admin;
 
@@ -21,12 +23,13 @@ sealed class TokensModel(ApiTokens tokens) : PageModel
     {
         try
         {
-            var parsed = UserAccounts.ParseRole(role) ?? throw new UserAccountException(["role: scegliere un ruolo."]);
+            var parsed = UserAccounts.ParseRole(role) ?? throw new UserAccountException([UserAccounts.UnknownRole("role", role)]);
             // A date means "valid through that day", in Italy.
             DateTimeOffset? until = expiresAt is { } day
                 ? new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), ItalianTime.Rome.GetUtcOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue)))
                 : null;
             Created = await tokens.CreateAsync((username ?? "").Trim(), name ?? "", parsed, until, User.Actor(), ct);
+            await HttpContext.AuditAsync(AuditActions.TokenCreated, subject: $"token:{Created.Token.Id}", detail: ApiTokens.AuditDetail(Created.Token));
         }
         catch (UserAccountException ex)
         {
@@ -38,7 +41,7 @@ sealed class TokensModel(ApiTokens tokens) : PageModel
 
     public async Task<IActionResult> OnPostRevocaAsync(long id, CancellationToken ct)
     {
-        await tokens.RevokeAsync(id, ct);
+        if (await tokens.RevokeAsync(id, ct)) await HttpContext.AuditAsync(AuditActions.TokenRevoked, subject: $"token:{id}");
         return RedirectToPage();
     }
 }

@@ -1,8 +1,10 @@
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
 using Dialer.Core.Accounts;
+using Dialer.Core.Audit;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Pages.Admin;
 
@@ -27,8 +29,10 @@ sealed class UserModel(UserAccounts accounts) : PageModel
         if (await accounts.FindAsync(username, ct) is not { } found) return NotFound();
         try
         {
-            var parsed = UserAccounts.ParseRole(role) ?? throw new UserAccountException(["role: scegliere un ruolo."]);
-            await accounts.UpdateAsync(username, name ?? "", parsed, active, string.IsNullOrEmpty(password) ? null : password, ct);
+            var parsed = UserAccounts.ParseRole(role) ?? throw new UserAccountException([UserAccounts.UnknownRole("role", role)]);
+            var saved = await accounts.UpdateAsync(username, name ?? "", parsed, active, string.IsNullOrEmpty(password) ? null : password, ct);
+            await HttpContext.AuditAsync(AuditActions.UserChanged, subject: $"user:{saved.Username}",
+                detail: UserAccounts.AuditDetail(saved, "updated", !string.IsNullOrEmpty(password)));
             return RedirectToPage(new { username, salvato = true });
         }
         catch (UserAccountException ex)

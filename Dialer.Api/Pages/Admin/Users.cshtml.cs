@@ -1,9 +1,11 @@
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
-using Dialer.Core;
 using Dialer.Core.Accounts;
+using Dialer.Core.Audit;
+using Dialer.Core;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Pages.Admin;
 
@@ -29,8 +31,9 @@ sealed class UsersModel(UserAccounts accounts, TimeProvider time) : PageModel
         Form = new NewAccount(username, name, role);
         try
         {
-            var parsed = UserAccounts.ParseRole(role) ?? throw new UserAccountException(["role: scegliere un ruolo."]);
-            await accounts.AddAsync((username ?? "").Trim(), name ?? "", parsed, password ?? "", ct);
+            var parsed = UserAccounts.ParseRole(role) ?? throw new UserAccountException([UserAccounts.UnknownRole("role", role)]);
+            var added = await accounts.AddAsync((username ?? "").Trim(), name ?? "", parsed, password ?? "", ct);
+            await HttpContext.AuditAsync(AuditActions.UserChanged, subject: $"user:{added.Username}", detail: UserAccounts.AuditDetail(added, "created", passwordSet: true));
             return RedirectToPage(new { creato = username?.Trim() });
         }
         catch (UserAccountException ex)

@@ -1,11 +1,14 @@
+using Dialer.Api.Audit;
 using Dialer.Api.Security;
+using Dialer.Core.Audit;
+using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
 using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
 using Dialer.Core.Telephony;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Api.Pages.Console;
@@ -33,6 +36,9 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
     public long Waiting { get; private set; }
     public IReadOnlyList<DeskCpi> Cpis { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The campaign's script for the call in hand, merge fields filled (docs/operators.md "Script").</summary>
+    public (string Opening, string PrivacyNotice)? Script { get; private set; }
 
     /// <summary>The outcome form as posted (kept when it comes back with errors) and its errors by input id.</summary>
     public OutcomeForm Form { get; private set; } = new();
@@ -118,8 +124,11 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
         {
             try
             {
-                await dispositions.RecordAsync(form.AttemptId, User.Username(), form.ToRequest(), ct);
-                Notice = "Esito salvato.";
+                var recorded = await dispositions.RecordAsync(form.AttemptId, User.Username(), form.ToRequest(), ct);
+                await HttpContext.AuditDispositionAsync(recorded);
+                // A full slot is booked all the same; the ledger's warning (Italian) follows the confirmation.
+                var warnings = (recorded.Warnings ?? []).Select(w => w.Contains(':', StringComparison.Ordinal) ? w[(w.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim() : w);
+                Notice = string.Join(" Attenzione: ", ["Esito salvato.", .. warnings]);
                 Form = new OutcomeForm();
                 if (IsScript) return await RegionsAsync(ct);
                 return RedirectToPage();
@@ -179,6 +188,8 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
         Me = me;
         Presence = presence;
         if (presence.AttemptId is { } attemptId) Call = await desk.CallAsync(attemptId, me.Id, ct);
+        if (Call is not null)
+            Script = (await desk.ScriptAsync(Call.CampaignId, ct)).Render(new ScriptFields(Call.FirstName, Call.Surname, me.DisplayName, Call.CpiName));
         State = presence.State switch
         {
             PresenceState.SignedOut => DeskState.SignedOut,
@@ -191,6 +202,9 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
             PresenceState.Paused => DeskState.Paused,
             _ => DeskState.Waiting,
         };
+        // The card, or the person in line: a view of personal data (once per hour per call, however often the regions redraw).
+        if (Call is not null && State is DeskState.Card or DeskState.Ringing or DeskState.Connected or DeskState.WrapUp)
+            await HttpContext.AuditPersonViewAsync(Call.AttemptId, State == DeskState.Card ? PersonViews.PreviewCard : PersonViews.ScreenPop);
         if (Form.AttemptId == 0 && Call is not null) Form = Form with { AttemptId = Call.AttemptId, Cpi = Call.CpiCode ?? me.CpiCode };
         Callbacks = await desk.CallbacksAsync(me.Id, ct);
         Figures = await desk.FiguresAsync(me.Id, ct);

@@ -44,14 +44,4 @@ static class Labels
         ({ } code, null) => $"codice catastale {code}",
         ({ } code, { } cpi) => $"zona del {cpi} (codice catastale {code})",
     };
-
-    public static string Opening(DeskCall call, Operator me) =>
-        $"Buongiorno, parlo con {(call.PersonName.Length > 0 ? call.PersonName : "la persona")}? Sono {me.DisplayName} del {call.CpiName ?? "Centro per l'Impiego"}. " +
-        "La chiamiamo perché dai dati delle comunicazioni obbligatorie risulta che il suo ultimo rapporto di lavoro si è concluso: " +
-        "vorremmo offrirle, gratuitamente, i servizi per tornare al lavoro (orientamento, formazione, offerte). " +
-        "Le interessa fissare un primo colloquio presso il Centro per l'Impiego?";
-
-    public static string Notice() =>
-        "Informativa: i suoi dati provengono dalle comunicazioni obbligatorie dei datori di lavoro e sono trattati dall'ente titolare " +
-        "del Centro per l'Impiego per i compiti di servizio pubblico (art. 6.1.e e art. 14 GDPR). Può opporsi in qualsiasi momento e non la richiameremo.";
 }

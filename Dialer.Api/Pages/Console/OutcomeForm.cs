@@ -96,7 +96,7 @@ public sealed record OutcomeForm
 }
 
 /// <summary>
-/// The ledger's messages ("field: what is wrong", in English for the API) as the console says them, in Italian, keyed by
+/// The ledger's messages ("field: what is wrong", terse and naming the JSON field, for the API) as the console says them, keyed by
 /// the id of the input the operator must fix (the error summary links there; the message sits next to it).
 /// </summary>
 public static class OutcomeMessages
@@ -115,7 +115,7 @@ public static class OutcomeMessages
             {
                 "code" => (EsitoField, "Scegliere l'esito della chiamata."),
                 "reason" => ("rifiuto-not_interested", "Scegliere il motivo del rifiuto."),
-                "appointment.cpi" => ("cpi", text.Contains("no CPI site", StringComparison.Ordinal)
+                "appointment.cpi" => ("cpi", text.Contains("nessuna sede di CPI", StringComparison.Ordinal)
                     ? "Questo Centro per l'Impiego non è in elenco: sceglierne uno della lista."
                     : "Scegliere il Centro per l'Impiego dell'appuntamento."),
                 "appointment.at" => ("data-appuntamento", When(text, "dell'appuntamento", DispositionRules.AppointmentHorizon)),
@@ -133,11 +133,11 @@ public static class OutcomeMessages
     }
 
     static string When(string text, string what, TimeSpan horizon) =>
-        text.Contains("in the past", StringComparison.Ordinal) ? $"La data e l'ora {what} sono già passate."
-        : text.Contains("days ahead", StringComparison.Ordinal) ? $"La data {what} è troppo lontana: al massimo {horizon.TotalDays:0} giorni da oggi."
-        : text.Contains("does not exist", StringComparison.Ordinal) ? "Quest'ora non esiste in Italia (quella notte gli orologi vanno avanti di un'ora): sceglierne un'altra."
-        : text.Contains("required", StringComparison.Ordinal) ? $"Indicare la data e l'ora {what}."
-        : text.Contains("is not a local date", StringComparison.Ordinal) ? $"La data o l'ora {what} non è valida: scriverle come gg/mm/aaaa e hh:mm."
+        text.Contains("è già passato", StringComparison.Ordinal) ? $"La data e l'ora {what} sono già passate."
+        : text.Contains("giorni da oggi", StringComparison.Ordinal) ? $"La data {what} è troppo lontana: al massimo {horizon.TotalDays:0} giorni da oggi."
+        : text.Contains("non esiste in Italia", StringComparison.Ordinal) ? "Quest'ora non esiste in Italia (quella notte gli orologi vanno avanti di un'ora): sceglierne un'altra."
+        : text.Contains("obbligatorio", StringComparison.Ordinal) ? $"Indicare la data e l'ora {what}."
+        : text.Contains("non è una data e ora", StringComparison.Ordinal) ? $"La data o l'ora {what} non è valida: scriverle come gg/mm/aaaa e hh:mm."
         // The ledger's own Italian messages (outside the CPI's opening hours, a holiday) as they are.
         : Sentence(text);
 

@@ -3,6 +3,7 @@ using Dialer.Api.Audit;
 using Dialer.Api.Security;
 using Dialer.Core.Accounts;
 using Dialer.Core.Audit;
+using Dialer.Core.Operators;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,7 +65,7 @@ static class AccountsApi
 
     /// <summary>Creates the account (a password is then required) or changes it; a role change ends its sessions.</summary>
     static async Task<Results<Created<UserAccount>, Ok<UserAccount>, ValidationProblem>> SaveUser(string username, UserBody body,
-        UserAccounts accounts, HttpContext context, CancellationToken ct)
+        UserAccounts accounts, OperatorDirectory directory, HttpContext context, CancellationToken ct)
     {
         if (UserAccounts.ParseRole(body.Role) is not { } role)
             return DomainProblems.Invalid([UserAccounts.UnknownRole("role", body.Role)], "Account non valido");
@@ -73,9 +74,11 @@ static class AccountsApi
             if (body.Password is null) return DomainProblems.Invalid(["password: obbligatoria per un nuovo account."], "Account non valido");
             var added = await accounts.AddAsync(username, body.Name ?? "", role, body.Password, ct);
             await context.AuditAsync(AuditActions.UserChanged, subject: $"user:{added.Username}", detail: UserAccounts.AuditDetail(added, "created", passwordSet: true));
+            if (added.Role == UserRole.Operator) await directory.EnsureProfileAsync(added, ct);
             return TypedResults.Created($"/api/users/{username}", added);
         }
         var saved = await accounts.UpdateAsync(username, body.Name ?? "", role, body.Active ?? true, body.Password, ct);
+        if (saved.Role == UserRole.Operator) await directory.EnsureProfileAsync(saved, ct);
         await context.AuditAsync(AuditActions.UserChanged, subject: $"user:{saved.Username}", detail: UserAccounts.AuditDetail(saved, "updated", body.Password is not null));
         return TypedResults.Ok(saved);
     }

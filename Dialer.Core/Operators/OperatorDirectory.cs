@@ -1,3 +1,4 @@
+using Dialer.Core.Accounts;
 using Dialer.Core.PhoneNumbers;
 
 namespace Dialer.Core.Operators;
@@ -56,6 +57,14 @@ public sealed class OperatorDirectory(NpgsqlDataSource db, TimeProvider time)
         await tx.CommitAsync(ct);
         return ((await FindAsync(profile.Identity, ct))!, created);
     }
+
+    /// <summary>
+    /// An operator account's profile (docs/accounts.md): created signed out, for every campaign, with the account's
+    /// name, when the account is made an operator; an existing profile is left as it is. The one place this rule lives,
+    /// for the admin pages, <c>PUT /api/users</c> and <c>dialer users add</c>.
+    /// </summary>
+    public async Task<Operator> EnsureProfileAsync(UserAccount account, CancellationToken ct) =>
+        await FindAsync(account.Username, ct) ?? (await SaveAsync(new OperatorProfile(account.Username, account.DisplayName), ct)).Operator;
 
     public async Task<Operator?> FindAsync(string identity, CancellationToken ct) =>
         (await QueryAsync("WHERE o.identity = @identity", new { identity }, ct)).SingleOrDefault();

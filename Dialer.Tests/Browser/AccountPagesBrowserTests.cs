@@ -119,4 +119,49 @@ public sealed class AccountPagesBrowserTests : DatabaseTest
         await PageChecks.ScreenshotAsync(page, "admin-utenti-errori");
         await PageChecks.AssertNoAxeViolationsAsync(page, "/admin/utenti with errors");
     }
+
+    [Test]
+    public async Task An_admin_creates_an_operator_who_can_then_sign_in_to_the_console()
+    {
+        await using (var conn = await Db.OpenConnectionAsync())
+            await conn.ExecuteAsync("INSERT INTO cpi_offices (code, name) VALUES ('MI_CENTRO', 'CPI Milano')");
+        await using var admin = await Chromium.NewPageAsync(app.BaseAddress);
+        await admin.SignInAsync("mrossi");
+        var page = admin.Page;
+
+        await admin.GotoAsync("/admin/utenti");
+        await page.GetByLabel("Nome utente").FillAsync("giulia.neri");
+        await page.GetByLabel("Nome e cognome").FillAsync("Giulia Neri");
+        await page.GetByLabel("Ruolo").SelectOptionAsync("operator");
+        await page.GetByLabel("Password iniziale").FillAsync("una-password-lunga");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crea l'account" }).ClickAsync();
+
+        // An operator account lands on its page, to choose the CPI its appointments are booked at.
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Account «giulia.neri» creato");
+        await page.GetByLabel("Centro per l'Impiego").SelectOptionAsync("MI_CENTRO");
+        await page.GetByLabel("Telefono da scrivania (facoltativo)").FillAsync("chiamare in sede");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
+        await Expect(page.Locator("#phone-errore")).ToBeVisibleAsync();
+        await PageChecks.ScreenshotAsync(page, "admin-operatore-errore");
+        await PageChecks.AssertNoAxeViolationsAsync(page, "operator account with a wrong phone");
+        await page.GetByLabel("Telefono da scrivania (facoltativo)").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Modifiche salvate.");
+
+        await using var giulia = await Chromium.NewPageAsync(app.BaseAddress);
+        await giulia.SignInAsync("giulia.neri", "una-password-lunga");
+
+        Assert.That(new Uri(giulia.Page.Url).AbsolutePath, Is.EqualTo("/console"));
+        await Expect(giulia.Page.Locator("h1")).ToHaveTextAsync("Non sei in servizio");
+        var profile = await app.Services.GetRequiredService<Dialer.Core.Operators.OperatorDirectory>().FindAsync("giulia.neri", default);
+        var changes = await app.Services.GetRequiredService<AuditLog>().PageAsync(new AuditQuery { Action = AuditActions.UserChanged }, default);
+        Assert.Multiple(() =>
+        {
+            Assert.That((profile?.DisplayName, profile?.CpiCode, profile?.PhoneE164), Is.EqualTo(("Giulia Neri", "MI_CENTRO", (string?)null)));
+            Assert.That(changes.Entries.Select(e => (e.Actor, e.Subject)), Is.EquivalentTo(new[]
+            {
+                ("mrossi", "user:giulia.neri"), ("mrossi", "user:giulia.neri"), ("mrossi", "operator:giulia.neri"),
+            }), "the account created, then changed with its operator profile; the refused save changed nothing");
+        });
+    }
 }

@@ -184,6 +184,46 @@ public sealed class ConsoleBrowserTests : DatabaseTest
         browser.AssertNoErrors();
     }
 
+    [Test]
+    public async Task A_progressive_call_pops_the_person_with_focus_and_an_assertive_announcement()
+    {
+        rig = await DialingRig.StartAsync();
+        rig.Emulator.Emulator.Configure(o =>
+        {
+            o.DefaultProfile = o.DefaultProfile with { Talk = new(4000, 4000) };
+            o.OperatorProfile = o.OperatorProfile with { Talk = new(4000, 4000) };
+            return o;
+        });
+        var campaign = await rig.CampaignAsync("progressive");
+        await rig.EnqueueAsync(campaign, 1);
+        await using (var conn = await Db.OpenConnectionAsync())
+        {
+            await conn.ExecuteAsync("""
+                INSERT INTO cpi_offices (code, name) VALUES ('MI_CENTRO', 'CPI Milano Centro');
+                INSERT INTO people (cf, provisional, sex, birth_on, surname, name, domicile_comune, last_end_on, last_contract_type)
+                VALUES ('PRSN000000000000', false, 'F', '1984-05-02', 'ROSSI', 'MARIA', 'F205', '2025-09-30', 'A.02.00');
+                """);
+        }
+        await rig.Services.GetRequiredService<OperatorDirectory>().SaveAsync(new OperatorProfile("carla", "Carla Neri", "MI_CENTRO"), default);
+        await rig.Api.AccountAsync("carla", UserRole.Operator);
+
+        await using var browser = await Chromium.NewPageAsync(rig.Api.BaseAddress);
+        var page = browser.Page;
+        await browser.SignInAsync("carla");
+        await TabToButtonAsync(page, "Entra in servizio");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("In attesa della prossima persona");
+
+        // The worker dials as soon as it runs; the person answers and the console pops them without a click.
+        await rig.StartWorkerAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("In linea: parla con la persona", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#annuncio-urgente")).ToHaveTextAsync("Persona in linea: Maria Rossi");
+        await Expect(page.Locator("#annuncio-urgente")).ToHaveAttributeAsync("aria-live", "assertive");
+        await Expect(page.Locator("#scheda-titolo")).ToBeFocusedAsync();
+        await CheckAsync(page, "console-progressiva-in-linea", "progressive screen pop");
+        browser.AssertNoErrors();
+    }
+
     /// <summary>Presses Tab until <paramref name="selector"/> has the focus (at most 80 times): how a keyboard user gets there.</summary>
     static Task TabToAsync(IPage page, string selector) => TabToAsync(page, page.Locator(selector), selector);
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Dialer.Core.Accounts;
+using Dialer.Core.Operators;
 using Dialer.Worker.CommandLine;
 
 namespace Dialer.Worker.Accounts;
@@ -22,11 +23,22 @@ static class UserCommands
         add.SetAction(async (parse, ct) =>
         {
             if (await ReadPasswordAsync() is not { } password) return 2;
+            if (UserAccounts.ParseRole(parse.GetValue(role)) is not { } parsed)
+            {
+                Console.Error.WriteLine(UserAccounts.UnknownRole("--role", parse.GetValue(role)));
+                return 2;
+            }
             return await WithServicesAsync(async services =>
             {
                 var account = await services.GetRequiredService<UserAccounts>().AddAsync(parse.GetValue(username)!, parse.GetValue(name)!,
-                    Enum.Parse<UserRole>(parse.GetValue(role)!, ignoreCase: true), password, ct);
+                    parsed, password, ct);
                 Console.Out.WriteLine($"Account {account.Username} added ({UserAccounts.RoleCode(account.Role)}).");
+                if (account.Role == UserRole.Operator)
+                {
+                    await services.GetRequiredService<OperatorDirectory>().EnsureProfileAsync(account, ct);
+                    Console.Out.WriteLine($"Operator {account.Username} ready for every campaign; set the CPI and a desk phone with " +
+                        $"`dialer operator add {account.Username} --name \"…\" --cpi CODE [--phone +39…]` or on /admin/utenti/{account.Username}.");
+                }
                 return 0;
             }, ct);
         });

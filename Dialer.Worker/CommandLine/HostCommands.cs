@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dialer.Core.Accounts;
 using Dialer.Api.Operators;
 using Dialer.Api;
 using Dialer.Core.Campaigns;
@@ -74,6 +75,9 @@ static class HostCommands
                 TerminalProgress.Step($"Campaign {slug} applied from deploy/campaigns (its nightly selection is at {address}/hangfire).");
             await StartupRefusals.StartAsync(app, "--urls", ct);
             TerminalProgress.Step($"Dialer is running at {address}  (health: {address}/health/ready). Press Ctrl+C to stop.");
+            if ((await app.Services.GetRequiredService<UserAccounts>().ListAsync(ct)).Count == 0)
+                TerminalProgress.Step("No accounts yet: create the first admin in another terminal with " +
+                    "`./dialer users add admin --name \"…\" --role admin`, then sign in at " + address + "/accedi.");
             await app.WaitForShutdownAsync(ct);
             return 0;
         });

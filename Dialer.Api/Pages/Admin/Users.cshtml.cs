@@ -2,6 +2,7 @@ using Dialer.Api.Audit;
 using Dialer.Api.Security;
 using Dialer.Core.Accounts;
 using Dialer.Core.Audit;
+using Dialer.Core.Operators;
 using Dialer.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,7 +12,7 @@ namespace Dialer.Api.Pages.Admin;
 
 /// <summary>An admin lists the accounts and creates one (docs/accounts.md).</summary>
 [Authorize(Policy = Roles.Admin)]
-sealed class UsersModel(UserAccounts accounts, TimeProvider time) : PageModel
+sealed class UsersModel(UserAccounts accounts, OperatorDirectory directory, TimeProvider time) : PageModel
 {
     public sealed record NewAccount(string? Username, string? Name, string? Role);
 
@@ -34,7 +35,10 @@ sealed class UsersModel(UserAccounts accounts, TimeProvider time) : PageModel
             var parsed = UserAccounts.ParseRole(role) ?? throw new UserAccountException([UserAccounts.UnknownRole("role", role)]);
             var added = await accounts.AddAsync((username ?? "").Trim(), name ?? "", parsed, password ?? "", ct);
             await HttpContext.AuditAsync(AuditActions.UserChanged, subject: $"user:{added.Username}", detail: UserAccounts.AuditDetail(added, "created", passwordSet: true));
-            return RedirectToPage(new { creato = username?.Trim() });
+            if (added.Role != UserRole.Operator) return RedirectToPage(new { creato = added.Username });
+            // An operator: the profile for the console, then its CPI and phone on the account's page.
+            await directory.EnsureProfileAsync(added, ct);
+            return RedirectToPage("/Admin/User", new { username = added.Username, creato = true });
         }
         catch (UserAccountException ex)
         {

@@ -4,6 +4,7 @@ using Dialer.Api.Security;
 using Dialer.Core.Accounts;
 using Dialer.Core.Audit;
 using Dialer.Core.Operators;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -44,11 +45,16 @@ static class AccountsApi
         return app;
     }
 
-    static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(SessionBody body, HttpContext context, SignInFlow flow)
+    /// <summary>
+    /// A program's sign-in (the demo's simulated operators): the session cookie, and the antiforgery token its unsafe
+    /// <c>/api</c> calls send in <c>X-CSRF-TOKEN</c> (a personal API token needs neither).
+    /// </summary>
+    static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(SessionBody body, HttpContext context, SignInFlow flow, IAntiforgery antiforgery)
     {
         var result = await flow.SignInAsync(context, body.Username, body.Password, persistent: false);
         return result.User is { } user
-            ? TypedResults.Ok(new SessionView(user.Username, user.DisplayName, UserAccounts.RoleCode(user.Role)))
+            ? TypedResults.Ok(new SessionView(user.Username, user.DisplayName, UserAccounts.RoleCode(user.Role),
+                antiforgery.GetAndStoreTokens(context).RequestToken!))
             : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Accesso non riuscito", detail: flow.Refusal(result));
     }
 
@@ -96,7 +102,7 @@ static class AccountsApi
 
 sealed record SessionBody(string? Username, string? Password);
 
-sealed record SessionView(string Username, string Name, string Role);
+sealed record SessionView(string Username, string Name, string Role, string CsrfToken);
 
 sealed record PasswordBody(string? CurrentPassword, string? NewPassword);
 

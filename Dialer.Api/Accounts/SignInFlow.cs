@@ -18,9 +18,12 @@ sealed class SignInFlow(UserAccounts accounts, AuditLog audit, TimeProvider time
     {
         var result = await accounts.SignInAsync((username ?? "").Trim().ToLowerInvariant(), password ?? "", context.RequestAborted);
         if (result is { Outcome: SignInOutcome.Succeeded, User: { } user })
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-                SignInRegistration.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme),
-                new AuthenticationProperties { IsPersistent = persistent });
+        {
+            var principal = SignInRegistration.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme);
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, new AuthenticationProperties { IsPersistent = persistent });
+            // The rest of this request acts as the user: an antiforgery token issued now is valid for the new session.
+            context.User = principal;
+        }
         await audit.RecordAsync(AuditOf(context, result, username), context.RequestAborted);
         return result;
     }

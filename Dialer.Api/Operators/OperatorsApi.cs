@@ -33,6 +33,9 @@ static class OperatorsApi
         me.MapPost("/available", async (ClaimsPrincipal user, OperatorRoster roster, CancellationToken ct) =>
             TypedResults.Ok(await roster.SetAvailableAsync(user.Username(), ct))).ProducesMoveProblems();
         me.MapPost("/pause", Pause).ProducesMoveProblems();
+        // "Altro tempo": the wrap-up's deadline a minute later (WCAG 2.2.1), as often as the operator needs.
+        me.MapPost("/wrap-up/extend", async (ClaimsPrincipal user, OperatorRoster roster, CancellationToken ct) =>
+            TypedResults.Ok(await roster.ExtendWrapUpAsync(user.Username(), ct))).ProducesMoveProblems();
         // The browser softphone's Twilio access token, for the signed-in operator only.
         me.MapPost("/voice-token", VoiceToken).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

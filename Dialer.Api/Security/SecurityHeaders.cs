@@ -12,8 +12,11 @@ static class SecurityHeaders
     // and no framing by anyone: frame-ancestors for current browsers, X-Frame-Options for older ones.
     // Images and fonts may also be data: URIs, which Bootstrap Italia's stylesheet embeds (a checkbox's tick, a select's
     // arrow, the alerts' icons, one icon font); neither can run script (docs/security-and-configuration.md).
+    // The console's browser softphone (Twilio's Voice SDK) signals over Twilio's WebSocket edges, reports call quality
+    // to its event gateway, and plays its ring and dial tones from Twilio's SDK host (docs/telephony.md).
     const string ContentSecurityPolicy =
-        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; img-src 'self' data:; font-src 'self' data:";
+        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; img-src 'self' data:; font-src 'self' data:; " +
+        "connect-src 'self' wss://*.twilio.com https://eventgw.twilio.com; media-src 'self' https://sdk.twilio.com";
 
     public static IServiceCollection AddSecurityHeaders(this IServiceCollection services) =>
         // A year, the common minimum for HSTS; no subdomains: the public body's other services are not ours to bind.

@@ -15,7 +15,7 @@ public sealed class PreviewCards(NpgsqlDataSource db, TimeProvider time)
         const string sql = """
             SELECT coalesce(initcap(p.name) || ' ' || initcap(p.surname), '') AS Name, coalesce(initcap(p.name), '') AS FirstName,
                    coalesce(initcap(p.surname), '') AS Surname, p.birth_on AS BirthOn,
-                   p.domicile_comune AS Comune, p.last_contract_type AS LastContractType, p.last_end_on AS LastEndOn,
+                   coalesce((SELECT m.name FROM comuni m WHERE m.code = p.domicile_comune), p.domicile_comune) AS Comune, p.last_contract_type AS LastContractType, p.last_end_on AS LastEndOn,
                    (SELECT min(o.name) FROM cpi_comuni cc JOIN cpi_offices o ON o.code = cc.cpi_code
                     WHERE cc.comune_code = coalesce(p.domicile_comune, @comune)) AS Cpi
             FROM   people p

@@ -120,7 +120,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
 
 /// <summary>A skip whose reason is not one of <see cref="PreviewDialer.SkipReasons"/>; <see cref="Errors"/> names the field.</summary>
 public sealed class SkipReasonException(string? reason, IEnumerable<SkipReason> reasons)
-    : Exception($"\"{reason}\" is not a skip reason.")
+    : Exception($"\"{reason}\" non è un motivo per saltare.")
 {
     public IReadOnlyList<string> Errors { get; } =
         [$"reason: \"{reason}\" non è un motivo per saltare: uno tra {string.Join(", ", reasons.Select(r => r.Code))}."];

@@ -106,7 +106,7 @@ public sealed record ReservedOperator(long OperatorId, string Identity, string T
 /// <summary>Time an operator spent in a state (and pause reason) within a report's period.</summary>
 public sealed record PresenceTime(long OperatorId, string Identity, PresenceState State, PauseReason? PauseReason, TimeSpan Duration);
 
-public sealed class OperatorNotFoundException(string identity) : Exception($"No operator with identity \"{identity}\".")
+public sealed class OperatorNotFoundException(string identity) : Exception($"Nessun operatore con identità \"{identity}\".")
 {
     public string Identity { get; } = identity;
 }

@@ -12,7 +12,8 @@ namespace Dialer.Core.Operators;
 /// </summary>
 public sealed record DeskCall(long AttemptId, long CampaignId, string CampaignName, string Mode, string AttemptState, string PersonName,
     string FirstName, string Surname, int? Age, string? ComuneCode, string? CpiCode, string? CpiName, string? LastContractLabel, string? Employer,
-    DateOnly? LastEndOn, int? MonthsSince, int Attempts, bool IsCallback, string PhoneMasked, DateTimeOffset? AnsweredAt, DateTimeOffset? EndedAt, string? CallSid);
+    DateOnly? LastEndOn, int? MonthsSince, int Attempts, bool IsCallback, string PhoneMasked, DateTimeOffset? AnsweredAt, DateTimeOffset? EndedAt, string? CallSid,
+    string? ComuneName = null);
 
 /// <summary>A call-back the operator owes (personal), with when it is due.</summary>
 public sealed record DeskCallback(long Id, string PersonName, string CampaignName, DateTimeOffset DueAt, string State);
@@ -37,6 +38,7 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
             SELECT a.id AS AttemptId, a.campaign_id AS CampaignId, c.name AS CampaignName, a.mode AS Mode, a.state AS AttemptState,
                    coalesce(initcap(p.name), '') AS FirstName, coalesce(initcap(p.surname), '') AS Surname, p.birth_on AS BirthOn,
                    p.domicile_comune AS ComuneCode, p.last_contract_type AS LastContractType, p.last_end_on AS LastEndOn,
+                   (SELECT m.name FROM comuni m WHERE m.code = p.domicile_comune) AS ComuneName,
                    (SELECT s.employer_name FROM employment_spells s WHERE s.person_cf = a.person_cf
                     ORDER BY coalesce(s.extension_end_on, s.planned_end_on, s.start_on) DESC, s.start_on DESC LIMIT 1) AS Employer,
                    (SELECT o.code FROM cpi_comuni cc JOIN cpi_offices o ON o.code = cc.cpi_code
@@ -60,7 +62,7 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
         return new DeskCall(r.AttemptId, r.CampaignId, r.CampaignName, r.Mode, r.AttemptState, $"{r.FirstName} {r.Surname}".Trim(), r.FirstName,
             r.Surname, age, r.ComuneCode, r.CpiCode, r.CpiName, ContractLabel(r.LastContractType), r.Employer, ended,
             months is { } m ? Math.Max(0, m) : null, r.Attempts, r.IsCallback, Dialing.PreviewCards.MaskPhone(r.Phone), r.AnsweredAt.AsUtc(),
-            r.EndedAt.AsUtc(), r.CallSid);
+            r.EndedAt.AsUtc(), r.CallSid, r.ComuneName);
     }
 
     /// <summary>"Lavoro a tempo determinato" for A.02.00: the ministry's label in sentence case; the code itself when unknown.</summary>
@@ -144,8 +146,8 @@ public sealed class OperatorDesk(NpgsqlDataSource db, TimeProvider time)
     }
 
     sealed record CallRow(long AttemptId, long CampaignId, string CampaignName, string Mode, string AttemptState, string FirstName, string Surname,
-        DateOnly? BirthOn, string? ComuneCode, string? LastContractType, DateOnly? LastEndOn, string? Employer, string? CpiCode, string? CpiName,
-        int Attempts, bool IsCallback, string Phone, DateTime? AnsweredAt, DateTime? EndedAt, string? CallSid);
+        DateOnly? BirthOn, string? ComuneCode, string? LastContractType, DateOnly? LastEndOn, string? ComuneName, string? Employer, string? CpiCode,
+        string? CpiName, int Attempts, bool IsCallback, string Phone, DateTime? AnsweredAt, DateTime? EndedAt, string? CallSid);
 
     sealed record CallbackRow(long Id, string PersonName, string CampaignName, DateTime DueAt, string State);
 }

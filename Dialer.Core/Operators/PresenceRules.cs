@@ -26,7 +26,7 @@ public static class PresenceRules
     public static PresenceTarget? SignOut(OperatorPresence current)
     {
         if (current.State == PresenceState.SignedOut) return null;
-        RefuseWhileBusy(current, "sign out");
+        RefuseWhileBusy(current, "uscire dal servizio");
         return new PresenceTarget(PresenceState.SignedOut);
     }
 
@@ -36,7 +36,7 @@ public static class PresenceRules
         RefuseWhenSignedOut(current);
         if (current.State == PresenceState.Available) return null;
         if (current.PauseAfterCall && IsBusy(current)) return PresenceTarget.Keep(current, null);
-        RefuseWhileBusy(current, "become available");
+        RefuseWhileBusy(current, "rendersi disponibile");
         return new PresenceTarget(PresenceState.Available);
     }
 
@@ -47,7 +47,7 @@ public static class PresenceRules
     public static PresenceTarget? Pause(OperatorPresence current, PauseReason reason)
     {
         if (reason == PauseReason.WrapUpOverrun)
-            throw new PresenceMoveRefusedException("The pause reason wrap_up_overrun is set by the system when the wrap-up time runs out; choose another reason.");
+            throw new PresenceMoveRefusedException("La pausa wrap_up_overrun la imposta il sistema quando scade il tempo per l'esito: scegliere un altro motivo.");
         RefuseWhenSignedOut(current);
         if (IsBusy(current)) return current.PauseRequested == reason ? null : PresenceTarget.Keep(current, reason);
         if (current.State == PresenceState.Paused && current.PauseReason == reason) return null;
@@ -88,10 +88,22 @@ public static class PresenceRules
         if (current.AttemptId == attemptId && current.State is PresenceState.OnCall or PresenceState.WrapUp or PresenceState.Paused)
             return AfterCall(current);
         if (current.AttemptId == attemptId && current.State == PresenceState.Reserved)
-            throw new PresenceMoveRefusedException($"Attempt {attemptId} has not been answered yet: a disposition is recorded once the call is connected.");
+            throw new PresenceMoveRefusedException($"La chiamata {attemptId} non ha ancora avuto risposta: l'esito si registra dopo che la persona è in linea.");
         throw new PresenceMoveRefusedException(
-            $"Attempt {attemptId} is not {current.Identity}'s current call (they are {SnakeCase.Of(current.State)}" +
-            (current.AttemptId is { } other ? $" for attempt {other})." : ")."));
+            $"La chiamata {attemptId} non è la chiamata in corso di {current.Identity} (stato {SnakeCase.Of(current.State)}" +
+            (current.AttemptId is { } other ? $", chiamata {other})." : ")."));
+    }
+
+    /// <summary>How much more time "Altro tempo" gives a wrap-up, each time it is asked (WCAG 2.2.1: as often as needed).</summary>
+    public static readonly TimeSpan WrapUpExtension = TimeSpan.FromSeconds(60);
+
+    /// <summary>wrap_up → wrap_up with the deadline <see cref="WrapUpExtension"/> later (from now, if it had passed).</summary>
+    public static PresenceTarget ExtendWrapUp(OperatorPresence current, DateTimeOffset now)
+    {
+        if (current.State != PresenceState.WrapUp || current.AttemptId is null || current.WrapUpDeadline is not { } deadline)
+            throw new PresenceMoveRefusedException($"{current.Identity} non è in post-chiamata: non c'è un tempo da allungare.");
+        return new PresenceTarget(PresenceState.WrapUp, AttemptId: current.AttemptId, WrapUpDeadline: (deadline > now ? deadline : now) + WrapUpExtension,
+            PauseRequested: current.PauseRequested);
     }
 
     /// <summary>Where an operator goes when their call is over: the pause they asked for meanwhile, else available.</summary>
@@ -103,16 +115,16 @@ public static class PresenceRules
     static void RefuseWhenSignedOut(OperatorPresence current)
     {
         if (current.State == PresenceState.SignedOut)
-            throw new PresenceMoveRefusedException($"{current.Identity} is signed out: sign in first.");
+            throw new PresenceMoveRefusedException($"{current.Identity} non è in servizio: prima entrare in servizio.");
     }
 
     static void RefuseWhileBusy(OperatorPresence current, string move)
     {
         if (current.State is PresenceState.Reserved or PresenceState.OnCall)
             throw new PresenceMoveRefusedException(
-                $"{current.Identity} cannot {move} while {SnakeCase.Of(current.State)} for attempt {current.AttemptId}: the call must end first.");
+                $"{current.Identity} non può {move} con la chiamata {current.AttemptId} in corso ({SnakeCase.Of(current.State)}): prima deve finire.");
         if (current.DispositionOwed)
             throw new PresenceMoveRefusedException(
-                $"{current.Identity} cannot {move}: disposition required first (attempt {current.AttemptId}).");
+                $"{current.Identity} non può {move}: prima registrare l'esito della chiamata {current.AttemptId}.");
     }
 }

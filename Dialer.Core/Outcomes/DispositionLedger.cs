@@ -33,7 +33,7 @@ public sealed record CallRecord(long AttemptId, string Campaign, string Mode, st
 
 public sealed record RecordedDisposition(string Code, string Label, string? AnpalCode, string? Operator, DateTimeOffset RecordedAt, JsonElement Details);
 
-public sealed class CallNotFoundException(long attemptId) : Exception($"No call attempt {attemptId}.")
+public sealed class CallNotFoundException(long attemptId) : Exception($"Nessuna chiamata {attemptId}.")
 {
     public long AttemptId { get; } = attemptId;
 }
@@ -67,7 +67,7 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
 
         if (await ExistingAsync(conn, tx, attemptId, disposition.Type.Code, operatorId, disposition.Details, ct) is { } repeat) return repeat;
         if (attempt.OperatorId != operatorId)
-            throw new DispositionConflictException($"Attempt {attemptId} is not assigned to {operatorIdentity}.");
+            throw new DispositionConflictException($"La chiamata {attemptId} non è assegnata a {operatorIdentity}.");
         OperatorPresence presenceAfter;
         try
         {

@@ -10,14 +10,18 @@ namespace Dialer.Core.Selection;
 /// appointments per slot; defaults 30 and 4).
 /// </summary>
 public sealed record CpiOffice(string Code, string Name, string Address, string Phone, IReadOnlyList<string> Comuni,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? OpeningHours = null, int? SlotMinutes = null, int? SlotCapacity = null);
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? OpeningHours = null, int? SlotMinutes = null, int? SlotCapacity = null,
+    IReadOnlyDictionary<string, string>? ComuneNames = null);
 
 /// <summary>The CPI → comuni table behind campaign territories given as <c>{"cpi": "…"}</c>.</summary>
 public sealed class Territories(NpgsqlDataSource db)
 {
     sealed record Document(IReadOnlyList<CpiOffice> Cpis);
 
-    /// <summary>Parses <c>{"cpis": [{"code", "name", "address", "phone", "comuni": [...], "openingHours", "slotMinutes", "slotCapacity"}]}</c>.</summary>
+    /// <summary>
+    /// Parses <c>{"cpis": [{"code", "name", "address", "phone", "comuni": [...], "comuneNames": {"F205": "Milano"},
+    /// "openingHours", "slotMinutes", "slotCapacity"}]}</c>.
+    /// </summary>
     public static IReadOnlyList<CpiOffice> Parse(string json)
     {
         Document? doc;
@@ -37,6 +41,11 @@ public sealed class Territories(NpgsqlDataSource db)
             foreach (var c in cpi.Comuni ?? [])
                 if (!BelfioreCode.IsValid(c)) errors.Add($"cpis.{cpi.Code}.comuni: \"{c}\" is not a Belfiore code.");
             CpiHours.Parse(cpi.OpeningHours, cpi.SlotMinutes, cpi.SlotCapacity, $"cpis.{cpi.Code}", errors);
+            foreach (var (code, name) in cpi.ComuneNames ?? new Dictionary<string, string>())
+            {
+                if (!(cpi.Comuni ?? []).Contains(code)) errors.Add($"cpis.{cpi.Code}.comuneNames: \"{code}\" is not in the CPI's comuni.");
+                if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100) errors.Add($"cpis.{cpi.Code}.comuneNames.{code}: a name of 1 to 100 characters.");
+            }
         }
         if (doc?.Cpis is null or { Count: 0 }) errors.Add("cpis: list at least one CPI.");
         return errors.Count == 0 ? doc!.Cpis : throw new CampaignValidationException(errors);
@@ -65,6 +74,10 @@ public sealed class Territories(NpgsqlDataSource db)
             await conn.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO cpi_comuni (cpi_code, comune_code) SELECT @Code, unnest(@Comuni) ON CONFLICT DO NOTHING
                 """, new { cpi.Code, Comuni = cpi.Comuni.ToArray() }, tx, cancellationToken: ct));
+            foreach (var (code, name) in cpi.ComuneNames ?? new Dictionary<string, string>())
+                await conn.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO comuni (code, name) VALUES (@code, @name) ON CONFLICT (code) DO UPDATE SET name = excluded.name
+                    """, new { code, name = name.Trim() }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
     }

@@ -132,6 +132,13 @@ public sealed class ConsoleBrowserTests : DatabaseTest
         await Expect(page.Locator("#conto-alla-rovescia")).Not.ToContainTextAsync("esito: 0:00");
         await CheckAsync(page, "console-post-chiamata", "wrap-up");
 
+        // Altro tempo (Alt+Shift+T): the deadline moves a minute later; the focus stays in the form.
+        var before = await page.Locator("#conto-alla-rovescia").GetAttributeAsync("data-deadline");
+        await keys.PressAsync("Alt+Shift+KeyT");
+        await Expect(page.Locator("#conto-alla-rovescia")).Not.ToHaveAttributeAsync("data-deadline", before!);
+        await Expect(page.Locator("#annuncio")).ToContainTextAsync("Altro tempo concesso");
+        await Expect(page.Locator("#esito-intake_accepted")).ToBeFocusedAsync();
+
         // Accetta la presa in carico, saved without its date: the error summary takes focus, each message beside its field.
         await keys.PressAsync("Alt+Shift+KeyA");
         await Expect(page.Locator("#esito-intake_accepted")).ToBeCheckedAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Dialer.Core.Accounts;
 using Dialer.Core.Operators;
+using Dialer.Core.Selection;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Tests.OperatorConsole;
@@ -64,6 +65,26 @@ public sealed class ConsolePageTests : DatabaseTest
             Assert.That(Regex.Matches(waiting, "<(header|main|section|aside) id=\"([^\"]+)\"").Select(m => $"{m.Groups[1].Value}#{m.Groups[2].Value}"),
                 Is.EqualTo(new[] { "header#regione-presenza", "main#principale", "section#regione-copione", "section#regione-esito", "aside#regione-personale" }),
                 "the five regions in reading order");
+        });
+    }
+
+    [Test]
+    public async Task The_comune_is_shown_by_its_name_once_the_territory_file_gives_it()
+    {
+        using var anna = await SignedInAsync("anna", UserRole.Operator);
+        await roster.SignInAsync("anna", default);
+        await ReservedAsync("preview");
+        var before = Text(await PageAsync(anna));
+        await new Territories(Db).ApplyAsync(Territories.Parse("""
+            { "cpis": [ { "code": "MI_CENTRO", "name": "CPI Milano Centro", "comuni": ["F205"], "comuneNames": { "F205": "Milano" } } ] }
+            """), default);
+
+        var after = Text(await PageAsync(anna));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Does.Contain("zona del CPI Milano Centro (codice catastale F205)"));
+            Assert.That(after, Does.Contain("Milano (zona del CPI Milano Centro)").And.Not.Contain("codice catastale"));
         });
     }
 

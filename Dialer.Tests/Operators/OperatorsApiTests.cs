@@ -46,7 +46,7 @@ public sealed class OperatorsApiTests : OperatorsTest
             Assert.That(validation.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "identity", "name" }));
             Assert.That(availableFirst.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
             Assert.That(availableFirst.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-            Assert.That(conflict.GetProperty("detail").GetString(), Does.Contain("sign in first"));
+            Assert.That(conflict.GetProperty("detail").GetString(), Does.Contain("prima entrare in servizio"));
             Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(badPause.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That((await badPause.Content.ReadAsStringAsync()), Does.Contain("unknown pause reason"));

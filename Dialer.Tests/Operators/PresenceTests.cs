@@ -81,13 +81,13 @@ public sealed class PresenceTests : OperatorsTest
 
         Assert.Multiple(async () =>
         {
-            Assert.That(signedOut!.Message, Does.Contain("signed out: sign in first"));
-            Assert.That(pausedOut!.Message, Does.Contain("sign in first"));
-            Assert.That(deactivated!.Message, Does.Contain("deactivated"));
-            Assert.That(systemReason!.Message, Does.Contain("set by the system"));
-            Assert.That(signOutOnCall!.Message, Does.Contain("while on_call").And.Contain($"attempt {attempt}"));
-            Assert.That(availableOwing!.Message, Does.Contain("disposition required first"));
-            Assert.That(signOutOwing!.Message, Does.Contain("disposition required first"));
+            Assert.That(signedOut!.Message, Does.Contain("non è in servizio: prima entrare in servizio"));
+            Assert.That(pausedOut!.Message, Does.Contain("prima entrare in servizio"));
+            Assert.That(deactivated!.Message, Does.Contain("è disattivato"));
+            Assert.That(systemReason!.Message, Does.Contain("la imposta il sistema"));
+            Assert.That(signOutOnCall!.Message, Does.Contain("(on_call)").And.Contain($"chiamata {attempt} in corso"));
+            Assert.That(availableOwing!.Message, Does.Contain("prima registrare l'esito"));
+            Assert.That(signOutOwing!.Message, Does.Contain("prima registrare l'esito"));
             Assert.That(unknown!.Message, Does.Contain("nessuno"));
             Assert.That((await PresenceAsync("bruno")).State, Is.EqualTo(PresenceState.WrapUp), "a refused move changes nothing");
         });
@@ -151,6 +151,31 @@ public sealed class PresenceTests : OperatorsTest
     }
 
     [Test]
+    public async Task Altro_tempo_moves_the_wrap_up_deadline_a_minute_later_each_time_and_only_in_wrap_up()
+    {
+        var campaign = await CampaignAsync();
+        await OperatorAsync("anna");
+        var attempt = await OnCallAsync("anna", campaign);
+        var refusedOnCall = Assert.ThrowsAsync<PresenceMoveRefusedException>(() => Roster.ExtendWrapUpAsync("anna", None));
+        await Roster.EndCallAsync((await PresenceAsync("anna")).OperatorId, attempt, TimeSpan.FromSeconds(60), None);
+        var deadline = (await PresenceAsync("anna")).WrapUpDeadline!.Value;
+
+        Clock.Advance(TimeSpan.FromSeconds(45));
+        var once = await Roster.ExtendWrapUpAsync("anna", None);
+        var twice = await Roster.ExtendWrapUpAsync("anna", None);
+        var enforced = await Roster.EnforceWrapUpLimitsAsync(deadline.AddSeconds(90), None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusedOnCall!.Message, Does.Contain("non è in post-chiamata"));
+            Assert.That(once.WrapUpDeadline, Is.EqualTo(deadline + PresenceRules.WrapUpExtension));
+            Assert.That(twice.WrapUpDeadline, Is.EqualTo(deadline + 2 * PresenceRules.WrapUpExtension), "as often as needed");
+            Assert.That((twice.State, twice.AttemptId), Is.EqualTo((PresenceState.WrapUp, (long?)attempt)));
+            Assert.That(enforced, Is.Zero, "the old deadline no longer pauses anna");
+        });
+    }
+
+    [Test]
     public async Task Past_the_wrap_up_limit_the_operator_is_paused_for_overrun_still_owing_the_disposition()
     {
         var campaign = await CampaignAsync();
@@ -181,7 +206,7 @@ public sealed class PresenceTests : OperatorsTest
             Assert.That(history[^1], Is.EqualTo(("paused", (string?)"wrap_up_overrun", Start.UtcDateTime.AddSeconds(60))));
             Assert.That((await PresenceAsync("bruno")).State, Is.EqualTo(PresenceState.WrapUp));
             Assert.That(() => Roster.SetAvailableAsync("anna", None),
-                Throws.InstanceOf<PresenceMoveRefusedException>().With.Message.Contains("disposition required first"));
+                Throws.InstanceOf<PresenceMoveRefusedException>().With.Message.Contains("prima registrare l'esito"));
             Assert.That((await Roster.PauseAsync("anna", PauseReason.Break, None)).PauseAfterCall, Is.True,
                 "a pause asked while the disposition is owed applies after it (PauseAfterCallTests)");
         });

@@ -105,6 +105,8 @@ public sealed class CpiAppointmentsTests : DispositionsTest
     [TestCase("""{ "openingHours": { "monday": ["09:00-12:00", "11:00-13:00"] } }""", "cpis.X.openingHours.monday: 09:00–12:00 and 11:00–13:00 overlap")]
     [TestCase("""{ "slotMinutes": 0 }""", "cpis.X.slotMinutes: between 5 and 240")]
     [TestCase("""{ "slotCapacity": 0 }""", "cpis.X.slotCapacity: between 1 and 1000")]
+    [TestCase("""{ "comuneNames": { "E514": "Legnano" } }""", "cpis.X.comuneNames: \"E514\" is not in the CPI's comuni")]
+    [TestCase("""{ "comuneNames": { "F205": " " } }""", "cpis.X.comuneNames.F205: a name of 1 to 100 characters")]
     public void Bad_hours_in_the_territory_file_are_refused_naming_the_field(string extra, string error)
     {
         var json = $$"""{ "cpis": [ { "code": "X", "name": "X", "comuni": ["F205"], {{extra.Trim()[1..^1]}} } ] }""";

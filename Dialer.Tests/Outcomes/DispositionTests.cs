@@ -143,10 +143,10 @@ public sealed class DispositionTests : DispositionsTest
 
         Assert.Multiple(async () =>
         {
-            Assert.That(notHers!.Message, Does.Contain("not assigned to bruno"));
+            Assert.That(notHers!.Message, Does.Contain("non è assegnata a bruno"));
             Assert.That(unknownOperator, Is.Not.Null);
             Assert.That(unknownCall!.Message, Does.Contain("999999"));
-            Assert.That(notAnswered!.Message, Does.Contain("has not been answered yet"));
+            Assert.That(notAnswered!.Message, Does.Contain("non ha ancora avuto risposta"));
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM call_dispositions"), Is.Zero);
             Assert.That((await PresenceAsync("anna")).State, Is.EqualTo(PresenceState.OnCall));
         });

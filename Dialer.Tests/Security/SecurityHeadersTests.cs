@@ -30,7 +30,8 @@ public sealed class SecurityHeadersTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(expected));
             Assert.That(Header(response, "Content-Security-Policy"), Does.Contain("default-src 'self'")
-                .And.Contain("frame-ancestors 'none'").And.Contain("object-src 'none'").And.Not.Contain("unsafe-inline"));
+                .And.Contain("frame-ancestors 'none'").And.Contain("object-src 'none'").And.Not.Contain("unsafe-inline")
+                .And.Contain("connect-src 'self' wss://*.twilio.com https://eventgw.twilio.com;"), "the softphone reaches Twilio, nothing else");
             Assert.That(Header(response, "X-Content-Type-Options"), Is.EqualTo("nosniff"));
             Assert.That(Header(response, "X-Frame-Options"), Is.EqualTo("DENY"));
             Assert.That(Header(response, "Referrer-Policy"), Is.EqualTo("no-referrer"));

@@ -26,13 +26,15 @@ static class CommandHost
     public static Task<DatabaseAttachment> AttachDatabaseAsync(IHostApplicationBuilder builder, CancellationToken ct) =>
         DatabaseAttachment.AttachAsync(builder.Configuration, LoggingRegistration.CreateBootstrapLoggers(builder.Configuration), ct);
 
-    /// <summary>A one-shot command's services: configuration, logging, the database attached and Core registered.</summary>
+    /// <summary>A one-shot command's services: configuration, logging, the database attached (refused unless its schema is current) and Core registered.</summary>
     public static async Task<int> WithCoreServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken ct)
     {
         var builder = CreateBuilder();
         await using var database = await AttachDatabaseAsync(builder, ct);
         builder.Services.AddDialerCore(builder.Configuration);
         using var host = builder.Build();
+        // A database that is behind (or ahead of) this build is refused by name, never met as a missing column.
+        await HostCommands.PrepareSchemaAsync(host.Services, migrate: false, ct);
         return await action(host.Services);
     }
 }

@@ -132,6 +132,10 @@ static class ConsoleBench
                 }
                 if (k >= warmUp) latencies.Add(Stopwatch.GetElapsedTime(started, pop.Task.Result).TotalMilliseconds);
             }
+            // The console page as each operator sees it now (a person on the line): the whole page and the regions that
+            // console.js fetches at every event, round robin over the operators, one at a time.
+            var page = await PagesAsync(http, operators, warmUp, calls, "/console", ct);
+            var regions = await PagesAsync(http, operators, warmUp, calls, "/console?handler=Stato", ct);
             await stop.CancelAsync();
             await app.StopAsync(CancellationToken.None);
 
@@ -148,8 +152,16 @@ static class ConsoleBench
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{"answered webhook → screen pop on the stream",-44} {latencies.Count,6} {p50,8:0.00} {p99,8:0.00} {p50 / Percentile(baseline, 0.5),15:0.0}x"));
             Console.Out.WriteLine();
+            Console.Out.WriteLine($"{"page",-44} {"n",6} {"p50 ms",8} {"p95 ms",8} {"p50 vs baseline",16}");
+            foreach (var (name, times) in new[] { ("GET /console (whole page, person on the line)", page), ("GET /console?handler=Stato (regions)", regions) })
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name,-44} {times.Count,6} {Percentile(times, 0.5),8:0.00} {Percentile(times, 0.95),8:0.00} {Percentile(times, 0.5) / Percentile(baseline, 0.5),15:0.0}x"));
+            Console.Out.WriteLine();
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Goal: p99 ≤ 50 ms with {operators} operators connected: {(p99 <= 50 && missed == 0 ? "met" : "NOT met")} (p99 at {p99 / 50:0.00} of the goal; {missed} screen pop(s) missing after 10 s)."));
+            var pageP95 = Math.Max(Percentile(page, 0.95), Percentile(regions, 0.95));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Goal: the console renders in ≤ 50 ms at p95 (loopback round trip included): {(pageP95 <= 50 ? "met" : "NOT met")} ({pageP95 / 50:0.00} of the goal)."));
             Console.Out.WriteLine($"Load average at the end: {LoadAverage()}");
             return missed > 0 ? 1 : 0;
         }
@@ -196,6 +208,23 @@ static class ConsoleBench
                 }
             }
         }, CancellationToken.None);
+    }
+
+    static async Task<List<double>> PagesAsync(HttpClient http, int operators, int warmUp, int count, string path, CancellationToken ct)
+    {
+        var latencies = new List<double>(count);
+        for (var i = 0; i < warmUp + count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add(BenchSignIn.Header, $"op{i % operators:D4}");
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request, ct);
+            await response.Content.ReadAsByteArrayAsync(ct);
+            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}.");
+            if (i >= warmUp) latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        latencies.Sort();
+        return latencies;
     }
 
     static async Task<List<double>> LoopbackAsync(HttpClient http, int warmUp, int count, CancellationToken ct)
@@ -263,6 +292,11 @@ static class ConsoleBench
             )
             INSERT INTO operator_presence (operator_id, state, since) SELECT id, 'available', now() FROM added RETURNING operator_id
             """, new { last = count - 1 }, cancellationToken: ct))).Order().ToList();
+        // The person every bench call reaches, so that the console renders a whole card.
+        await conn.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO people (cf, provisional, sex, birth_on, surname, name, domicile_comune, last_end_on, last_contract_type)
+            VALUES ('BNCMRA80A01F205X', false, 'F', '1980-01-01', 'BIANCHI', 'MARIA', 'F205', current_date - 200, 'A.02.00')
+            """, cancellationToken: ct));
         return (ids, campaign);
     }
 

@@ -65,6 +65,8 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
 
     public Task<IActionResult> OnPostEntraAsync(CancellationToken ct) => MoveAsync(() => roster.SignInAsync(User.Username(), ct), ct);
 
+    public Task<IActionResult> OnPostAltroTempoAsync(CancellationToken ct) => MoveAsync(() => roster.ExtendWrapUpAsync(User.Username(), ct), ct);
+
     public Task<IActionResult> OnPostDisponibileAsync(CancellationToken ct) => MoveAsync(() => roster.SetAvailableAsync(User.Username(), ct), ct);
 
     public Task<IActionResult> OnPostEsciAsync(CancellationToken ct) => MoveAsync(() => roster.SignOutAsync(User.Username(), ct), ct);

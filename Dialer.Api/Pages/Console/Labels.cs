@@ -36,12 +36,15 @@ static class Labels
     };
 
     /// <summary>
-    /// The comune: the names of comuni are not loaded yet (only their codes), so the CPI that serves it names the area.
+    /// The comune by name when the territory file gave it (table comuni), with the CPI that serves it; otherwise the CPI
+    /// names the area beside the Belfiore code.
     /// </summary>
-    public static string Comune(DeskCall call) => (call.ComuneCode, call.CpiName) switch
+    public static string Comune(DeskCall call) => (call.ComuneCode, call.ComuneName, call.CpiName) switch
     {
-        (null, _) => "Non indicato",
-        ({ } code, null) => $"codice catastale {code}",
-        ({ } code, { } cpi) => $"zona del {cpi} (codice catastale {code})",
+        (null, _, _) => "Non indicato",
+        (_, { } name, null) => name,
+        (_, { } name, { } cpi) => $"{name} (zona del {cpi})",
+        ({ } code, null, null) => $"codice catastale {code}",
+        ({ } code, null, { } cpi) => $"zona del {cpi} (codice catastale {code})",
     };
 }

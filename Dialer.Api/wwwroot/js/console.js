@@ -82,6 +82,17 @@
     });
     if (response.status === 204 && form.dataset.api.endsWith("/preview/next")) {
       announce("Nessuna persona da chiamare adesso.", false);
+    } else if (response.ok && form.dataset.api.endsWith("/wrap-up/extend")) {
+      // The outcome form being typed in stays: only the countdown learns its new deadline.
+      const presence = await response.json();
+      const clock = document.getElementById("conto-alla-rovescia");
+      if (clock && presence.wrapUpDeadline) {
+        clock.dataset.deadline = presence.wrapUpDeadline;
+        countdown();
+        const until = new Date(presence.wrapUpDeadline).toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" });
+        announce(`Altro tempo concesso: fino alle ${until}.`, false);
+      }
+      return;
     } else if (!response.ok) {
       let detail = "Operazione non riuscita.";
       try {
@@ -187,7 +198,7 @@
       clock.textContent = `Tempo per l'esito: ${text} (fino alle ${deadline.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" })})`;
       if (left <= 20 && left > 0 && warned !== clock.dataset.deadline) {
         warned = clock.dataset.deadline;
-        announce(`Tempo di post-chiamata quasi scaduto: ${left} secondi. Quello che hai scritto resta.`, true);
+        announce(`Tempo di post-chiamata quasi scaduto: ${left} secondi. Alt+Maiusc+T per altro tempo; quello che hai scritto resta.`, true);
       }
     };
     tick();

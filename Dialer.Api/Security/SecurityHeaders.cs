@@ -12,11 +12,13 @@ static class SecurityHeaders
     // and no framing by anyone: frame-ancestors for current browsers, X-Frame-Options for older ones.
     // Images and fonts may also be data: URIs, which Bootstrap Italia's stylesheet embeds (a checkbox's tick, a select's
     // arrow, the alerts' icons, one icon font); neither can run script (docs/security-and-configuration.md).
-    // The console's browser softphone (Twilio's Voice SDK) signals over Twilio's WebSocket edges, reports call quality
-    // to its event gateway, and plays its ring and dial tones from Twilio's SDK host (docs/telephony.md).
     const string ContentSecurityPolicy =
-        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; img-src 'self' data:; font-src 'self' data:; " +
-        "connect-src 'self' wss://*.twilio.com https://eventgw.twilio.com; media-src 'self' https://sdk.twilio.com";
+        "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; img-src 'self' data:; font-src 'self' data:";
+
+    // The console alone also lets its browser softphone (Twilio's Voice SDK) signal over Twilio's WebSocket edges, report
+    // call quality to its event gateway, and play its ring and dial tones from Twilio's SDK host (docs/telephony.md).
+    const string ConsolePolicy =
+        ContentSecurityPolicy + "; connect-src 'self' wss://*.twilio.com https://eventgw.twilio.com; media-src 'self' https://sdk.twilio.com";
 
     public static IServiceCollection AddSecurityHeaders(this IServiceCollection services) =>
         // A year, the common minimum for HSTS; no subdomains: the public body's other services are not ours to bind.
@@ -34,7 +36,7 @@ static class SecurityHeaders
                     // The API reference page (Development only): its one inline script by nonce, and the styles and
                     // inline images its script injects. Still nothing from another origin.
                     ? $"{ContentSecurityPolicy}; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'"
-                    : ContentSecurityPolicy;
+                    : context.Request.Path.StartsWithSegments("/console") ? ConsolePolicy : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";

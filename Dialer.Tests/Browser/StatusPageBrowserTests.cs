@@ -109,7 +109,17 @@ public sealed partial class StatusPageBrowserTests
             - link "Vai al contenuto"
             - banner:
               - paragraph: Centri per l'Impiego · Città Metropolitana di Milano
+              - paragraph: "Utente: sara"
+              - button "Esci"
               - link "Dialer Ricontatto per i servizi gratuiti dei Centri per l'Impiego"
+              - navigation "Navigazione principale":
+                - list:
+                  - listitem:
+                    - link "Stato del sistema"
+                  - listitem:
+                    - link "Attività pianificate"
+                  - listitem:
+                    - link "Cambia la password"
             - main:
               - heading "Dialer" [level=1]
               - region "Stato del sistema":

@@ -14,6 +14,7 @@
   const shortcutsToggle = document.getElementById("scorciatoie-attive");
   const shortcutsKey = "dialer.console.scorciatoie";
   let warned = null; // the deadline already warned about
+  let extending = 0; // until when a wrap-up presence event is the echo of Altro tempo (said once, as "Altro tempo concesso")
   let timer = null;
 
   // A live region announces a change of its text: empty it first, then write, so that the same sentence twice is read twice.
@@ -70,6 +71,8 @@
 
   // A form with data-api posts its fields as JSON to that API route, with the antiforgery header.
   async function postApi(form) {
+    const extend = form.dataset.api.endsWith("/wrap-up/extend");
+    if (extend) extending = Date.now() + 5000;
     const body = {};
     for (const [name, value] of new FormData(form)) {
       if (name !== "__RequestVerificationToken") body[name] = value;
@@ -82,7 +85,7 @@
     });
     if (response.status === 204 && form.dataset.api.endsWith("/preview/next")) {
       announce("Nessuna persona da chiamare adesso.", false);
-    } else if (response.ok && form.dataset.api.endsWith("/wrap-up/extend")) {
+    } else if (response.ok && extend) {
       // The outcome form being typed in stays: only the countdown learns its new deadline.
       const presence = await response.json();
       const clock = document.getElementById("conto-alla-rovescia");
@@ -320,7 +323,9 @@
         let data = {};
         try { data = JSON.parse(event.data); } catch { /* keep going */ }
         await refresh(false);
-        if (name === "connected") {
+        if (name === "presence" && data.state === "wrap_up" && Date.now() < extending) {
+          extending = 0;
+        } else if (name === "connected") {
           const person = document.getElementById("principale")?.dataset.person;
           announce(person ? `Persona in linea: ${person}` : (data.announcement ?? "Persona in linea"), true);
         } else {

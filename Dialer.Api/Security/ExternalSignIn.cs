@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Dialer.Api.Audit;
 using Dialer.Core.Audit;
+using Dialer.Core.Operators;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -74,6 +75,10 @@ static class ExternalSignIn
                 };
                 claims.AddRange(roles.Select(role => new Claim(ClaimTypes.Role, role)));
                 context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, ClaimTypes.Name, ClaimTypes.Role));
+                // An operator works the console at once: the profile is made with the provider's name (docs/accounts.md).
+                if (roles.Contains(Roles.Operator))
+                    await context.HttpContext.RequestServices.GetRequiredService<OperatorDirectory>()
+                        .EnsureProfileAsync(name.Trim().ToLowerInvariant(), incoming.FindFirstValue("name") ?? name, context.HttpContext.RequestAborted);
                 await audit.RecordAsync(context.HttpContext.AuditEntry(AuditActions.SignIn, detail: new { provider = o.Authority }) with
                 {
                     Actor = name.Trim().ToLowerInvariant(), ActorRole = roles[0],

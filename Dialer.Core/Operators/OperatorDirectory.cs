@@ -61,10 +61,14 @@ public sealed class OperatorDirectory(NpgsqlDataSource db, TimeProvider time)
     /// <summary>
     /// An operator account's profile (docs/accounts.md): created signed out, for every campaign, with the account's
     /// name, when the account is made an operator; an existing profile is left as it is. The one place this rule lives,
-    /// for the admin pages, <c>PUT /api/users</c> and <c>dialer users add</c>.
+    /// for the admin pages, <c>PUT /api/users</c>, <c>dialer users add</c> and an operator's sign-in through the
+    /// identity provider (<paramref name="identity"/> and <paramref name="displayName"/> then come from its token).
     /// </summary>
-    public async Task<Operator> EnsureProfileAsync(UserAccount account, CancellationToken ct) =>
-        await FindAsync(account.Username, ct) ?? (await SaveAsync(new OperatorProfile(account.Username, account.DisplayName), ct)).Operator;
+    public async Task<Operator> EnsureProfileAsync(string identity, string displayName, CancellationToken ct) =>
+        await FindAsync(identity, ct) ?? (await SaveAsync(new OperatorProfile(identity, displayName), ct)).Operator;
+
+    /// <inheritdoc cref="EnsureProfileAsync(string, string, CancellationToken)"/>
+    public Task<Operator> EnsureProfileAsync(UserAccount account, CancellationToken ct) => EnsureProfileAsync(account.Username, account.DisplayName, ct);
 
     public async Task<Operator?> FindAsync(string identity, CancellationToken ct) =>
         (await QueryAsync("WHERE o.identity = @identity", new { identity }, ct)).SingleOrDefault();

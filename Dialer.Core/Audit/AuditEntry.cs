@@ -25,6 +25,9 @@ public static class AuditActors
 {
     /// <summary>The scheduler's jobs (the retention purge).</summary>
     public const string System = "system";
+
+    /// <summary>Whoever ran a `dialer` command that changes something: the operating system's user, e.g. "root (riga di comando)".</summary>
+    public static string CommandLine() => $"{Environment.UserName} (riga di comando)";
 }
 
 /// <summary>The actions the audit log records, and how the admin page and the CSV name them in Italian.</summary>

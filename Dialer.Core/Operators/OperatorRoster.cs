@@ -180,7 +180,9 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
             """;
         const string requestSql = """
             UPDATE operator_presence
-            SET    pause_requested = @pauseRequested, pause_requested_at = CASE WHEN @pauseRequested::text IS NULL THEN NULL ELSE @at END
+            SET    pause_requested = @pauseRequested, wrap_up_deadline = @WrapUpDeadline,
+                   pause_requested_at = CASE WHEN @pauseRequested::text IS NULL THEN NULL
+                                             WHEN pause_requested IS NOT DISTINCT FROM @pauseRequested::text THEN pause_requested_at ELSE @at END
             WHERE  operator_id = @OperatorId
             """;
         var row = await conn.QuerySingleOrDefaultAsync<PresenceRow>(new CommandDefinition(lockSql, new { operatorId, identity }, tx, cancellationToken: ct))
@@ -190,13 +192,15 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
 
         var at = time.GetUtcNow();
         var pauseRequested = target.PauseRequested is { } asked ? SnakeCase.Of(asked) : null;
-        if (target.State == current.State && target.PauseReason == current.PauseReason && target.AttemptId == current.AttemptId
-            && target.WrapUpDeadline == current.WrapUpDeadline)
+        if (target.State == current.State && target.PauseReason == current.PauseReason && target.AttemptId == current.AttemptId)
         {
-            // Only the pause asked for after the call changes: the state and its start stay, no history row.
-            await conn.ExecuteAsync(new CommandDefinition(requestSql, new { pauseRequested, at, current.OperatorId }, tx, cancellationToken: ct));
-            logger.LogInformation("Operator {OperatorId}: pause after the call {Requested}", current.OperatorId, pauseRequested ?? "cancelled");
-            return (current with { PauseRequested = target.PauseRequested }, true);
+            // Only the pause asked for after the call, or the wrap-up's deadline (Altro tempo), changes: the state and its
+            // start stay, no history row (the time in wrap-up is one stretch).
+            await conn.ExecuteAsync(new CommandDefinition(requestSql, new { pauseRequested, at, target.WrapUpDeadline, current.OperatorId }, tx,
+                cancellationToken: ct));
+            logger.LogInformation("Operator {OperatorId}: pause after the call {Requested}, wrap-up until {Deadline}", current.OperatorId,
+                pauseRequested ?? "none", target.WrapUpDeadline);
+            return (current with { PauseRequested = target.PauseRequested, WrapUpDeadline = target.WrapUpDeadline }, true);
         }
         await conn.ExecuteAsync(new CommandDefinition(moveSql, new
         {

@@ -158,11 +158,15 @@ public sealed class PresenceTests : OperatorsTest
         var attempt = await OnCallAsync("anna", campaign);
         var refusedOnCall = Assert.ThrowsAsync<PresenceMoveRefusedException>(() => Roster.ExtendWrapUpAsync("anna", None));
         await Roster.EndCallAsync((await PresenceAsync("anna")).OperatorId, attempt, TimeSpan.FromSeconds(60), None);
-        var deadline = (await PresenceAsync("anna")).WrapUpDeadline!.Value;
+        var wrapUp = await PresenceAsync("anna");
+        var deadline = wrapUp.WrapUpDeadline!.Value;
+        var historyBefore = (await HistoryAsync("anna")).Count;
 
         Clock.Advance(TimeSpan.FromSeconds(45));
         var once = await Roster.ExtendWrapUpAsync("anna", None);
         var twice = await Roster.ExtendWrapUpAsync("anna", None);
+        var stored = await PresenceAsync("anna");
+        var history = await HistoryAsync("anna");
         var enforced = await Roster.EnforceWrapUpLimitsAsync(deadline.AddSeconds(90), None);
 
         Assert.Multiple(() =>
@@ -171,6 +175,9 @@ public sealed class PresenceTests : OperatorsTest
             Assert.That(once.WrapUpDeadline, Is.EqualTo(deadline + PresenceRules.WrapUpExtension));
             Assert.That(twice.WrapUpDeadline, Is.EqualTo(deadline + 2 * PresenceRules.WrapUpExtension), "as often as needed");
             Assert.That((twice.State, twice.AttemptId), Is.EqualTo((PresenceState.WrapUp, (long?)attempt)));
+            Assert.That(stored.WrapUpDeadline, Is.EqualTo(deadline + 2 * PresenceRules.WrapUpExtension), "as stored");
+            Assert.That(stored.Since, Is.EqualTo(wrapUp.Since), "one stretch of wrap-up: its start stays");
+            Assert.That(history, Has.Count.EqualTo(historyBefore), "and no history row");
             Assert.That(enforced, Is.Zero, "the old deadline no longer pauses anna");
         });
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Dialer.Core.Accounts;
+using Dialer.Core.Audit;
 using Dialer.Core.Operators;
 using Dialer.Worker.CommandLine;
 
@@ -23,15 +24,14 @@ static class UserCommands
         add.SetAction(async (parse, ct) =>
         {
             if (await ReadPasswordAsync() is not { } password) return 2;
-            if (UserAccounts.ParseRole(parse.GetValue(role)) is not { } parsed)
-            {
-                Console.Error.WriteLine(UserAccounts.UnknownRole("--role", parse.GetValue(role)));
-                return 2;
-            }
+            // --role accepts only operator, supervisor or admin: the parser refused anything else already.
+            var parsed = UserAccounts.ParseRole(parse.GetValue(role))!.Value;
             return await WithServicesAsync(async services =>
             {
                 var account = await services.GetRequiredService<UserAccounts>().AddAsync(parse.GetValue(username)!, parse.GetValue(name)!,
                     parsed, password, ct);
+                await services.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(AuditActors.CommandLine(), AuditActions.UserChanged,
+                    Subject: $"user:{account.Username}", Detail: UserAccounts.AuditDetail(account, "created", passwordSet: true)), ct);
                 Console.Out.WriteLine($"Account {account.Username} added ({UserAccounts.RoleCode(account.Role)}).");
                 if (account.Role == UserRole.Operator)
                 {

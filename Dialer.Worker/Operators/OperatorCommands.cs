@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dialer.Core.Audit;
 using Dialer.Core.Operators;
 using Dialer.Worker.CommandLine;
 
@@ -23,6 +24,8 @@ static class OperatorCommands
             var profile = new OperatorProfile(parse.GetValue(identity)!, parse.GetValue(name), parse.GetValue(cpi), parse.GetValue(phone),
                 !parse.GetValue(inactive), parse.GetValue(campaign) ?? []);
             var (saved, created) = await services.GetRequiredService<OperatorDirectory>().SaveAsync(profile, ct);
+            await services.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(AuditActors.CommandLine(), AuditActions.UserChanged,
+                Subject: $"operator:{saved.Identity}", Detail: new { change = created ? "created" : "updated", saved.Active, cpi = saved.CpiCode }), ct);
             Console.Out.WriteLine($"Operator {saved.Identity} {(created ? "added" : "updated")}: " +
                 $"{(saved.Campaigns.Count == 0 ? "every campaign" : string.Join(", ", saved.Campaigns))}, " +
                 $"rings {(saved.PhoneE164 is null ? "the browser (client:" + saved.Identity + ")" : "a phone")}{(saved.Active ? "" : ", deactivated")}.");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Dialer.Core.Audit;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Selection;
 using Dialer.Worker.CommandLine;
@@ -20,6 +21,8 @@ static class SelectionCommands
         {
             var definition = CampaignDefinition.Parse(await File.ReadAllTextAsync(parse.GetValue(file)!.FullName, ct));
             var (stored, created) = await services.GetRequiredService<CampaignStore>().ApplyAsync(definition, ct);
+            await services.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(AuditActors.CommandLine(), AuditActions.CampaignChanged,
+                Subject: $"campaign:{stored.Slug}", Detail: new { change = created ? "created" : "updated", stored.Active }), ct);
             Console.Out.WriteLine($"Campaign {stored.Slug} {(created ? "created" : "updated")} ({(stored.Active ? "active" : "paused")}).");
             return 0;
         }, ct));

@@ -57,6 +57,7 @@ public static class DialerApi
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRoot });
         app.UseAuthentication();
+        app.UseUserLanguage();
         app.UseAuthorization();
         app.UseApiAntiforgery();
 

@@ -84,6 +84,7 @@ static class SignInRegistration
             new Claim(ClaimTypes.GivenName, account.DisplayName),
             new Claim(ClaimTypes.Role, UserAccounts.RoleCode(account.Role)),
             new Claim(SessionCheck.StampClaim, account.SecurityStamp.ToString("N")),
+            new Claim(UserLanguage.Claim, account.Language),
         ], authenticationType, ClaimTypes.Name, ClaimTypes.Role));
 
     /// <summary>

@@ -17,7 +17,7 @@ public enum UserRole
 /// changes with the role, the password or deactivation, which ends the sessions issued before (docs/accounts.md).
 /// </summary>
 public sealed record UserAccount(long Id, string Username, string DisplayName, UserRole Role, bool Active, DateTimeOffset? LockedUntil,
-    Guid SecurityStamp);
+    Guid SecurityStamp, string Language = "it");
 
 public enum SignInOutcome
 {
@@ -57,7 +57,7 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
 
     const string Columns = """
         id AS Id, username AS Username, display_name AS DisplayName, role AS Role, active AS Active, locked_until AS LockedUntil,
-        security_stamp AS SecurityStamp
+        security_stamp AS SecurityStamp, language AS Language
         """;
 
     /// <summary>Creates an account; refuses an existing username (an account is never replaced by accident).</summary>
@@ -139,6 +139,18 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
 
     /// <summary>The user changes their own password, proving the current one (which counts as a sign-in attempt).</summary>
     /// <exception cref="UserAccountException">The current password is wrong, the account is locked, or the new one is too weak.</exception>
+    /// <summary>The language the person reads the pages in: "it" or "en". The session keeps its stamp (nothing to end).</summary>
+    public async Task<UserAccount> SetLanguageAsync(string username, string language, CancellationToken ct)
+    {
+        if (language is not ("it" or "en")) throw new UserAccountException([Text.T("language: \"" + language + "\" non è una lingua; it o en.",
+            "language: \"" + language + "\" is not a language; it or en.")]);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"UPDATE user_accounts SET language = @language WHERE username = @username RETURNING {Columns}", new { username, language },
+            cancellationToken: ct));
+        return row?.ToAccount() ?? throw new UserAccountException([Text.T($"username: nessun account \"{username}\".", $"username: no account \"{username}\".")]);
+    }
+
     public async Task ChangePasswordAsync(string username, string currentPassword, string newPassword, CancellationToken ct)
     {
         var errors = ValidatePassword(newPassword, "newPassword").ToList();
@@ -234,9 +246,11 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
 
     sealed record HashRow(long Id, string Hash, bool Active, DateTime? LockedUntil);
 
-    sealed record Row(long Id, string Username, string DisplayName, string Role, bool Active, DateTime? LockedUntil, Guid SecurityStamp)
+    sealed record Row(long Id, string Username, string DisplayName, string Role, bool Active, DateTime? LockedUntil, Guid SecurityStamp,
+        string Language)
     {
         public UserAccount ToAccount() =>
-            new(Id, Username, DisplayName, ParseRole(Role) ?? throw new InvalidDataException($"Unknown role {Role}."), Active, LockedUntil.AsUtc(), SecurityStamp);
+            new(Id, Username, DisplayName, ParseRole(Role) ?? throw new InvalidDataException($"Unknown role {Role}."), Active, LockedUntil.AsUtc(),
+                SecurityStamp, Language);
     }
 }

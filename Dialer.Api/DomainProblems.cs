@@ -3,6 +3,7 @@ using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
 using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
+using Dialer.Core;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,15 +25,15 @@ sealed class DomainProblems : IExceptionHandler
 
     static IResult? ProblemFor(Exception exception, HttpContext context) => exception switch
     {
-        OperatorValidationException e => Invalid(e.Errors, "L'operatore non è valido"),
-        DispositionValidationException e => Invalid(e.Errors, "L'esito non è valido"),
-        CampaignValidationException e => Invalid(e.Errors, "La campagna non è valida"),
-        SkipReasonException e => Invalid(e.Errors, "Motivo non valido"),
-        UserAccountException e => Invalid(e.Errors, "Account non valido"),
-        OperatorNotFoundException e => Problem(StatusCodes.Status404NotFound, "Operatore sconosciuto", e.Message),
-        CallNotFoundException e => Problem(StatusCodes.Status404NotFound, "Chiamata sconosciuta", e.Message),
-        PresenceMoveRefusedException e => Problem(StatusCodes.Status409Conflict, "Operazione non consentita", e.Message, MovedOperator(context)),
-        DispositionConflictException e => Problem(StatusCodes.Status409Conflict, "Esito non registrabile", e.Message),
+        OperatorValidationException e => Invalid(e.Errors, Text.T("L'operatore non è valido", "The operator is not valid")),
+        DispositionValidationException e => Invalid(e.Errors, Text.T("L'esito non è valido", "The outcome is not valid")),
+        CampaignValidationException e => Invalid(e.Errors, Text.T("La campagna non è valida", "The campaign is not valid")),
+        SkipReasonException e => Invalid(e.Errors, Text.T("Motivo non valido", "Reason not valid")),
+        UserAccountException e => Invalid(e.Errors, Text.T("Account non valido", "Account not valid")),
+        OperatorNotFoundException e => Problem(StatusCodes.Status404NotFound, Text.T("Operatore sconosciuto", "Unknown operator"), e.Message),
+        CallNotFoundException e => Problem(StatusCodes.Status404NotFound, Text.T("Chiamata sconosciuta", "Unknown call"), e.Message),
+        PresenceMoveRefusedException e => Problem(StatusCodes.Status409Conflict, Text.T("Operazione non consentita", "Move not allowed"), e.Message, MovedOperator(context)),
+        DispositionConflictException e => Problem(StatusCodes.Status409Conflict, Text.T("Esito non registrabile", "The outcome cannot be recorded"), e.Message),
         _ => null,
     };
 

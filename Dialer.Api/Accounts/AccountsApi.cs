@@ -4,6 +4,7 @@ using Dialer.Api.Security;
 using Dialer.Core.Accounts;
 using Dialer.Core.Audit;
 using Dialer.Core.Operators;
+using Dialer.Core;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
@@ -74,10 +75,10 @@ static class AccountsApi
         UserAccounts accounts, OperatorDirectory directory, HttpContext context, CancellationToken ct)
     {
         if (UserAccounts.ParseRole(body.Role) is not { } role)
-            return DomainProblems.Invalid([UserAccounts.UnknownRole("role", body.Role)], "Account non valido");
+            return DomainProblems.Invalid([UserAccounts.UnknownRole("role", body.Role)], Text.T("Account non valido", "Account not valid"));
         if (await accounts.FindAsync(username, ct) is null)
         {
-            if (body.Password is null) return DomainProblems.Invalid(["password: obbligatoria per un nuovo account."], "Account non valido");
+            if (body.Password is null) return DomainProblems.Invalid([Text.T("password: obbligatoria per un nuovo account.", "password: required for a new account.")], Text.T("Account non valido", "Account not valid"));
             var added = await accounts.AddAsync(username, body.Name ?? "", role, body.Password, ct);
             await context.AuditAsync(AuditActions.UserChanged, subject: $"user:{added.Username}", detail: UserAccounts.AuditDetail(added, "created", passwordSet: true));
             if (added.Role == UserRole.Operator) await directory.EnsureProfileAsync(added, ct);
@@ -93,7 +94,7 @@ static class AccountsApi
         HttpContext context, CancellationToken ct)
     {
         if (UserAccounts.ParseRole(body.Role) is not { } role)
-            return DomainProblems.Invalid([UserAccounts.UnknownRole("role", body.Role)], "Token non valido");
+            return DomainProblems.Invalid([UserAccounts.UnknownRole("role", body.Role)], Text.T("Token non valido", "Token not valid"));
         var created = await store.CreateAsync(body.Username ?? "", body.Name ?? "", role, body.ExpiresAt, user.Actor(), ct);
         await context.AuditAsync(AuditActions.TokenCreated, subject: $"token:{created.Token.Id}", detail: ApiTokens.AuditDetail(created.Token));
         return TypedResults.Created($"/api/tokens/{created.Token.Id}", created);

@@ -3,6 +3,7 @@ using Dialer.Api.Security;
 using Dialer.Core.Audit;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Selection;
+using Dialer.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Api.Campaigns;
@@ -33,7 +34,7 @@ static class CampaignsApi
     {
         using var reader = new StreamReader(request.Body);
         var definition = CampaignDefinition.Parse(await reader.ReadToEndAsync(ct), slug);
-        if (definition.Slug != slug) return Invalid([$"slug: il documento dice \"{definition.Slug}\" ma l'indirizzo dice \"{slug}\"."]);
+        if (definition.Slug != slug) return Invalid([Text.T($"slug: il documento dice \"{definition.Slug}\" ma l'indirizzo dice \"{slug}\".", $"slug: the document says \"{definition.Slug}\" but the address says \"{slug}\".")]);
 
         var (stored, created) = await campaigns.ApplyAsync(definition, ct);
         await request.HttpContext.AuditAsync(AuditActions.CampaignChanged, subject: $"campaign:{slug}",
@@ -51,7 +52,7 @@ static class CampaignsApi
         return TypedResults.Ok(await eligibility.PreviewAsync(campaign, day, ct));
     }
 
-    static ValidationProblem Invalid(IReadOnlyList<string> errors) => DomainProblems.Invalid(errors, "La campagna non è valida");
+    static ValidationProblem Invalid(IReadOnlyList<string> errors) => DomainProblems.Invalid(errors, Text.T("La campagna non è valida", "The campaign is not valid"));
 }
 
 /// <summary>A campaign as the API shows it: its state and the document that defines it.</summary>

@@ -57,7 +57,7 @@ static class OperatorsApi
         var now = time.GetUtcNow();
         var end = to ?? now;
         var start = from ?? new DateTimeOffset(TimeZoneInfo.ConvertTime(now, ItalianTime.Rome).Date, ItalianTime.Rome.GetUtcOffset(TimeZoneInfo.ConvertTime(now, ItalianTime.Rome).Date));
-        if (start >= end) return DomainProblems.Invalid(["from: must be before to."], "Periodo non valido");
+        if (start >= end) return DomainProblems.Invalid([Text.T("from: deve precedere to.", "from: must be before to.")], Text.T("Periodo non valido", "Period not valid"));
         return TypedResults.Ok(await roster.TimeInStatesAsync(start, end, ct));
     }
 
@@ -77,7 +77,7 @@ static class OperatorsApi
     {
         if (await directory.FindAsync(user.Username(), ct) is not { Active: true } found) return TypedResults.NotFound();
         if (tokens.Unavailable is { } reason)
-            return TypedResults.Problem(reason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Softphone non configurato");
+            return TypedResults.Problem(reason, statusCode: StatusCodes.Status503ServiceUnavailable, title: Text.T("Softphone non configurato", "Softphone not configured"));
         return TypedResults.Ok(tokens.Issue(found.Identity));
     }
 
@@ -87,8 +87,10 @@ static class OperatorsApi
         if (!SnakeCase.TryParse<PauseReason>(body.Reason, out var reason))
         {
             var chosen = string.Join(", ", PauseReasons.All.Where(r => r.ChosenByOperator).Select(r => SnakeCase.Of(r.Code)));
-            return DomainProblems.Invalid([body.Reason is null ? $"reason: required, one of {chosen}." : $"reason: unknown pause reason \"{body.Reason}\"; one of {chosen}."],
-                "Motivo di pausa non valido");
+            return DomainProblems.Invalid([body.Reason is null
+                    ? Text.T($"reason: obbligatorio, uno tra {chosen}.", $"reason: required, one of {chosen}.")
+                    : Text.T($"reason: motivo di pausa sconosciuto \"{body.Reason}\"; uno tra {chosen}.", $"reason: unknown pause reason \"{body.Reason}\"; one of {chosen}.")],
+                Text.T("Motivo di pausa non valido", "Pause reason not valid"));
         }
         return TypedResults.Ok(await roster.PauseAsync(user.Username(), reason, ct));
     }

@@ -1,10 +1,11 @@
 using System.Security.Claims;
 using Dialer.Core.Accounts;
+using Dialer.Core;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Dialer.Api.Security;
 
@@ -102,8 +103,8 @@ static class SignInRegistration
                 && !TokenAuthentication.IsBearer(context.Request)
                 && !await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context))
             {
-                await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Richiesta non valida",
-                    detail: $"Una richiesta della pagina deve portare il token antiforgery nell'intestazione {AntiforgeryHeader}: ricaricare la pagina.")
+                await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: Text.T("Richiesta non valida", "Request not valid"),
+                    detail: Text.T($"Una richiesta della pagina deve portare il token antiforgery nell'intestazione {AntiforgeryHeader}: ricaricare la pagina.", $"A request from the page must carry the antiforgery token in the {AntiforgeryHeader} header: reload the page."))
                     .ExecuteAsync(context);
                 return;
             }

@@ -41,15 +41,15 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100) errors.Add("name: obbligatorio, al massimo 100 caratteri (dire a che cosa serve il token).");
-        if (expiresAt is { } e && e <= now) errors.Add("expiresAt: deve essere nel futuro.");
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100) errors.Add(Text.T("name: obbligatorio, al massimo 100 caratteri (dire a che cosa serve il token).", "name: required, at most 100 characters (say what the token is for)."));
+        if (expiresAt is { } e && e <= now) errors.Add(Text.T("expiresAt: deve essere nel futuro.", "expiresAt: must be in the future."));
         await using var conn = await db.OpenConnectionAsync(ct);
         var user = await conn.QuerySingleOrDefaultAsync<(long Id, string Role, bool Active)>(new CommandDefinition(
             "SELECT id, role, active FROM user_accounts WHERE username = @username", new { username }, cancellationToken: ct));
-        if (user.Id == 0) errors.Add($"username: non esiste l'account \"{username}\".");
+        if (user.Id == 0) errors.Add(Text.T($"username: non esiste l'account \"{username}\".", $"username: there is no account \"{username}\"."));
         else if (!Covers(UserAccounts.ParseRole(user.Role)!.Value, role))
-            errors.Add($"role: l'account \"{username}\" ha il ruolo {user.Role}; un suo token può avere solo quel ruolo (quello di un admin anche supervisor).");
-        else if (!user.Active) errors.Add($"username: l'account \"{username}\" è disattivato.");
+            errors.Add(Text.T($"role: l'account \"{username}\" ha il ruolo {user.Role}; un suo token può avere solo quel ruolo (quello di un admin anche supervisor).", $"role: the account \"{username}\" has the role {user.Role}; its tokens can only have that role (an admin's also supervisor)."));
+        else if (!user.Active) errors.Add(Text.T($"username: l'account \"{username}\" è disattivato.", $"username: the account \"{username}\" is deactivated."));
         if (errors.Count > 0) throw new UserAccountException(errors);
 
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));

@@ -77,7 +77,7 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
         {
             username, displayName = displayName.Trim(), role = RoleCode(role), hash = Hasher.HashPassword(username, password), now = time.GetUtcNow(),
         }, cancellationToken: ct));
-        return row?.ToAccount() ?? throw new UserAccountException([$"username: l'account \"{username}\" esiste già."]);
+        return row?.ToAccount() ?? throw new UserAccountException([Text.T($"username: l'account \"{username}\" esiste già.", $"username: the account \"{username}\" already exists.")]);
     }
 
     public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct)
@@ -154,13 +154,13 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
     public async Task ChangePasswordAsync(string username, string currentPassword, string newPassword, CancellationToken ct)
     {
         var errors = ValidatePassword(newPassword, "newPassword").ToList();
-        if (newPassword == currentPassword) errors.Add("newPassword: la nuova password è uguale a quella attuale.");
+        if (newPassword == currentPassword) errors.Add(Text.T("newPassword: la nuova password è uguale a quella attuale.", "newPassword: the new password is the same as the current one."));
         if (errors.Count > 0) throw new UserAccountException(errors);
         var check = await SignInAsync(username, currentPassword, ct);
         if (check.Outcome != SignInOutcome.Succeeded)
             throw new UserAccountException([check.Outcome == SignInOutcome.LockedOut
-                ? "currentPassword: troppi tentativi non riusciti; l'account è bloccato per qualche minuto."
-                : "currentPassword: non è la password attuale."]);
+                ? Text.T("currentPassword: troppi tentativi non riusciti; l'account è bloccato per qualche minuto.", "currentPassword: too many failed attempts; the account is locked for a few minutes.")
+                : Text.T("currentPassword: non è la password attuale.", "currentPassword: this is not the current password.")]);
         const string sql = "UPDATE user_accounts SET password_hash = @hash, password_set_at = @now, security_stamp = gen_random_uuid() WHERE username = @username";
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, new { username, hash = Hasher.HashPassword(username, newPassword), now = time.GetUtcNow() },
@@ -172,15 +172,15 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
     /// <summary>The role as the pages name it.</summary>
     public static string RoleLabel(UserRole role) => role switch
     {
-        UserRole.Operator => "Operatore",
-        UserRole.Supervisor => "Supervisore",
-        _ => "Amministratore",
+        UserRole.Operator => Text.T("Operatore", "Operator"),
+        UserRole.Supervisor => Text.T("Supervisore", "Supervisor"),
+        _ => Text.T("Amministratore", "Administrator"),
     };
 
     /// <summary>The one wording of a missing or unknown role, for the API, the pages and the command line.</summary>
     public static string UnknownRole(string field, string? code) => string.IsNullOrWhiteSpace(code)
-        ? $"{field}: scegliere un ruolo (operator, supervisor, admin)."
-        : $"{field}: \"{code}\" non è un ruolo; uno tra operator, supervisor, admin.";
+        ? Text.T($"{field}: scegliere un ruolo (operator, supervisor, admin).", $"{field}: choose a role (operator, supervisor, admin).")
+        : Text.T($"{field}: \"{code}\" non è un ruolo; uno tra operator, supervisor, admin.", $"{field}: \"{code}\" is not a role; one of operator, supervisor, admin.");
 
     /// <summary>What the audit log keeps of an account change: never the password, only whether it was set.</summary>
     public static object AuditDetail(UserAccount account, string change, bool passwordSet) =>
@@ -225,20 +225,20 @@ public sealed partial class UserAccounts(NpgsqlDataSource db, TimeProvider time)
             username, displayName = displayName.Trim(), role = RoleCode(role), active,
             hash = newPassword is null ? null : Hasher.HashPassword(username, newPassword), now = time.GetUtcNow(),
         }, cancellationToken: ct));
-        return row?.ToAccount() ?? throw new UserAccountException([$"username: non esiste l'account \"{username}\"."]);
+        return row?.ToAccount() ?? throw new UserAccountException([Text.T($"username: non esiste l'account \"{username}\".", $"username: there is no account \"{username}\".")]);
     }
 
     static IEnumerable<string> Validate(string username, string displayName)
     {
         if (!UsernamePattern().IsMatch(username ?? ""))
-            yield return $"username: \"{username}\" deve avere da 3 a 64 caratteri tra lettere minuscole, cifre e . _ @ -, e iniziare con una lettera o una cifra.";
-        if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 200) yield return "name: obbligatorio, al massimo 200 caratteri.";
+            yield return Text.T($"username: \"{username}\" deve avere da 3 a 64 caratteri tra lettere minuscole, cifre e . _ @ -, e iniziare con una lettera o una cifra.", $"username: \"{username}\" must have 3 to 64 characters among lower-case letters, digits and . _ @ -, and start with a letter or a digit.");
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 200) yield return Text.T("name: obbligatorio, al massimo 200 caratteri.", "name: required, at most 200 characters.");
     }
 
     static IEnumerable<string> ValidatePassword(string password, string field)
     {
-        if ((password ?? "").Length < MinPasswordLength) yield return $"{field}: almeno {MinPasswordLength} caratteri.";
-        else if (password!.Length > MaxPasswordLength) yield return $"{field}: al massimo {MaxPasswordLength} caratteri.";
+        if ((password ?? "").Length < MinPasswordLength) yield return Text.T($"{field}: almeno {MinPasswordLength} caratteri.", $"{field}: at least {MinPasswordLength} characters.");
+        else if (password!.Length > MaxPasswordLength) yield return Text.T($"{field}: al massimo {MaxPasswordLength} caratteri.", $"{field}: at most {MaxPasswordLength} characters.");
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{2,63}$")]

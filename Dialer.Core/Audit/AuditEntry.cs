@@ -50,29 +50,30 @@ public static class AuditActions
     public const string AuditExported = "audit_exported";
     public const string AuditPurged = "audit_purged";
 
-    /// <summary>Every action above, in the order the admin page lists them, with its Italian label.</summary>
-    public static IReadOnlyList<(string Action, string Label)> All { get; } =
+    static readonly (string Action, string Italian, string English)[] Catalogue =
     [
-        (SignIn, "Accesso"),
-        (SignInFailed, "Accesso non riuscito"),
-        (SignInLocked, "Accesso bloccato"),
-        (SignOut, "Uscita"),
-        (PersonViewed, "Dati personali consultati"),
-        (PersonExported, "Dati personali esportati"),
-        (CampaignChanged, "Campagna modificata"),
-        (UserChanged, "Utente modificato"),
-        (ObjectionRecorded, "Opposizione registrata"),
-        (DispositionRecorded, "Esito registrato"),
-        (TokenCreated, "Token API creato"),
-        (TokenRevoked, "Token API revocato"),
-        (AuditExported, "Registro esportato"),
-        (AuditPurged, "Registro: voci scadute eliminate"),
+        (SignIn, "Accesso", "Sign-in"),
+        (SignInFailed, "Accesso non riuscito", "Failed sign-in"),
+        (SignInLocked, "Accesso bloccato", "Sign-in locked"),
+        (SignOut, "Uscita", "Sign-out"),
+        (PersonViewed, "Dati personali consultati", "Personal data viewed"),
+        (PersonExported, "Dati personali esportati", "Personal data exported"),
+        (CampaignChanged, "Campagna modificata", "Campaign changed"),
+        (UserChanged, "Utente modificato", "User changed"),
+        (ObjectionRecorded, "Opposizione registrata", "Objection recorded"),
+        (DispositionRecorded, "Esito registrato", "Outcome recorded"),
+        (TokenCreated, "Token API creato", "API token created"),
+        (TokenRevoked, "Token API revocato", "API token revoked"),
+        (AuditExported, "Registro esportato", "Audit log exported"),
+        (AuditPurged, "Registro: voci scadute eliminate", "Audit log: expired entries purged"),
     ];
 
-    static readonly Dictionary<string, string> Labels = All.ToDictionary(a => a.Action, a => a.Label, StringComparer.Ordinal);
+    /// <summary>Every action above, in the order the admin page lists them, with its label in the reader's language.</summary>
+    public static IReadOnlyList<(string Action, string Label)> All => [.. Catalogue.Select(a => (a.Action, Text.T(a.Italian, a.English)))];
 
-    /// <summary>The Italian label of an action; an action this build does not know is shown as its code.</summary>
-    public static string Label(string action) => Labels.GetValueOrDefault(action, action);
+    /// <summary>The label of an action in the reader's language; an action this build does not know is shown as its code.</summary>
+    public static string Label(string action) =>
+        Catalogue.FirstOrDefault(a => a.Action == action) is { Action: not null } known ? Text.T(known.Italian, known.English) : action;
 }
 
 /// <summary>Which view showed a person's data: the <c>view</c> of a <see cref="AuditActions.PersonViewed"/> row's detail.</summary>

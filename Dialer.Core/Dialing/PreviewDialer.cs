@@ -28,7 +28,10 @@ public sealed record PreviewContact(
     string? PrivacyNotice = null);
 
 /// <summary>Why an operator skipped a preview, with what follows for the contact.</summary>
-public sealed record SkipReason(string Code, string Label, bool Finishes);
+public sealed record SkipReason(string Code, [property: System.Text.Json.Serialization.JsonIgnore] string Italian, [property: System.Text.Json.Serialization.JsonIgnore] string English, bool Finishes)
+{
+    public string Label => Text.T(Italian, English);
+}
 
 /// <summary>
 /// Preview mode: the operator asks for the next person, reads the card and the script, then presses Call or Skip (with
@@ -40,9 +43,9 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
 {
     public static readonly IReadOnlyList<SkipReason> SkipReasons =
     [
-        new("later", "Da proporre più tardi", false),
-        new("already_in_charge", "Già seguito dal Centro per l'Impiego", true),
-        new("data_to_check", "Dati da verificare prima di chiamare", true),
+        new("later", "Da proporre più tardi", "To offer later", false),
+        new("already_in_charge", "Già seguito dal Centro per l'Impiego", "Already followed by the job centre", true),
+        new("data_to_check", "Dati da verificare prima di chiamare", "Data to check before calling", true),
     ];
 
     // A preview is claimed, checked against the policy and, if refused, the next one is tried: at most this many per request.
@@ -80,12 +83,12 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
     {
         var (who, attempt, campaign) = await OwnPreviewAsync(identity, attemptId, ct);
         if (!await attempts.StartDialingAsync(attempt.Id, ct))
-            throw new PresenceMoveRefusedException($"La chiamata {attemptId} è già stata avviata o scartata.");
+            throw new PresenceMoveRefusedException(Text.T($"La chiamata {attemptId} è già stata avviata o scartata.", $"Call {attemptId} was already started or skipped."));
         var operatorTarget = who.PhoneE164 ?? $"client:{who.Identity}";
         // The card stayed on screen past Dialing:PreviewLease: the contact went back to the queue and another operator may
         // have it now. Nothing was sent; this operator is free again (docs/dialing-safety.md).
         return await sequence.DialAsync(campaign, attempt, attempt.OperatorId!.Value, operatorTarget, ct)
-            ?? throw new PresenceMoveRefusedException($"L'anteprima {attemptId} è scaduta e la persona è tornata in coda: chiedere la prossima.");
+            ?? throw new PresenceMoveRefusedException(Text.T($"L'anteprima {attemptId} è scaduta e la persona è tornata in coda: chiedere la prossima.", $"Preview {attemptId} expired and the person went back to the queue: ask for the next one."));
     }
 
     /// <summary>The operator pressed Skip: nobody is called; the contact finishes or comes back the next day, as the reason says.</summary>
@@ -95,7 +98,7 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
             ?? throw new SkipReasonException(reason, SkipReasons);
         var (_, attempt, campaign) = await OwnPreviewAsync(identity, attemptId, ct);
         if (!await attempts.SkipAsync(attempt.Id, ct, skip.Code))
-            throw new PresenceMoveRefusedException($"La chiamata {attemptId} è già stata avviata o scartata.");
+            throw new PresenceMoveRefusedException(Text.T($"La chiamata {attemptId} è già stata avviata o scartata.", $"Call {attemptId} was already started or skipped."));
         await roster.ReleaseAsync(attempt.OperatorId!.Value, attempt.Id, ct);
         var now = time.GetUtcNow();
         var lease = attempt.QueueLease!.Value;
@@ -111,16 +114,16 @@ public sealed class PreviewDialer(CallQueue queue, OperatorRoster roster, Operat
         var who = await directory.FindAsync(identity, ct) ?? throw new OperatorNotFoundException(identity);
         var attempt = await attempts.FindAsync(attemptId, ct);
         if (attempt is null || attempt.Mode != "preview" || attempt.OperatorId != who.Id)
-            throw new PresenceMoveRefusedException($"La chiamata {attemptId} non è un'anteprima assegnata a {identity}.");
+            throw new PresenceMoveRefusedException(Text.T($"La chiamata {attemptId} non è un'anteprima assegnata a {identity}.", $"Call {attemptId} is not a preview assigned to {identity}."));
         var campaign = await campaigns.FindAsync(attempt.CampaignId, ct)
-            ?? throw new PresenceMoveRefusedException($"La campagna della chiamata {attemptId} non esiste più.");
+            ?? throw new PresenceMoveRefusedException(Text.T($"La campagna della chiamata {attemptId} non esiste più.", $"The campaign of call {attemptId} no longer exists."));
         return (who, attempt, campaign);
     }
 }
 
 /// <summary>A skip whose reason is not one of <see cref="PreviewDialer.SkipReasons"/>; <see cref="Errors"/> names the field.</summary>
 public sealed class SkipReasonException(string? reason, IEnumerable<SkipReason> reasons)
-    : Exception($"\"{reason}\" non è un motivo per saltare.")
+    : Exception(Text.T($"\"{reason}\" non è un motivo per saltare.", $"\"{reason}\" is not a reason to skip."))
 {
     public IReadOnlyList<string> Errors { get; } =
         [$"reason: \"{reason}\" non è un motivo per saltare: uno tra {string.Join(", ", reasons.Select(r => r.Code))}."];

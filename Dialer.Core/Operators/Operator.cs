@@ -11,35 +11,38 @@ public enum PresenceState { SignedOut, Available, Reserved, OnCall, WrapUp, Paus
 public enum PauseReason { Break, Training, Meeting, BackOffice, EndOfShift, TechnicalIssue, WrapUpOverrun }
 
 /// <summary>A pause reason as the console lists it.</summary>
-public sealed record PauseReasonOption(PauseReason Code, string Label, bool ChosenByOperator);
+public sealed record PauseReasonOption(PauseReason Code, [property: System.Text.Json.Serialization.JsonIgnore] string Italian, [property: System.Text.Json.Serialization.JsonIgnore] string English, bool ChosenByOperator)
+{
+    public string Label => Text.T(Italian, English);
+}
 
 public static class PauseReasons
 {
     public static readonly IReadOnlyList<PauseReasonOption> All =
     [
-        new(PauseReason.Break, "Pausa", true),
-        new(PauseReason.Training, "Formazione", true),
-        new(PauseReason.Meeting, "Riunione", true),
-        new(PauseReason.BackOffice, "Back office", true),
-        new(PauseReason.EndOfShift, "Fine turno", true),
-        new(PauseReason.TechnicalIssue, "Problema tecnico", true),
-        new(PauseReason.WrapUpOverrun, "Tempo di post-chiamata superato", false),
+        new(PauseReason.Break, "Pausa", "Break", true),
+        new(PauseReason.Training, "Formazione", "Training", true),
+        new(PauseReason.Meeting, "Riunione", "Meeting", true),
+        new(PauseReason.BackOffice, "Back office", "Back office", true),
+        new(PauseReason.EndOfShift, "Fine turno", "End of shift", true),
+        new(PauseReason.TechnicalIssue, "Problema tecnico", "Technical problem", true),
+        new(PauseReason.WrapUpOverrun, "Tempo di post-chiamata superato", "Wrap-up time exceeded", false),
     ];
 
     public static string Label(PauseReason reason) => All.First(r => r.Code == reason).Label;
 }
 
-/// <summary>The states as the console names them (the glossary of docs/operators.md).</summary>
+/// <summary>The states as the console names them (the glossary of docs/operators.md), in the reader's language (<see cref="Text"/>).</summary>
 public static class PresenceLabels
 {
     public static string Italian(PresenceState state) => state switch
     {
-        PresenceState.SignedOut => "Non in servizio",
-        PresenceState.Available => "Disponibile",
-        PresenceState.Reserved => "Riservato",
-        PresenceState.OnCall => "In chiamata",
-        PresenceState.WrapUp => "Post-chiamata",
-        PresenceState.Paused => "In pausa",
+        PresenceState.SignedOut => Text.T("Non in servizio", "Off duty"),
+        PresenceState.Available => Text.T("Disponibile", "Available"),
+        PresenceState.Reserved => Text.T("Riservato", "Reserved"),
+        PresenceState.OnCall => Text.T("In chiamata", "On a call"),
+        PresenceState.WrapUp => Text.T("Post-chiamata", "Wrap-up"),
+        PresenceState.Paused => Text.T("In pausa", "Paused"),
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 }
@@ -58,15 +61,15 @@ public sealed partial record OperatorProfile(string Identity, string? DisplayNam
     {
         var errors = new List<string>();
         if (!OperatorIdentity.IsValid(Identity))
-            errors.Add($"identity: \"{Identity}\" non è un'identità valida (da 1 a 121 caratteri tra A-Z a-z 0-9 _ . @ -).");
-        if (string.IsNullOrWhiteSpace(DisplayName)) errors.Add("name: obbligatorio (il nome che vedono colleghi e supervisori).");
-        else if (DisplayName.Trim().Length > 200) errors.Add("name: al massimo 200 caratteri.");
+            errors.Add(Text.T($"identity: \"{Identity}\" non è un'identità valida (da 1 a 121 caratteri tra A-Z a-z 0-9 _ . @ -).", $"identity: \"{Identity}\" is not a valid identity (1 to 121 characters among A-Z a-z 0-9 _ . @ -)."));
+        if (string.IsNullOrWhiteSpace(DisplayName)) errors.Add(Text.T("name: obbligatorio (il nome che vedono colleghi e supervisori).", "name: required (the name colleagues and supervisors see)."));
+        else if (DisplayName.Trim().Length > 200) errors.Add(Text.T("name: al massimo 200 caratteri.", "name: at most 200 characters."));
         if (CpiCode is not null && !CpiPattern().IsMatch(CpiCode.Trim().ToUpperInvariant()))
-            errors.Add($"cpi: \"{CpiCode}\" non è un codice di CPI (lettere, cifre e _).");
+            errors.Add(Text.T($"cpi: \"{CpiCode}\" non è un codice di CPI (lettere, cifre e _).", $"cpi: \"{CpiCode}\" is not a CPI code (letters, digits and _)."));
         if (Phone is not null && PhoneNumber.Parse(Phone).E164 is null)
-            errors.Add($"phone: \"{Phone}\" non è un numero di telefono (scriverlo come +39…).");
+            errors.Add(Text.T($"phone: \"{Phone}\" non è un numero di telefono (scriverlo come +39…).", $"phone: \"{Phone}\" is not a phone number (write it as +39…)."));
         foreach (var slug in Campaigns ?? [])
-            if (string.IsNullOrWhiteSpace(slug)) errors.Add("campaigns: una campagna senza nome.");
+            if (string.IsNullOrWhiteSpace(slug)) errors.Add(Text.T("campaigns: una campagna senza nome.", "campaigns: a campaign without a name."));
         return errors;
     }
 
@@ -106,7 +109,7 @@ public sealed record ReservedOperator(long OperatorId, string Identity, string T
 /// <summary>Time an operator spent in a state (and pause reason) within a report's period.</summary>
 public sealed record PresenceTime(long OperatorId, string Identity, PresenceState State, PauseReason? PauseReason, TimeSpan Duration);
 
-public sealed class OperatorNotFoundException(string identity) : Exception($"Nessun operatore con identità \"{identity}\".")
+public sealed class OperatorNotFoundException(string identity) : Exception(Text.T($"Nessun operatore con identità \"{identity}\".", $"No operator with identity \"{identity}\"."))
 {
     public string Identity { get; } = identity;
 }

@@ -53,7 +53,7 @@ public sealed class OperatorDirectory(NpgsqlDataSource db, TimeProvider time)
         var linked = (await conn.QueryAsync<string>(new CommandDefinition(known, new { slugs }, tx, cancellationToken: ct))).ToHashSet();
         var unknown = slugs.Where(s => !linked.Contains(s)).ToList();
         if (unknown.Count > 0)
-            throw new OperatorValidationException(unknown.Select(s => $"campaigns: nessuna campagna \"{s}\".").ToList());
+            throw new OperatorValidationException(unknown.Select(s => Text.T($"campaigns: nessuna campagna \"{s}\".", $"campaigns: no campaign \"{s}\".")).ToList());
         await tx.CommitAsync(ct);
         return ((await FindAsync(profile.Identity, ct))!, created);
     }

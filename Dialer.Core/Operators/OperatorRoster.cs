@@ -12,20 +12,20 @@ namespace Dialer.Core.Operators;
 public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogger<OperatorRoster> logger, IBus? bus = null)
 {
     public Task<OperatorPresence> SignInAsync(string identity, CancellationToken ct) =>
-        OperatorMoveAsync(identity, PresenceRules.SignIn, "entrare in servizio", ct);
+        OperatorMoveAsync(identity, PresenceRules.SignIn, Text.T("entrare in servizio", "go on duty"), ct);
 
     public Task<OperatorPresence> SignOutAsync(string identity, CancellationToken ct) =>
-        OperatorMoveAsync(identity, PresenceRules.SignOut, "uscire dal servizio", ct);
+        OperatorMoveAsync(identity, PresenceRules.SignOut, Text.T("uscire dal servizio", "go off duty"), ct);
 
     public Task<OperatorPresence> SetAvailableAsync(string identity, CancellationToken ct) =>
-        OperatorMoveAsync(identity, PresenceRules.SetAvailable, "rendersi disponibile", ct);
+        OperatorMoveAsync(identity, PresenceRules.SetAvailable, Text.T("rendersi disponibile", "become available"), ct);
 
     public Task<OperatorPresence> PauseAsync(string identity, PauseReason reason, CancellationToken ct) =>
-        OperatorMoveAsync(identity, p => PresenceRules.Pause(p, reason), "andare in pausa", ct);
+        OperatorMoveAsync(identity, p => PresenceRules.Pause(p, reason), Text.T("andare in pausa", "pause"), ct);
 
     /// <summary>"Altro tempo": the wrap-up's deadline moves <see cref="PresenceRules.WrapUpExtension"/> later.</summary>
     public Task<OperatorPresence> ExtendWrapUpAsync(string identity, CancellationToken ct) =>
-        OperatorMoveAsync(identity, p => PresenceRules.ExtendWrapUp(p, time.GetUtcNow()), "avere altro tempo", ct);
+        OperatorMoveAsync(identity, p => PresenceRules.ExtendWrapUp(p, time.GetUtcNow()), Text.T("avere altro tempo", "get more time"), ct);
 
     /// <summary>
     /// Reserves the available operator idle the longest who may take calls for the campaign, for this attempt, and
@@ -224,7 +224,7 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
         await using var tx = await conn.BeginTransactionAsync(ct);
         var (presence, moved) = await MoveAsync(conn, tx, null, identity, (current, active) => active
             ? decide(current)
-            : throw new PresenceMoveRefusedException($"{identity} è disattivato e non può {move}: un amministratore deve riattivarlo."), ct);
+            : throw new PresenceMoveRefusedException(Text.T($"{identity} è disattivato e non può {move}: un amministratore deve riattivarlo.", $"{identity} is deactivated and cannot {move}: an administrator must reactivate them.")), ct);
         await tx.CommitAsync(ct);
         if (moved) await PublishAsync(presence, ct);
         return presence;

@@ -26,7 +26,7 @@ public static class PresenceRules
     public static PresenceTarget? SignOut(OperatorPresence current)
     {
         if (current.State == PresenceState.SignedOut) return null;
-        RefuseWhileBusy(current, "uscire dal servizio");
+        RefuseWhileBusy(current, Text.T("uscire dal servizio", "go off duty"));
         return new PresenceTarget(PresenceState.SignedOut);
     }
 
@@ -36,7 +36,7 @@ public static class PresenceRules
         RefuseWhenSignedOut(current);
         if (current.State == PresenceState.Available) return null;
         if (current.PauseAfterCall && IsBusy(current)) return PresenceTarget.Keep(current, null);
-        RefuseWhileBusy(current, "rendersi disponibile");
+        RefuseWhileBusy(current, Text.T("rendersi disponibile", "become available"));
         return new PresenceTarget(PresenceState.Available);
     }
 
@@ -47,7 +47,7 @@ public static class PresenceRules
     public static PresenceTarget? Pause(OperatorPresence current, PauseReason reason)
     {
         if (reason == PauseReason.WrapUpOverrun)
-            throw new PresenceMoveRefusedException("La pausa wrap_up_overrun la imposta il sistema quando scade il tempo per l'esito: scegliere un altro motivo.");
+            throw new PresenceMoveRefusedException(Text.T("La pausa wrap_up_overrun la imposta il sistema quando scade il tempo per l'esito: scegliere un altro motivo.", "The wrap_up_overrun pause is set by the system when the time for the outcome runs out: choose another reason."));
         RefuseWhenSignedOut(current);
         if (IsBusy(current)) return current.PauseRequested == reason ? null : PresenceTarget.Keep(current, reason);
         if (current.State == PresenceState.Paused && current.PauseReason == reason) return null;
@@ -88,10 +88,11 @@ public static class PresenceRules
         if (current.AttemptId == attemptId && current.State is PresenceState.OnCall or PresenceState.WrapUp or PresenceState.Paused)
             return AfterCall(current);
         if (current.AttemptId == attemptId && current.State == PresenceState.Reserved)
-            throw new PresenceMoveRefusedException($"La chiamata {attemptId} non ha ancora avuto risposta: l'esito si registra dopo che la persona è in linea.");
+            throw new PresenceMoveRefusedException(Text.T($"La chiamata {attemptId} non ha ancora avuto risposta: l'esito si registra dopo che la persona è in linea.", $"Call {attemptId} has not been answered yet: the outcome is recorded once the person is on the line."));
         throw new PresenceMoveRefusedException(
-            $"La chiamata {attemptId} non è la chiamata in corso di {current.Identity} (stato {SnakeCase.Of(current.State)}" +
-            (current.AttemptId is { } other ? $", chiamata {other})." : ")."));
+            Text.T($"La chiamata {attemptId} non è la chiamata in corso di {current.Identity} (stato {SnakeCase.Of(current.State)}",
+                $"Call {attemptId} is not the current call of {current.Identity} (state {SnakeCase.Of(current.State)}") +
+            (current.AttemptId is { } other ? Text.T($", chiamata {other}).", $", call {other}).") : ")."));
     }
 
     /// <summary>How much more time "Altro tempo" gives a wrap-up, each time it is asked (WCAG 2.2.1: as often as needed).</summary>
@@ -101,7 +102,7 @@ public static class PresenceRules
     public static PresenceTarget ExtendWrapUp(OperatorPresence current, DateTimeOffset now)
     {
         if (current.State != PresenceState.WrapUp || current.AttemptId is null || current.WrapUpDeadline is not { } deadline)
-            throw new PresenceMoveRefusedException($"{current.Identity} non è in post-chiamata: non c'è un tempo da allungare.");
+            throw new PresenceMoveRefusedException(Text.T($"{current.Identity} non è in post-chiamata: non c'è un tempo da allungare.", $"{current.Identity} is not in wrap-up: there is no time to extend."));
         return new PresenceTarget(PresenceState.WrapUp, AttemptId: current.AttemptId, WrapUpDeadline: (deadline > now ? deadline : now) + WrapUpExtension,
             PauseRequested: current.PauseRequested);
     }
@@ -115,16 +116,18 @@ public static class PresenceRules
     static void RefuseWhenSignedOut(OperatorPresence current)
     {
         if (current.State == PresenceState.SignedOut)
-            throw new PresenceMoveRefusedException($"{current.Identity} non è in servizio: prima entrare in servizio.");
+            throw new PresenceMoveRefusedException(Text.T($"{current.Identity} non è in servizio: prima entrare in servizio.", $"{current.Identity} is not on duty: go on duty first."));
     }
 
     static void RefuseWhileBusy(OperatorPresence current, string move)
     {
         if (current.State is PresenceState.Reserved or PresenceState.OnCall)
             throw new PresenceMoveRefusedException(
-                $"{current.Identity} non può {move} con la chiamata {current.AttemptId} in corso ({SnakeCase.Of(current.State)}): prima deve finire.");
+                Text.T($"{current.Identity} non può {move} con la chiamata {current.AttemptId} in corso ({SnakeCase.Of(current.State)}): prima deve finire.",
+                    $"{current.Identity} cannot {move} during call {current.AttemptId} ({SnakeCase.Of(current.State)}): it must end first."));
         if (current.DispositionOwed)
             throw new PresenceMoveRefusedException(
-                $"{current.Identity} non può {move}: prima registrare l'esito della chiamata {current.AttemptId}.");
+                Text.T($"{current.Identity} non può {move}: prima registrare l'esito della chiamata {current.AttemptId}.",
+                    $"{current.Identity} cannot {move}: record the outcome of call {current.AttemptId} first."));
     }
 }

@@ -33,7 +33,7 @@ public sealed record CallRecord(long AttemptId, string Campaign, string Mode, st
 
 public sealed record RecordedDisposition(string Code, string Label, string? AnpalCode, string? Operator, DateTimeOffset RecordedAt, JsonElement Details);
 
-public sealed class CallNotFoundException(long attemptId) : Exception($"Nessuna chiamata {attemptId}.")
+public sealed class CallNotFoundException(long attemptId) : Exception(Text.T($"Nessuna chiamata {attemptId}.", $"No call {attemptId}."))
 {
     public long AttemptId { get; } = attemptId;
 }
@@ -67,7 +67,7 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
 
         if (await ExistingAsync(conn, tx, attemptId, disposition.Type.Code, operatorId, disposition.Details, ct) is { } repeat) return repeat;
         if (attempt.OperatorId != operatorId)
-            throw new DispositionConflictException($"La chiamata {attemptId} non è assegnata a {operatorIdentity}.");
+            throw new DispositionConflictException(Text.T($"La chiamata {attemptId} non è assegnata a {operatorIdentity}.", $"Call {attemptId} is not assigned to {operatorIdentity}."));
         OperatorPresence presenceAfter;
         try
         {
@@ -169,7 +169,7 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
     public async Task<DispositionResult> RecordSystemAsync(long attemptId, string code, CancellationToken ct)
     {
         if (DispositionCatalogue.Find(code) is not { BySystem: true } type)
-            throw new DispositionValidationException([$"code: \"{code}\" non è un esito del sistema; uno tra {DispositionCatalogue.SystemCodes}."]);
+            throw new DispositionValidationException([Text.T($"code: \"{code}\" non è un esito del sistema; uno tra {DispositionCatalogue.SystemCodes}.", $"code: \"{code}\" is not a system outcome; one of {DispositionCatalogue.SystemCodes}.")]);
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -240,7 +240,8 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
         if (row is null) return null;
         if (row.Code != code || row.OperatorId != operatorId || !row.Same)
             throw new DispositionConflictException(
-                $"Attempt {attemptId} already has the disposition {row.Code}, recorded at {row.RecordedAt:yyyy-MM-dd HH:mm:ss} UTC: a second, different one is refused.");
+                Text.T($"La chiamata {attemptId} ha già l'esito {row.Code}, registrato il {ItalianFormat.DateTime(OperatorRoster.Utc(row.RecordedAt))}: un secondo esito diverso non è ammesso.",
+                    $"Call {attemptId} already has the outcome {row.Code}, recorded on {ItalianFormat.DateTime(OperatorRoster.Utc(row.RecordedAt))}: a second, different one is refused."));
         return new DispositionResult(attemptId, code, true, OperatorRoster.Utc(row.RecordedAt), row.IntakeId, row.AppointmentId, row.CallbackId);
     }
 
@@ -272,17 +273,20 @@ public sealed class DispositionLedger(NpgsqlDataSource db, OperatorRoster roster
             RETURNING intake_id, id
             """;
         var cpi = await CpiSchedule.FindAsync(conn, tx, appointment.CpiCode, ct)
-            ?? throw new DispositionValidationException([$"appointment.cpi: nessuna sede di CPI con codice \"{appointment.CpiCode}\" (le sedi si caricano con `dialer territory apply`)."]);
+            ?? throw new DispositionValidationException([Text.T($"appointment.cpi: nessuna sede di CPI con codice \"{appointment.CpiCode}\" (le sedi si caricano con `dialer territory apply`).", $"appointment.cpi: no CPI site with code \"{appointment.CpiCode}\" (sites are loaded with `dialer territory apply`).")]);
         var local = CallingCalendar.ToLocal(appointment.StartsAt);
         var (date, time) = (DateOnly.FromDateTime(local.DateTime), TimeOnly.FromDateTime(local.DateTime));
         if (ItalianHolidays.NameOf(date) is { } holiday)
-            throw new DispositionValidationException([$"appointment.at: il {date:dd/MM/yyyy} è festivo ({holiday}) e il {cpi.Name} è chiuso: scegliere un altro giorno."]);
+            throw new DispositionValidationException([Text.T($"appointment.at: il {date:dd/MM/yyyy} è festivo ({holiday}) e il {cpi.Name} è chiuso: scegliere un altro giorno.", $"appointment.at: {date:dd/MM/yyyy} is a public holiday ({holiday}) and {cpi.Name} is closed: choose another day.")]);
         if (!cpi.Hours.Admits(date, time))
-            throw new DispositionValidationException([$"appointment.at: {appointment.LocalAt} è fuori dall'orario del {cpi.Name} " +
-                $"({CpiHours.DayName(date.DayOfWeek)}: {cpi.Hours.Describe(date.DayOfWeek)}; appuntamenti di {cpi.Hours.SlotMinutes} minuti): scegliere un orario di apertura."]);
+            throw new DispositionValidationException([Text.T($"appointment.at: {appointment.LocalAt} è fuori dall'orario del {cpi.Name} " +
+                $"({CpiHours.DayName(date.DayOfWeek)}: {cpi.Hours.Describe(date.DayOfWeek)}; appuntamenti di {cpi.Hours.SlotMinutes} minuti): scegliere un orario di apertura.",
+                $"appointment.at: {appointment.LocalAt} is outside the opening hours of {cpi.Name} " +
+                $"({CpiHours.DayName(date.DayOfWeek)}: {cpi.Hours.Describe(date.DayOfWeek)}; {cpi.Hours.SlotMinutes}-minute appointments): choose a time when it is open.")]);
         // A full slot is booked all the same, with a warning: the person's availability comes first (issue 15).
         if (cpi.Hours.SlotAt(date, time) is { } slot && (await LoadsAsync(conn, tx, cpi, date, [slot], ct))[0] is { Full: true } load)
-            warnings.Add($"appointment.at: la fascia {load.Start}–{load.End} del {cpi.Name} era già al completo ({load.Booked} appuntamenti su {load.Capacity}).");
+            warnings.Add(Text.T($"appointment.at: la fascia {load.Start}–{load.End} del {cpi.Name} era già al completo ({load.Booked} appuntamenti su {load.Capacity}).",
+                $"appointment.at: the {load.Start}–{load.End} slot of {cpi.Name} was already full ({load.Booked} appointments of {load.Capacity})."));
         return await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(sql, new
         {
             attempt.PersonCf,

@@ -56,11 +56,12 @@ public sealed partial record CpiHours(IReadOnlyDictionary<DayOfWeek, IReadOnlyLi
 
     /// <summary>The day's opening as operators read it: "09:00–12:30, 14:00–16:00" or "chiuso".</summary>
     public string Describe(DayOfWeek day) =>
-        Week.GetValueOrDefault(day, []) is { Count: > 0 } periods ? string.Join(", ", periods) : "chiuso";
+        Week.GetValueOrDefault(day, []) is { Count: > 0 } periods ? string.Join(", ", periods) : Text.T("chiuso", "closed");
 
-    public static string DayName(DayOfWeek day) => Italian.DateTimeFormat.GetDayName(day);
+    public static string DayName(DayOfWeek day) => (Text.IsEnglish ? English : Italian).DateTimeFormat.GetDayName(day);
 
     static readonly CultureInfo Italian = CultureInfo.GetCultureInfo("it-IT");
+    static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
 
     /// <summary>The weekday keys of a territory file's openingHours.</summary>
     public static readonly IReadOnlyDictionary<string, DayOfWeek> DayKeys = Enum.GetValues<DayOfWeek>()

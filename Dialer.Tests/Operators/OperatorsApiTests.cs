@@ -49,7 +49,7 @@ public sealed class OperatorsApiTests : OperatorsTest
             Assert.That(conflict.GetProperty("detail").GetString(), Does.Contain("prima entrare in servizio"));
             Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(badPause.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That((await badPause.Content.ReadAsStringAsync()), Does.Contain("unknown pause reason"));
+            Assert.That((await badPause.Content.ReadAsStringAsync()), Does.Contain("motivo di pausa sconosciuto"));
             Assert.That(systemPause.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
             Assert.That(paused.GetProperty("state").GetString(), Is.EqualTo("paused"));
             Assert.That(paused.GetProperty("pauseReason").GetString(), Is.EqualTo("back_office"));

@@ -1,4 +1,5 @@
 using Dialer.Core.Database;
+using Dialer.Core;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Dialer.Api.Pages;
@@ -16,19 +17,19 @@ sealed class IndexModel(Migrator migrator) : PageModel
         {
             var status = await migrator.StatusAsync(ct);
             DatabaseOk = true;
-            DatabaseText = "Raggiungibile";
+            DatabaseText = Text.T("Raggiungibile", "Reachable");
             SchemaOk = status.IsCurrent;
             SchemaText = status switch
             {
-                { Unknown.Count: > 0 } => $"Più recente di questa versione ({status.Unknown.Count} migrazioni sconosciute)",
-                { Pending.Count: > 0 } => $"{status.Pending.Count} migrazioni da applicare (dialer migrate)",
-                _ => $"Aggiornato ({status.Applied.Count} migrazioni applicate)",
+                { Unknown.Count: > 0 } => Text.T($"Più recente di questa versione ({status.Unknown.Count} migrazioni sconosciute)", $"Newer than this version ({status.Unknown.Count} unknown migrations)"),
+                { Pending.Count: > 0 } => Text.T($"{status.Pending.Count} migrazioni da applicare (dialer migrate)", $"{status.Pending.Count} migrations to apply (dialer migrate)"),
+                _ => Text.T($"Aggiornato ({status.Applied.Count} migrazioni applicate)", $"Up to date ({status.Applied.Count} migrations applied)"),
             };
         }
         catch (NpgsqlException)
         {
-            DatabaseText = "Non raggiungibile";
-            SchemaText = "Sconosciuto";
+            DatabaseText = Text.T("Non raggiungibile", "Not reachable");
+            SchemaText = Text.T("Sconosciuto", "Unknown");
         }
     }
 }

@@ -138,7 +138,7 @@ public sealed partial class AuditLog(NpgsqlDataSource db, TimeProvider time)
 
     /// <summary>
     /// Writes every row that matches (paging ignored), oldest first, as CSV for Excel: UTF-8 with a byte-order mark,
-    /// <c>;</c> between fields, CRLF between rows, Italian headers, times in Europe/Rome (docs/audit.md, "CSV").
+    /// <c>;</c> between fields, CRLF between rows, headers in the reader's language, times in Europe/Rome (docs/audit.md, "CSV").
     /// Rows are streamed from the database, never held in memory.
     /// </summary>
     public async Task ExportCsvAsync(AuditQuery query, Stream output, CancellationToken ct)
@@ -201,10 +201,11 @@ public sealed partial class AuditLog(NpgsqlDataSource db, TimeProvider time)
 
     public const string CsvSeparator = ";";
 
-    static readonly string[] CsvHeaders =
+    static string[] CsvHeaders =>
     [
-        "ID", "Data e ora (Europe/Rome)", "Data e ora UTC", "Utente", "Ruolo", "Azione", "Codice azione", "Codice fiscale", "Oggetto",
-        "Dettagli", "Indirizzo IP",
+        "ID", Core.Text.T("Data e ora (Europe/Rome)", "Date and time (Europe/Rome)"), Core.Text.T("Data e ora UTC", "Date and time UTC"), Core.Text.T("Utente", "User"),
+        Core.Text.T("Ruolo", "Role"), Core.Text.T("Azione", "Action"), Core.Text.T("Codice azione", "Action code"), "Codice fiscale", Core.Text.T("Oggetto", "Subject"),
+        Core.Text.T("Dettagli", "Details"), Core.Text.T("Indirizzo IP", "IP address"),
     ];
 
     static readonly CultureInfo Italian = CultureInfo.GetCultureInfo("it-IT");

@@ -83,9 +83,9 @@ public sealed class AuditModel(AuditLog audit, IOptions<AuditOptions> options, T
 
     public static string RoleLabel(string role) => role switch
     {
-        Roles.Operator => "operatore",
-        Roles.Supervisor => "supervisore",
-        Roles.Admin => "amministratore",
+        Roles.Operator => Text.T("operatore", "operator"),
+        Roles.Supervisor => Text.T("supervisore", "supervisor"),
+        Roles.Admin => Text.T("amministratore", "administrator"),
         _ => role,
     };
 
@@ -103,15 +103,15 @@ public sealed class AuditModel(AuditLog audit, IOptions<AuditOptions> options, T
         public static (AuditQuery? Query, IReadOnlyDictionary<string, string> Errors) Parse(string? from, string? to, string? actor, string? action, string? personCf)
         {
             var errors = new Dictionary<string, string>();
-            var fromDay = Day(from, "dal", "Dal", errors);
-            var toDay = Day(to, "al", "Al", errors);
-            if (fromDay is { } f && toDay is { } t && f > t) errors["al"] = "Al: la data di fine è precedente a quella di inizio.";
+            var fromDay = Day(from, "dal", Text.T("Dal", "From"), errors);
+            var toDay = Day(to, "al", Text.T("Al", "To"), errors);
+            if (fromDay is { } f && toDay is { } t && f > t) errors["al"] = Text.T("Al: la data di fine è precedente a quella di inizio.", "To: the end date is before the start date.");
             var act = string.IsNullOrWhiteSpace(action) ? null : action.Trim();
-            if (act is not null && AuditActions.All.All(a => a.Action != act)) errors["azione"] = "Azione: scegliere un'azione dall'elenco.";
+            if (act is not null && AuditActions.All.All(a => a.Action != act)) errors["azione"] = Text.T("Azione: scegliere un'azione dall'elenco.", "Action: choose an action from the list.");
             var cf = string.IsNullOrWhiteSpace(personCf) ? null : personCf.Trim().ToUpperInvariant();
             if (cf is not null && (cf.Length != 16 || !cf.All(char.IsAsciiLetterOrDigit)))
-                errors["cf"] = "Codice fiscale: 16 lettere e cifre, per esempio RSSMRA80A01F205X.";
-            if (actor is { Length: > 200 }) errors["utente"] = "Utente: al massimo 200 caratteri.";
+                errors["cf"] = Text.T("Codice fiscale: 16 lettere e cifre, per esempio RSSMRA80A01F205X.", "Codice fiscale: 16 letters and digits, for example RSSMRA80A01F205X.");
+            if (actor is { Length: > 200 }) errors["utente"] = Text.T("Utente: al massimo 200 caratteri.", "User: at most 200 characters.");
             if (errors.Count > 0) return (null, errors);
             return (new AuditQuery
             {
@@ -127,7 +127,7 @@ public sealed class AuditModel(AuditLog audit, IOptions<AuditOptions> options, T
         {
             if (string.IsNullOrWhiteSpace(value)) return null;
             if (DateOnly.TryParseExact(value.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)) return day;
-            errors[field] = $"{label}: \"{value.Trim()}\" non è una data (gg/mm/aaaa).";
+            errors[field] = Text.T($"{label}: \"{value.Trim()}\" non è una data (gg/mm/aaaa).", $"{label}: \"{value.Trim()}\" is not a date (dd/mm/yyyy).");
             return null;
         }
 

@@ -3,9 +3,10 @@ using Dialer.Api.Security;
 using Dialer.Core.Accounts;
 using Dialer.Core.Audit;
 using Dialer.Core.Operators;
+using Dialer.Core;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Pages.Admin;
 
@@ -26,7 +27,7 @@ sealed class UserModel(UserAccounts accounts, OperatorDirectory directory, Opera
     {
         if (await accounts.FindAsync(username, ct) is not { } found) return NotFound();
         Account = found;
-        Saved = creato ? $"Account «{found.Username}» creato: scegliere il suo Centro per l'Impiego." : salvato ? "Modifiche salvate." : null;
+        Saved = creato ? Text.T($"Account «{found.Username}» creato: scegliere il suo Centro per l'Impiego.", $"Account «{found.Username}» created: choose its job centre (CPI).") : salvato ? Text.T("Modifiche salvate.", "Changes saved.") : null;
         await LoadProfileAsync(ct);
         return Page();
     }

@@ -23,7 +23,7 @@ sealed class UsersModel(UserAccounts accounts, OperatorDirectory directory, Time
 
     public async Task OnGetAsync(string? creato, CancellationToken ct)
     {
-        if (creato is not null) Saved = $"Account «{creato}» creato.";
+        if (creato is not null) Saved = Text.T($"Account «{creato}» creato.", $"Account «{creato}» created.");
         Accounts = await accounts.ListAsync(ct);
     }
 
@@ -51,8 +51,8 @@ sealed class UsersModel(UserAccounts accounts, OperatorDirectory directory, Time
 
     public string State(UserAccount account) => account switch
     {
-        { Active: false } => "Disattivato",
-        { LockedUntil: { } until } when until > time.GetUtcNow() => $"Bloccato fino alle {ItalianFormat.Time(until)}",
-        _ => "Attivo",
+        { Active: false } => Text.T("Disattivato", "Deactivated"),
+        { LockedUntil: { } until } when until > time.GetUtcNow() => Text.T($"Bloccato fino alle {ItalianFormat.Time(until)}", $"Locked until {ItalianFormat.Time(until)}"),
+        _ => Text.T("Attivo", "Active"),
     };
 }

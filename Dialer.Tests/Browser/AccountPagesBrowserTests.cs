@@ -164,4 +164,43 @@ public sealed class AccountPagesBrowserTests : DatabaseTest
             }), "the account created, then changed with its operator profile; the refused save changed nothing");
         });
     }
+
+    [Test]
+    public async Task A_person_who_chooses_English_reads_the_pages_and_the_messages_in_English_and_Italian_stays_the_default()
+    {
+        await using var browser = await Chromium.NewPageAsync(app.BaseAddress);
+        await browser.SignInAsync("mrossi");
+        var page = browser.Page;
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "it");
+
+        await browser.GotoAsync("/account/lingua");
+        await page.Locator("label[for=lingua-en]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("From now on the pages are in English.");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await PageChecks.AssertNoAxeViolationsAsync(page, "language page, English");
+        await browser.GotoAsync("/admin/utenti");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Users");
+        await page.GetByLabel("Username").FillAsync("giulia.neri");
+        await page.GetByLabel("Full name").FillAsync("Giulia Neri");
+        await page.GetByLabel("Initial password").FillAsync("corta");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the account" }).ClickAsync();
+
+        await Expect(page.Locator("[data-error-summary]")).ToContainTextAsync("There is a problem");
+        await Expect(page.Locator("#password-errore")).ToHaveTextAsync("At least 12 characters.");
+        await PageChecks.ScreenshotAsync(page, "admin-utenti-inglese");
+        await PageChecks.AssertNoAxeViolationsAsync(page, "/admin/utenti in English, with an error");
+        var menu = await page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link).AllInnerTextsAsync();
+        await using var other = await Chromium.NewPageAsync(app.BaseAddress);
+        await other.SignInAsync("carla");
+        await other.GotoAsync("/account/password");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(menu.Select(m => m.Trim()), Does.Contain("Audit log").And.Contain("Change password"));
+            Assert.That(other.Page.Url, Does.EndWith("/account/password"));
+        });
+        await Expect(other.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Cambia la password");
+    }
 }

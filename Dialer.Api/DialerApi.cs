@@ -38,6 +38,10 @@ public static class DialerApi
         builder.Services.AddOperatorStream();
 
         builder.Services.AddRazorPages();
+        // Italian (and English) text from code is written as characters, not as &#xE0; entities: still encoded for HTML
+        // (< > & " '), only letters beyond ASCII are left as they are, as the pages' own markup is.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddProblemDetails();
         // Core's domain exceptions (validation, not found, refused) as 400/404/409 problems, in one place
         builder.Services.AddExceptionHandler<DomainProblems>();

@@ -122,7 +122,7 @@ public sealed class DispositionTests : DispositionsTest
         Assert.Multiple(async () =>
         {
             Assert.That(repeat, Is.EqualTo(first with { Repeated = true }));
-            Assert.That(different!.Message, Does.Contain("already has the disposition call_back"));
+            Assert.That(different!.Message, Does.Contain("ha già l'esito call_back"));
             Assert.That(otherTime, Is.Not.Null);
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM callbacks"), Is.EqualTo(1));
             Assert.That(Harness.Published.Select<DispositionRecorded>().Count(), Is.EqualTo(1), "published once");

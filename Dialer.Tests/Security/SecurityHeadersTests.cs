@@ -15,7 +15,7 @@ public sealed class SecurityHeadersTests
 
     [TestCase("GET", "/", HttpStatusCode.OK, Description = "a page")]
     [TestCase("GET", "/accedi", HttpStatusCode.OK, Description = "the sign-in page")]
-    [TestCase("GET", "/api/campaigns", HttpStatusCode.OK, Description = "an API route")]
+    [TestCase("GET", "/api/dispositions", HttpStatusCode.OK, Description = "an API route")]
     [TestCase("GET", "/css/site.css", HttpStatusCode.OK, Description = "a static file")]
     [TestCase("GET", "/no-such-page", HttpStatusCode.NotFound, Description = "a 404")]
     [TestCase("POST", "/twilio/voice/status", HttpStatusCode.Forbidden, Description = "an unsigned webhook")]

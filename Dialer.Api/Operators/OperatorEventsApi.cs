@@ -1,5 +1,6 @@
 using System.Text;
 using Dialer.Api.Security;
+using Dialer.Core;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Dialer.Api.Operators;
@@ -29,6 +30,7 @@ static class OperatorEventsApi
 /// <summary>
 /// Writes one operator's stream until the client goes away or the host stops: <c>retry:</c> first, then each event as
 /// <c>event:</c> and <c>data:</c> lines, flushed at once, and a comment line when nothing happened for <see cref="OperatorEventsApi.Heartbeat"/>.
+/// The announcements are in the operator's language as the stream opened (the request's <see cref="Text.IsEnglish"/>).
 /// </summary>
 sealed class OperatorEventStream(string identity) : IResult
 {
@@ -38,6 +40,7 @@ sealed class OperatorEventStream(string identity) : IResult
         var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var done = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         var ct = done.Token;
+        var english = Text.IsEnglish;
 
         http.Response.ContentType = "text/event-stream; charset=utf-8";
         http.Response.Headers.CacheControl = "no-cache, no-store";
@@ -58,7 +61,7 @@ sealed class OperatorEventStream(string identity) : IResult
                     continue;
                 }
                 while (connection.Events.TryRead(out var item))
-                    await WriteAsync(body, $"event: {item.Event}\ndata: {item.ToJson()}\n\n", ct);
+                    await WriteAsync(body, $"event: {item.Event}\ndata: {item.ToJson(english)}\n\n", ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
+using Dialer.Api.Pages.Console;
+using Dialer.Core;
 using Dialer.Core.Dialing;
 using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
@@ -11,8 +13,9 @@ namespace Dialer.Api.Operators;
 
 /// <summary>
 /// One message of an operator's event stream (docs/operators.md "Operator event stream"): the SSE event name, and the
-/// data as JSON (camelCase, absent fields left out). <see cref="Announcement"/> is the Italian sentence the page's
-/// live region reads.
+/// data as JSON (camelCase, absent fields left out). <see cref="Announcement"/> is the sentence the page's live region
+/// reads, in Italian; <see cref="EnglishAnnouncement"/> the same in English, which the stream of an operator who reads
+/// English sends as its announcement instead (<see cref="ToJson"/>).
 /// </summary>
 public sealed record OperatorStreamEvent(
     [property: JsonIgnore] string Event,
@@ -30,15 +33,17 @@ public sealed record OperatorStreamEvent(
     DateTimeOffset? CallbackAt = null,
     string? Cpi = null,
     DateTimeOffset? AppointmentAt = null,
-    string? Channel = null)
+    string? Channel = null,
+    [property: JsonIgnore] string? EnglishAnnouncement = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>The SSE data line: this event as JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    /// <summary>The SSE data line: this event as JSON, its announcement in English when <paramref name="english"/>.</summary>
+    public string ToJson(bool english = false) =>
+        JsonSerializer.Serialize(english && EnglishAnnouncement is { } announcement ? this with { Announcement = announcement } : this, Json);
 }
 
 /// <summary>
@@ -161,47 +166,69 @@ public sealed class OperatorStreamConsumer(OperatorStreamHub hub) :
         hub.PushAsync(context.Message.OperatorId, OperatorStreamEvents.Appointment(context.Message), context.CancellationToken);
 }
 
-/// <summary>The event names, states and Italian announcements of the operator stream (docs/operators.md).</summary>
+/// <summary>
+/// The event names, states and announcements of the operator stream (docs/operators.md), in both languages. The events
+/// are built in the bus consumer, outside any user's request, so each is built once in Italian and once in English
+/// (<see cref="Text.Use"/> around the same code) and each stream picks the language of its operator.
+/// </summary>
 public static class OperatorStreamEvents
 {
-    public static OperatorStreamEvent Presence(OperatorPresenceChanged m)
+    public static OperatorStreamEvent Presence(OperatorPresenceChanged m) => InBothLanguages(() =>
     {
-        var state = SnakeCase.TryParse<PresenceState>(m.State, out var s) ? PresenceLabels.Italian(s) : m.State;
+        var state = SnakeCase.TryParse<PresenceState>(m.State, out var s) ? Labels.Presence(s) : m.State;
         var reason = SnakeCase.TryParse<PauseReason>(m.PauseReason, out var r) ? $" ({PauseReasons.Label(r)})" : "";
-        var after = m.PauseAfterCall ? ". Pausa dopo questa chiamata" : "";
-        return new("presence", m.State, $"Stato: {state}{reason}{after}", m.At, PauseReason: m.PauseReason, PauseAfterCall: m.PauseAfterCall,
-            Since: m.Since);
-    }
+        var after = m.PauseAfterCall ? Text.T(". Pausa dopo questa chiamata", ". Pause after this call") : "";
+        return new("presence", m.State, $"{Text.T("Stato", "Status")}: {state}{reason}{after}", m.At, PauseReason: m.PauseReason,
+            PauseAfterCall: m.PauseAfterCall, Since: m.Since);
+    });
 
-    public static OperatorStreamEvent Ringing(CallPlaced m) =>
-        new("ringing", "ringing", "Sto chiamando…", m.At, m.AttemptId, m.CampaignId);
+    public static OperatorStreamEvent Ringing(CallPlaced m) => InBothLanguages(() =>
+        new("ringing", "ringing", Text.T("Sto chiamando…", "Calling…"), m.At, m.AttemptId, m.CampaignId));
 
-    public static OperatorStreamEvent Connected(CallAnswered m) =>
-        new("connected", "connected", "Persona in linea", m.At, m.AttemptId, m.CampaignId);
+    public static OperatorStreamEvent Connected(CallAnswered m) => InBothLanguages(() =>
+        new("connected", "connected", Text.T("Persona in linea", "Person on the line"), m.At, m.AttemptId, m.CampaignId));
 
-    public static OperatorStreamEvent Ended(CallCompleted m)
+    public static OperatorStreamEvent Ended(CallCompleted m) => InBothLanguages(() =>
     {
-        var why = m.Abandoned ? "chiamata abbandonata" : m.Outcome switch
+        var why = m.Abandoned ? Text.T("chiamata abbandonata", "call abandoned") : m.Outcome switch
         {
             "answered" => null,
-            "no_answer" => "nessuna risposta",
-            "busy" => "occupato",
-            "machine" => "segreteria telefonica",
-            "failed" => "chiamata non riuscita",
-            "canceled" => "chiamata annullata",
-            "not_placed" => "chiamata non partita",
+            "no_answer" => Text.T("nessuna risposta", "no answer"),
+            "busy" => Text.T("occupato", "busy"),
+            "machine" => Text.T("segreteria telefonica", "answering machine"),
+            "failed" => Text.T("chiamata non riuscita", "call failed"),
+            "canceled" => Text.T("chiamata annullata", "call cancelled"),
+            "not_placed" => Text.T("chiamata non partita", "call not placed"),
             _ => null,
         };
-        return new("ended", "ended", why is null ? "Chiamata terminata" : $"Chiamata terminata: {why}", m.At, m.AttemptId, m.CampaignId,
+        var ended = Text.T("Chiamata terminata", "Call ended");
+        return new("ended", "ended", why is null ? ended : $"{ended}: {why}", m.At, m.AttemptId, m.CampaignId,
             Outcome: m.Outcome, Abandoned: m.Abandoned);
+    });
+
+    public static OperatorStreamEvent Disposed(DispositionRecorded m) => InBothLanguages(() =>
+        new("disposed", "disposed", Text.T("Esito salvato", "Outcome saved"), m.At, m.AttemptId, m.CampaignId, Code: m.Code, CallbackAt: m.CallbackAt));
+
+    public static OperatorStreamEvent Appointment(IntakeAccepted m) => InBothLanguages(() =>
+        new("appointment", "disposed", Text.T("Appuntamento fissato", "Appointment booked"), m.At, m.AttemptId, m.CampaignId,
+            Code: DispositionCatalogue.IntakeAccepted, Cpi: m.CpiCode, AppointmentAt: m.AppointmentAt, Channel: m.Channel));
+
+    /// <summary>The event built in Italian, with the announcement of the same event built in English; the caller's language stays.</summary>
+    static OperatorStreamEvent InBothLanguages(Func<OperatorStreamEvent> build)
+    {
+        var language = Text.Language;
+        try
+        {
+            Text.Use("en");
+            var english = build().Announcement;
+            Text.Use("it");
+            return build() with { EnglishAnnouncement = english };
+        }
+        finally
+        {
+            Text.Use(language);
+        }
     }
-
-    public static OperatorStreamEvent Disposed(DispositionRecorded m) =>
-        new("disposed", "disposed", "Esito salvato", m.At, m.AttemptId, m.CampaignId, Code: m.Code, CallbackAt: m.CallbackAt);
-
-    public static OperatorStreamEvent Appointment(IntakeAccepted m) =>
-        new("appointment", "disposed", "Appuntamento fissato", m.At, m.AttemptId, m.CampaignId, Code: DispositionCatalogue.IntakeAccepted,
-            Cpi: m.CpiCode, AppointmentAt: m.AppointmentAt, Channel: m.Channel);
 }
 
 public static class OperatorStreamRegistration

@@ -231,6 +231,58 @@ public sealed class ConsoleBrowserTests : DatabaseTest
         browser.AssertNoErrors();
     }
 
+    [Test]
+    public async Task An_operator_who_chose_English_hears_the_console_in_English_while_the_script_stays_Italian()
+    {
+        rig = await DialingRig.StartAsync();
+        rig.Emulator.Emulator.Configure(o =>
+        {
+            o.DefaultProfile = o.DefaultProfile with { Talk = new(4000, 4000) };
+            o.OperatorProfile = o.OperatorProfile with { Talk = new(4000, 4000) };
+            return o;
+        });
+        var campaign = await rig.CampaignAsync("progressive");
+        await rig.EnqueueAsync(campaign, 1);
+        await using (var conn = await Db.OpenConnectionAsync())
+        {
+            await conn.ExecuteAsync("""
+                INSERT INTO cpi_offices (code, name) VALUES ('MI_CENTRO', 'CPI Milano Centro');
+                INSERT INTO people (cf, provisional, sex, birth_on, surname, name, domicile_comune, last_end_on, last_contract_type)
+                VALUES ('PRSN000000000000', false, 'F', '1984-05-02', 'ROSSI', 'MARIA', 'F205', '2025-09-30', 'A.02.00');
+                """);
+        }
+        await rig.Services.GetRequiredService<OperatorDirectory>().SaveAsync(new OperatorProfile("carla", "Carla Neri", "MI_CENTRO"), default);
+        await rig.Api.AccountAsync("carla", UserRole.Operator);
+        await rig.Services.GetRequiredService<UserAccounts>().SetLanguageAsync("carla", "en", default);
+
+        await using var browser = await Chromium.NewPageAsync(rig.Api.BaseAddress);
+        var page = browser.Page;
+        await browser.SignInAsync("carla");
+        await page.GotoAsync("/console");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("You are off duty");
+        await TabToButtonAsync(page, "Start my shift");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Waiting for the next person");
+        await Expect(page.Locator("#annuncio")).ToHaveTextAsync("Status: Available");
+
+        await rig.StartWorkerAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("On the line: talk to the person", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#annuncio-urgente")).ToHaveTextAsync("Person on the line: Maria Rossi");
+        await Expect(page.Locator("#regione-copione h2")).ToHaveTextAsync("Script");
+        await Expect(page.Locator("#regione-copione p[lang=it]").First).ToContainTextAsync("Buongiorno");
+        await CheckAsync(page, "console-inglese-in-linea", "English, call connected");
+
+        // The shortcuts' help says Shift, and switching them off is announced in English.
+        await page.Keyboard.PressAsync("Alt+Shift+KeyH");
+        await Expect(page.Locator("#aiuto-titolo")).ToHaveTextAsync("Keyboard shortcuts");
+        await Expect(page.Locator("#aiuto")).ToContainTextAsync("Alt+Shift+K");
+        await TabToAsync(page, "#scorciatoie-attive");
+        await page.Keyboard.PressAsync("Space");
+        await Expect(page.Locator("#annuncio")).ToHaveTextAsync("Shortcuts off");
+        browser.AssertNoErrors();
+    }
+
     /// <summary>Presses Tab until <paramref name="selector"/> has the focus (at most 80 times): how a keyboard user gets there.</summary>
     static Task TabToAsync(IPage page, string selector) => TabToAsync(page, page.Locator(selector), selector);
 

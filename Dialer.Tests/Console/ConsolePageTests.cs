@@ -154,6 +154,46 @@ public sealed class ConsolePageTests : DatabaseTest
     }
 
     [Test]
+    public async Task An_operator_who_chose_English_gets_the_console_in_English_with_the_script_marked_Italian()
+    {
+        await app.AccountAsync("anna", UserRole.Operator);
+        await app.Services.GetRequiredService<UserAccounts>().SetLanguageAsync("anna", "en", default);
+        using var anna = await SignedInAsync("anna", UserRole.Operator);
+        await roster.SignInAsync("anna", default);
+        var waiting = await PageAsync(anna);
+        var attemptId = await ReservedAsync("preview");
+        var card = await PageAsync(anna);
+        await roster.ConnectAsync((await roster.FindAsync("anna", default))!.OperatorId, attemptId, default);
+        var connected = await PageAsync(anna);
+        var nothing = await PostOutcomeAsync(anna, attemptId, "");
+        var ledger = await PostOutcomeAsync(anna, attemptId, $"Esito=intake_accepted&Cpi=&DataAppuntamento={Italian(Tomorrow())}&OraAppuntamento=10:30");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(waiting, Does.Contain("<html lang=\"en\">"));
+            Assert.That(H1(waiting), Is.EqualTo("Waiting for the next person"));
+            Assert.That(Text(waiting), Does.Contain("Status: Available for less than a minute"));
+            Assert.That(waiting, Does.Contain(">Next person</button>").And.Contain("Reason for the pause").And.Contain("End my shift"));
+            Assert.That(waiting, Does.Contain("<kbd>Alt+Shift+P</kbd>").And.Contain("<kbd>Alt+Shift+X</kbd></td><td>Outcome: Do not call again (objection)"));
+            Assert.That(waiting, Does.Not.Contain("Maiusc"));
+            Assert.That(H1(card), Is.EqualTo("Read the card, then call or skip"));
+            Assert.That(card, Does.Match("<h2 id=\"scheda-titolo\"[^>]*tabindex=\"-1\">Maria Rossi, \\d+ years old</h2>"));
+            Assert.That(Text(card), Does.Contain("Last job").And.Contain(", at Bottega Srl").And.Contain("Job ended on").And.Contain("(6 months ago)"));
+            Assert.That(Text(card), Does.Contain("Attempts so far").And.Contain("area of CPI Milano Centro (cadastral code F205)"));
+            Assert.That(card, Does.Contain(">Call</button>").And.Contain(">Skip</button>").And.Contain("Reason to skip"));
+            Assert.That(card, Does.Contain(">Script</h2>").And.Contain("Privacy notice (GDPR art. 14), to read at first contact"));
+            Assert.That(card, Does.Contain("<p lang=\"it\">Buongiorno, parlo con Maria Rossi?"), "what is read to the person stays Italian, and says so");
+            Assert.That(H1(connected), Is.EqualTo("On the line: talk to the person"));
+            Assert.That(connected, Does.Contain("How did it go?").And.Contain("Accepts an intake appointment").And.Contain("If they accept: the appointment"));
+            Assert.That(connected, Does.Contain(">Save the outcome</button>").And.Contain("dd/mm/yyyy, for example 25/11/2026"));
+            Assert.That(nothing.Html, Does.Contain("<a href=\"#esito-intake_accepted\">Choose the outcome of the call.</a>"));
+            Assert.That(ledger.Html, Does.Contain("<div id=\"cpi-errore\" class=\"invalid-feedback d-block\">Choose the job centre (CPI) for the appointment.</div>"));
+            Assert.That(ledger.Html, Does.Contain("Read the privacy notice to the person"));
+            Assert.That(Text(connected), Does.Contain("My call-backs and my day").And.Contain("Appointments booked"));
+        });
+    }
+
+    [Test]
     public async Task A_supervisor_is_refused_the_console_and_nobody_is_sent_to_sign_in()
     {
         using var bruno = await SignedInAsync("bruno", UserRole.Supervisor);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dialer.Core.Accounts;
 using Dialer.Core.Dialing;
 using Dialer.Core.Operators;
+using Dialer.Tests.OperatorConsole;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,6 +47,38 @@ public sealed class OperatorEventStreamTests : OperatorsTest
     }
 
     [Test]
+    public async Task An_operator_who_reads_English_hears_the_announcements_in_English_while_another_hears_them_in_Italian()
+    {
+        using var app = new DialerApp();
+        var carla = await OperatorAsync("carla");
+        var anna = await OperatorAsync("anna");
+        await app.AccountAsync("carla", UserRole.Operator);
+        await app.Services.GetRequiredService<UserAccounts>().SetLanguageAsync("carla", "en", CancellationToken.None);
+        // A browser's cookie session carries the account's language (a personal API token does not).
+        using var carlaBrowser = await ConsoleClient.SignedInAsync(app, "carla", UserRole.Operator);
+        using var carlaStream = await OpenAsync(carlaBrowser);
+        using var annaStream = await OpenAsync(app, "anna");
+        var bus = app.Services.GetRequiredService<IBus>();
+        var at = Start;
+
+        await bus.Publish(new OperatorPresenceChanged(carla.Id, "carla", "available", null, false, at, at));
+        await bus.Publish(new CallAnswered(3003, 1, carla.Id, at));
+        await bus.Publish(new CallCompleted(3003, 1, carla.Id, "no_answer", false, at));
+        var events = await carlaStream.ReadAsync(3);
+        await bus.Publish(new OperatorPresenceChanged(anna.Id, "anna", "available", null, false, at, at));
+        var annaPresence = (await annaStream.ReadAsync(1)).Single().Data;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Single(e => e.Name == "presence").Data.GetProperty("announcement").GetString(), Is.EqualTo("Status: Available"));
+            Assert.That(events.Single(e => e.Name == "connected").Data.GetProperty("announcement").GetString(), Is.EqualTo("Person on the line"));
+            Assert.That(events.Single(e => e.Name == "ended").Data.GetProperty("announcement").GetString(), Is.EqualTo("Call ended: no answer"));
+            Assert.That(events.Single(e => e.Name == "presence").Data.TryGetProperty("englishAnnouncement", out _), Is.False, "one announcement per event");
+            Assert.That(annaPresence.GetProperty("announcement").GetString(), Is.EqualTo("Stato: Disponibile"));
+        });
+    }
+
+    [Test]
     public async Task The_stream_needs_a_signed_in_operator()
     {
         using var app = new DialerApp();
@@ -61,9 +94,10 @@ public sealed class OperatorEventStreamTests : OperatorsTest
         });
     }
 
-    static async Task<EventStream> OpenAsync(DialerApp app, string identity)
+    static async Task<EventStream> OpenAsync(DialerApp app, string identity) => await OpenAsync(await app.OperatorAsync(identity));
+
+    static async Task<EventStream> OpenAsync(HttpClient client)
     {
-        var client = await app.OperatorAsync(identity);
         var response = await client.GetAsync("/api/me/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));

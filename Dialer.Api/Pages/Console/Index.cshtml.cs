@@ -1,5 +1,6 @@
 using Dialer.Api.Audit;
 using Dialer.Api.Security;
+using Dialer.Core;
 using Dialer.Core.Audit;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
@@ -75,7 +76,7 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
     {
         if (!Core.Operators.SnakeCase.TryParse<PauseReason>(reason, out var parsed) || !PauseReasons.All.Any(r => r.Code == parsed && r.ChosenByOperator))
         {
-            Notice = "Scegliere il motivo della pausa.";
+            Notice = Text.T("Scegliere il motivo della pausa.", "Choose the reason for the pause.");
             return Task.FromResult<IActionResult>(RedirectToPage());
         }
         return MoveAsync(() => roster.PauseAsync(User.Username(), parsed, ct), ct);
@@ -83,7 +84,7 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
 
     public Task<IActionResult> OnPostProssimaAsync(CancellationToken ct) => MoveAsync(async () =>
     {
-        if (await preview.NextAsync(User.Username(), ct) is null) Notice = "Nessuna persona da chiamare adesso.";
+        if (await preview.NextAsync(User.Username(), ct) is null) Notice = Text.T("Nessuna persona da chiamare adesso.", "Nobody to call right now.");
     }, ct);
 
     public Task<IActionResult> OnPostChiamaAsync(long attemptId, CancellationToken ct) =>
@@ -93,7 +94,7 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
     {
         if (string.IsNullOrEmpty(reason))
         {
-            Notice = "Per saltare la persona scegliere il motivo.";
+            Notice = Text.T("Per saltare la persona scegliere il motivo.", "To skip the person, choose the reason.");
             return Task.FromResult<IActionResult>(RedirectToPage());
         }
         return MoveAsync(() => preview.SkipAsync(User.Username(), attemptId, reason, ct), ct);
@@ -108,14 +109,14 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
         if (!await LoadAsync(ct)) return;
         if (State != DeskState.Connected && State != DeskState.Ringing || Call?.CallSid is not { } callSid)
         {
-            Notice = "Nessuna chiamata in corso da chiudere.";
+            Notice = Text.T("Nessuna chiamata in corso da chiudere.", "There is no call in progress to hang up.");
             return;
         }
         await telephony.HangUpAsync(callSid, ct);
     }, ct);
 
     /// <summary>
-    /// The outcome form: validated by the disposition ledger, its messages in Italian next to each field. A refused form
+    /// The outcome form: validated by the disposition ledger, its messages in the operator's language next to each field. A refused form
     /// comes back with status 400 and what was typed; a recorded one redirects (or, for console.js, returns the regions).
     /// </summary>
     public async Task<IActionResult> OnPostEsitoAsync([FromForm] OutcomeForm form, CancellationToken ct)
@@ -128,20 +129,20 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
             {
                 var recorded = await dispositions.RecordAsync(form.AttemptId, User.Username(), form.ToRequest(), ct);
                 await HttpContext.AuditDispositionAsync(recorded);
-                // A full slot is booked all the same; the ledger's warning (Italian) follows the confirmation.
+                // A full slot is booked all the same; the ledger's warning (in the operator's language) follows the confirmation.
                 var warnings = (recorded.Warnings ?? []).Select(w => w.Contains(':', StringComparison.Ordinal) ? w[(w.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim() : w);
-                Notice = string.Join(" Attenzione: ", ["Esito salvato.", .. warnings]);
+                Notice = string.Join(Text.T(" Attenzione: ", " Warning: "), [Text.T("Esito salvato.", "Outcome saved."), .. warnings]);
                 Form = new OutcomeForm();
                 if (IsScript) return await RegionsAsync(ct);
                 return RedirectToPage();
             }
             catch (DispositionValidationException ex)
             {
-                errors = OutcomeMessages.Italian(ex.Errors);
+                errors = OutcomeMessages.ForInputs(ex.Errors);
             }
             catch (Exception ex) when (ex is DispositionConflictException or CallNotFoundException)
             {
-                errors = new Dictionary<string, string> { [""] = "L'esito non si può registrare: " + ex.Message };
+                errors = new Dictionary<string, string> { [""] = Text.T("L'esito non si può registrare: ", "The outcome cannot be recorded: ") + ex.Message };
             }
         }
         Errors = errors;
@@ -170,7 +171,7 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
         }
         catch (Exception ex) when (ex is PresenceMoveRefusedException or SkipReasonException or OperatorNotFoundException)
         {
-            Notice = "Operazione non consentita: " + ex.Message;
+            Notice = Text.T("Operazione non consentita: ", "Not allowed: ") + ex.Message;
         }
         return IsScript ? await RegionsAsync(ct) : RedirectToPage();
     }
@@ -180,7 +181,8 @@ public sealed class IndexModel(OperatorDirectory directory, OperatorRoster roste
     {
         StatusCode = StatusCodes.Status409Conflict,
         ContentType = "text/plain; charset=utf-8",
-        Content = $"L'account {User.Username()} non ha ancora un profilo di operatore: chiedere a un amministratore di crearlo.",
+        Content = Text.T($"L'account {User.Username()} non ha ancora un profilo di operatore: chiedere a un amministratore di crearlo.",
+            $"The account {User.Username()} has no operator profile yet: ask an administrator to create one."),
     };
 
     async Task<bool> LoadAsync(CancellationToken ct)

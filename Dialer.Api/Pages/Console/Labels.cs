@@ -1,38 +1,43 @@
+using Dialer.Core;
 using Dialer.Core.Operators;
 
 namespace Dialer.Api.Pages.Console;
 
-/// <summary>The console's words for states, durations and the person's facts (the glossary of docs/console.md).</summary>
+/// <summary>
+/// The console's words for states, durations and the person's facts (the glossary of docs/console.md), in the operator's
+/// language (<see cref="Text.T"/>).
+/// </summary>
 static class Labels
 {
     public static string Presence(PresenceState state) => state switch
     {
-        PresenceState.SignedOut => "Non in servizio",
-        PresenceState.Available => "Disponibile",
-        PresenceState.Reserved => "Riservato",
-        PresenceState.OnCall => "In chiamata",
-        PresenceState.WrapUp => "Post-chiamata",
-        PresenceState.Paused => "In pausa",
+        PresenceState.SignedOut => Text.T("Non in servizio", "Off duty"),
+        PresenceState.Available => Text.T("Disponibile", "Available"),
+        PresenceState.Reserved => Text.T("Riservato", "Reserved"),
+        PresenceState.OnCall => Text.T("In chiamata", "On a call"),
+        PresenceState.WrapUp => Text.T("Post-chiamata", "Wrap-up"),
+        PresenceState.Paused => Text.T("In pausa", "Paused"),
         _ => state.ToString(),
     };
 
-    /// <summary>"da meno di un minuto", "da 3 min", "da 1 h 20 min".</summary>
+    /// <summary>"da meno di un minuto", "da 3 min", "da 1 h 20 min" ("for less than a minute", "for 3 min", "for 1 h 20 min").</summary>
     public static string Since(TimeSpan elapsed)
     {
         var minutes = Math.Max(0, (int)elapsed.TotalMinutes);
+        var length = minutes % 60 == 0 ? $"{minutes / 60} h" : $"{minutes / 60} h {minutes % 60} min";
         return minutes switch
         {
-            0 => "da meno di un minuto",
-            < 60 => $"da {minutes} min",
-            _ => minutes % 60 == 0 ? $"da {minutes / 60} h" : $"da {minutes / 60} h {minutes % 60} min",
+            0 => Text.T("da meno di un minuto", "for less than a minute"),
+            < 60 => Text.T($"da {minutes} min", $"for {minutes} min"),
+            _ => Text.T($"da {length}", $"for {length}"),
         };
     }
 
     public static string Months(int months) => months switch
     {
-        0 => "meno di un mese fa",
-        1 => "1 mese fa",
-        _ => $"{months} mesi fa",
+        0 => Text.T("meno di un mese fa", "less than a month ago"),
+        1 => Text.T("1 mese fa", "1 month ago"),
+        _ => Text.T($"{months} mesi fa", $"{months} months ago"),
     };
 
     /// <summary>
@@ -41,10 +46,10 @@ static class Labels
     /// </summary>
     public static string Comune(DeskCall call) => (call.ComuneCode, call.ComuneName, call.CpiName) switch
     {
-        (null, _, _) => "Non indicato",
+        (null, _, _) => Text.T("Non indicato", "Not given"),
         (_, { } name, null) => name,
-        (_, { } name, { } cpi) => $"{name} (zona del {cpi})",
-        ({ } code, null, null) => $"codice catastale {code}",
-        ({ } code, null, { } cpi) => $"zona del {cpi} (codice catastale {code})",
+        (_, { } name, { } cpi) => Text.T($"{name} (zona del {cpi})", $"{name} (area of {cpi})"),
+        ({ } code, null, null) => Text.T($"codice catastale {code}", $"cadastral code {code}"),
+        ({ } code, null, { } cpi) => Text.T($"zona del {cpi} (codice catastale {code})", $"area of {cpi} (cadastral code {code})"),
     };
 }

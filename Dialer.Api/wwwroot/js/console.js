@@ -1,12 +1,17 @@
 // The operator console (docs/console.md). The page works without this script (every action is a form POST); with it:
 // - the forms post to the API (presence, preview) or to the page (outcome) without reloading;
 // - the event stream (/api/me/events) tells when something changed: the regions whose key changed are swapped in from
-//   /console?handler=Stato, and the event's Italian announcement is read by the live regions;
+//   /console?handler=Stato, and the event's announcement is read by the live regions;
 // - focus moves only where docs/console.md says (card heading, first field of the outcome form), never while typing;
 // - the wrap-up countdown, the Alt+Shift shortcuts and their help dialog, the browser softphone.
+// What it says is in the page's language (<html lang>: Italian, or English for an operator who chose it); times stay
+// it-IT in Europe/Rome whatever the language.
 "use strict";
 
 (() => {
+  const english = document.documentElement.lang === "en";
+  // The Italian sentence, or the English one for an operator who reads English.
+  const t = (italian, inEnglish) => (english ? inEnglish : italian);
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
   const polite = document.getElementById("annuncio");
   const assertive = document.getElementById("annuncio-urgente");
@@ -15,6 +20,7 @@
   const shortcutsKey = "dialer.console.scorciatoie";
   let warned = null; // the deadline already warned about
   let extending = 0; // until when a wrap-up presence event is the echo of Altro tempo (said once, as "Altro tempo concesso")
+  const rome = (date) => date.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" });
   let timer = null;
 
   // A live region announces a change of its text: empty it first, then write, so that the same sentence twice is read twice.
@@ -84,7 +90,7 @@
       body: JSON.stringify(body),
     });
     if (response.status === 204 && form.dataset.api.endsWith("/preview/next")) {
-      announce("Nessuna persona da chiamare adesso.", false);
+      announce(t("Nessuna persona da chiamare adesso.", "Nobody to call right now."), false);
     } else if (response.ok && extend) {
       // The outcome form being typed in stays: only the countdown learns its new deadline.
       const presence = await response.json();
@@ -92,12 +98,12 @@
       if (clock && presence.wrapUpDeadline) {
         clock.dataset.deadline = presence.wrapUpDeadline;
         countdown();
-        const until = new Date(presence.wrapUpDeadline).toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" });
-        announce(`Altro tempo concesso: fino alle ${until}.`, false);
+        const until = rome(new Date(presence.wrapUpDeadline));
+        announce(t(`Altro tempo concesso: fino alle ${until}.`, `More time granted: until ${until}.`), false);
       }
       return;
     } else if (!response.ok) {
-      let detail = "Operazione non riuscita.";
+      let detail = t("Operazione non riuscita.", "The operation did not succeed.");
       try {
         const problem = await response.json();
         detail = problem.detail ?? Object.values(problem.errors ?? {}).flat().join(" ") ?? problem.title ?? detail;
@@ -173,17 +179,25 @@
       day = await response.json();
     } catch { hint.textContent = ""; return; }
     const slots = day.slots ?? [];
-    if (day.holiday) { hint.textContent = `Giorno festivo (${day.holiday}): il CPI è chiuso.`; return; }
-    if (day.opening === "chiuso") { hint.textContent = "Il CPI è chiuso in questo giorno."; return; }
+    if (day.holiday) {
+      hint.textContent = t(`Giorno festivo (${day.holiday}): il CPI è chiuso.`, `Public holiday (${day.holiday}): the CPI is closed.`);
+      return;
+    }
+    if (day.opening === "chiuso" || day.opening === "closed") {
+      hint.textContent = t("Il CPI è chiuso in questo giorno.", "The CPI is closed on this day.");
+      return;
+    }
     if (slots.length === 0) { hint.textContent = ""; return; }
-    let text = `Orario del CPI: ${day.opening}.`;
+    let text = t(`Orario del CPI: ${day.opening}.`, `CPI opening hours: ${day.opening}.`);
     const slot = time ? slots.find((s) => s.start <= time && time < s.end) : null;
-    if (time && !slot) text += " L'ora scelta è fuori dall'orario.";
+    if (time && !slot) text += t(" L'ora scelta è fuori dall'orario.", " The chosen time is outside the opening hours.");
     if (slot?.full) {
-      text += ` La fascia ${slot.start}–${slot.end} è al completo (${slot.booked} su ${slot.capacity}): meglio proporre un altro orario.`;
-      announce(`Fascia al completo: ${slot.booked} appuntamenti su ${slot.capacity}.`, false);
+      text += t(` La fascia ${slot.start}–${slot.end} è al completo (${slot.booked} su ${slot.capacity}): meglio proporre un altro orario.`,
+        ` The ${slot.start}–${slot.end} slot is full (${slot.booked} of ${slot.capacity}): better to offer another time.`);
+      announce(t(`Fascia al completo: ${slot.booked} appuntamenti su ${slot.capacity}.`, `Slot full: ${slot.booked} appointments of ${slot.capacity}.`), false);
     } else if (slot) {
-      text += ` Fascia ${slot.start}–${slot.end}: ${slot.booked} su ${slot.capacity} già prenotati.`;
+      text += t(` Fascia ${slot.start}–${slot.end}: ${slot.booked} su ${slot.capacity} già prenotati.`,
+        ` Slot ${slot.start}–${slot.end}: ${slot.booked} of ${slot.capacity} already booked.`);
     }
     hint.textContent = text;
   }
@@ -198,10 +212,11 @@
     const tick = () => {
       const left = Math.max(0, Math.round((deadline - (Date.now() + skew)) / 1000));
       const text = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-      clock.textContent = `Tempo per l'esito: ${text} (fino alle ${deadline.toLocaleTimeString("it-IT", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" })})`;
+      clock.textContent = t(`Tempo per l'esito: ${text} (fino alle ${rome(deadline)})`, `Time for the outcome: ${text} (until ${rome(deadline)})`);
       if (left <= 20 && left > 0 && warned !== clock.dataset.deadline) {
         warned = clock.dataset.deadline;
-        announce(`Tempo di post-chiamata quasi scaduto: ${left} secondi. Alt+Maiusc+T per altro tempo; quello che hai scritto resta.`, true);
+        announce(t(`Tempo di post-chiamata quasi scaduto: ${left} secondi. Alt+Maiusc+T per altro tempo; quello che hai scritto resta.`,
+          `Wrap-up time almost up: ${left} seconds. Alt+Shift+T for more time; what you typed stays.`), true);
       }
     };
     tick();
@@ -216,7 +231,7 @@
         event.preventDefault();
         const select = form.querySelector("select[required]");
         if (select && !select.value) {
-          showNotice("Per saltare la persona scegliere il motivo.");
+          showNotice(t("Per saltare la persona scegliere il motivo.", "To skip the person, choose the reason."));
           select.focus();
           return;
         }
@@ -297,13 +312,13 @@
     const response = await fetch("/api/me/voice-token", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-TOKEN": csrf } });
     if (!response.ok) return;
     const { token } = await response.json();
-    device = new window.Twilio.Device(token, { closeProtection: "Una chiamata è in corso: chiudere davvero la console?" });
+    device = new window.Twilio.Device(token, { closeProtection: t("Una chiamata è in corso: chiudere davvero la console?", "A call is in progress: really close the console?") });
     device.on("incoming", (call) => {
       activeCall = call;
       document.getElementById("rispondi").hidden = false;
       document.getElementById("muto").hidden = false;
-      announce("Chiamata in arrivo nel browser: premi Rispondi.", true);
-      call.on("disconnect", () => { activeCall = null; announce("Chiamata terminata", false); refresh(false); });
+      announce(t("Chiamata in arrivo nel browser: premi Rispondi.", "Incoming call in the browser: press Answer."), true);
+      call.on("disconnect", () => { activeCall = null; announce(t("Chiamata terminata", "Call ended"), false); refresh(false); });
     });
     await device.register();
   }
@@ -327,7 +342,8 @@
           extending = 0;
         } else if (name === "connected") {
           const person = document.getElementById("principale")?.dataset.person;
-          announce(person ? `Persona in linea: ${person}` : (data.announcement ?? "Persona in linea"), true);
+          const online = t("Persona in linea", "Person on the line");
+          announce(person ? `${online}: ${person}` : (data.announcement ?? online), true);
         } else {
           announce(data.announcement, false);
         }
@@ -335,14 +351,13 @@
     }
   }
 
-  // Keeps "da N min" of the presence line current.
+  // Keeps "da N min" ("for N min") of the presence line current.
   function sinceTicker() {
     window.setInterval(() => {
       for (const el of document.querySelectorAll("[data-since]")) {
         const minutes = Math.max(0, Math.floor((Date.now() - new Date(el.dataset.since)) / 60000));
-        el.textContent = minutes === 0 ? "da meno di un minuto"
-          : minutes < 60 ? `da ${minutes} min`
-          : `da ${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+        const length = minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+        el.textContent = minutes === 0 ? t("da meno di un minuto", "for less than a minute") : t(`da ${length}`, `for ${length}`);
       }
     }, 30000);
   }
@@ -352,7 +367,7 @@
     shortcutsToggle.checked = window.localStorage.getItem(shortcutsKey) !== "off";
     shortcutsToggle.addEventListener("change", () => {
       window.localStorage.setItem(shortcutsKey, shortcutsToggle.checked ? "on" : "off");
-      announce(shortcutsToggle.checked ? "Scorciatoie attive" : "Scorciatoie disattivate", false);
+      announce(shortcutsToggle.checked ? t("Scorciatoie attive", "Shortcuts on") : t("Scorciatoie disattivate", "Shortcuts off"), false);
     });
     document.getElementById("aiuto-chiudi").addEventListener("click", () => help.close());
     document.addEventListener("keydown", shortcut);

@@ -31,6 +31,7 @@ sealed class TokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> op
             new Claim(ClaimTypes.GivenName, bearer.DisplayName),
             new Claim(ClaimTypes.Role, UserAccounts.RoleCode(bearer.Role)),
             new Claim(TokenNameClaim, bearer.TokenName),
+            new Claim(UserLanguage.Claim, bearer.Language),
         ], SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -12,7 +12,7 @@ public sealed record ApiToken(long Id, string Username, string Name, UserRole Ro
 public sealed record CreatedApiToken(ApiToken Token, string Secret);
 
 /// <summary>Who a valid token acts as.</summary>
-public sealed record TokenBearer(long TokenId, string Username, string DisplayName, UserRole Role, string TokenName);
+public sealed record TokenBearer(long TokenId, string Username, string DisplayName, UserRole Role, string TokenName, string Language = "it");
 
 /// <summary>
 /// Personal API tokens for IT's scripts (a nightly <c>POST /api/notices</c>): created by an admin for an account, scoped
@@ -96,7 +96,7 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider time)
         var now = time.GetUtcNow();
         const string sql = """
             SELECT t.id AS TokenId, u.username AS Username, u.display_name AS DisplayName, t.role AS Role, u.role AS AccountRole,
-                   t.name AS TokenName, t.last_used_at AS LastUsedAt
+                   t.name AS TokenName, t.last_used_at AS LastUsedAt, u.language AS Language
             FROM   api_tokens t JOIN user_accounts u ON u.id = t.user_id
             WHERE  t.secret_sha256 = @hash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > @now) AND u.active
             """;
@@ -107,7 +107,7 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider time)
         if (row.LastUsedAt.AsUtc() is not { } used || now - used >= LastUseResolution)
             await conn.ExecuteAsync(new CommandDefinition("UPDATE api_tokens SET last_used_at = @now WHERE id = @id",
                 new { id = row.TokenId, now }, cancellationToken: ct));
-        return new TokenBearer(row.TokenId, row.Username, row.DisplayName, role, row.TokenName);
+        return new TokenBearer(row.TokenId, row.Username, row.DisplayName, role, row.TokenName, row.Language);
     }
 
     /// <summary>An account may hold a token of its own role; an admin's may also be a supervisor's (read-only scripts).</summary>
@@ -117,7 +117,8 @@ public sealed class ApiTokens(NpgsqlDataSource db, TimeProvider time)
 
     static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    sealed record BearerRow(long TokenId, string Username, string DisplayName, string Role, string AccountRole, string TokenName, DateTime? LastUsedAt);
+    sealed record BearerRow(long TokenId, string Username, string DisplayName, string Role, string AccountRole, string TokenName, DateTime? LastUsedAt,
+        string Language);
 
     sealed record Row(long Id, string Username, string Name, string Role, string CreatedBy, DateTime CreatedAt, DateTime? ExpiresAt,
         DateTime? RevokedAt, DateTime? LastUsedAt)

@@ -35,7 +35,7 @@ public static class PauseReasons
 /// <summary>The states as the console names them (the glossary of docs/operators.md), in the reader's language (<see cref="Text"/>).</summary>
 public static class PresenceLabels
 {
-    public static string Italian(PresenceState state) => state switch
+    public static string Label(PresenceState state) => state switch
     {
         PresenceState.SignedOut => Text.T("Non in servizio", "Off duty"),
         PresenceState.Available => Text.T("Disponibile", "Available"),

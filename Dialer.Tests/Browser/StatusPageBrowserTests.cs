@@ -119,6 +119,8 @@ public sealed partial class StatusPageBrowserTests
                   - listitem:
                     - link "Attività pianificate"
                   - listitem:
+                    - link "Lingua"
+                  - listitem:
                     - link "Cambia la password"
             - main:
               - heading "Dialer" [level=1]

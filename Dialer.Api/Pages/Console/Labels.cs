@@ -9,16 +9,7 @@ namespace Dialer.Api.Pages.Console;
 /// </summary>
 static class Labels
 {
-    public static string Presence(PresenceState state) => state switch
-    {
-        PresenceState.SignedOut => Text.T("Non in servizio", "Off duty"),
-        PresenceState.Available => Text.T("Disponibile", "Available"),
-        PresenceState.Reserved => Text.T("Riservato", "Reserved"),
-        PresenceState.OnCall => Text.T("In chiamata", "On a call"),
-        PresenceState.WrapUp => Text.T("Post-chiamata", "Wrap-up"),
-        PresenceState.Paused => Text.T("In pausa", "Paused"),
-        _ => state.ToString(),
-    };
+    public static string Presence(PresenceState state) => PresenceLabels.Label(state);
 
     /// <summary>"da meno di un minuto", "da 3 min", "da 1 h 20 min" ("for less than a minute", "for 3 min", "for 1 h 20 min").</summary>
     public static string Since(TimeSpan elapsed)

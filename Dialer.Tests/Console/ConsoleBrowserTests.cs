@@ -28,28 +28,9 @@ public sealed class ConsoleBrowserTests : DatabaseTest
     [Test]
     public async Task A_preview_call_is_worked_with_the_keyboard_alone_and_every_state_passes_axe()
     {
-        rig = await DialingRig.StartAsync();
-        // Long conversations (simulated seconds, 20 times faster): the operator ends the call with Riaggancia.
-        rig.Emulator.Emulator.Configure(o =>
-        {
-            o.DefaultProfile = o.DefaultProfile with { Talk = new(4000, 4000) };
-            o.OperatorProfile = o.OperatorProfile with { Talk = new(4000, 4000) };
-            return o;
-        });
-        var campaign = await rig.CampaignAsync("preview");
-        await rig.EnqueueAsync(campaign, 2);
+        rig = await StartAsync("preview", people: 2);
         await using (var conn = await Db.OpenConnectionAsync())
-        {
-            await conn.ExecuteAsync("""
-                INSERT INTO cpi_offices (code, name) VALUES ('MI_CENTRO', 'CPI Milano Centro');
-                INSERT INTO cpi_comuni (cpi_code, comune_code) VALUES ('MI_CENTRO', 'F205');
-                INSERT INTO people (cf, provisional, sex, birth_on, surname, name, domicile_comune, last_end_on, last_contract_type)
-                VALUES ('PRSN000000000000', false, 'F', '1984-05-02', 'ROSSI', 'MARIA', 'F205', '2025-09-30', 'A.02.00'),
-                       ('PRSN000000000001', false, 'F', '1990-07-12', 'VERDI', 'GIULIA', 'F205', '2025-08-31', 'A.01.00');
-                """);
-        }
-        await rig.Services.GetRequiredService<OperatorDirectory>().SaveAsync(new OperatorProfile("carla", "Carla Neri", "MI_CENTRO"), default);
-        await rig.Services.GetRequiredService<UserAccounts>().AddAsync("carla", "Carla Neri", UserRole.Operator, DialerApp.Password, default);
+            await conn.ExecuteAsync("INSERT INTO cpi_comuni (cpi_code, comune_code) VALUES ('MI_CENTRO', 'F205')");
 
         await using var browser = await Chromium.NewPageAsync(rig.Api.BaseAddress);
         var page = browser.Page;
@@ -194,25 +175,7 @@ public sealed class ConsoleBrowserTests : DatabaseTest
     [Test]
     public async Task A_progressive_call_pops_the_person_with_focus_and_an_assertive_announcement()
     {
-        rig = await DialingRig.StartAsync();
-        rig.Emulator.Emulator.Configure(o =>
-        {
-            o.DefaultProfile = o.DefaultProfile with { Talk = new(4000, 4000) };
-            o.OperatorProfile = o.OperatorProfile with { Talk = new(4000, 4000) };
-            return o;
-        });
-        var campaign = await rig.CampaignAsync("progressive");
-        await rig.EnqueueAsync(campaign, 1);
-        await using (var conn = await Db.OpenConnectionAsync())
-        {
-            await conn.ExecuteAsync("""
-                INSERT INTO cpi_offices (code, name) VALUES ('MI_CENTRO', 'CPI Milano Centro');
-                INSERT INTO people (cf, provisional, sex, birth_on, surname, name, domicile_comune, last_end_on, last_contract_type)
-                VALUES ('PRSN000000000000', false, 'F', '1984-05-02', 'ROSSI', 'MARIA', 'F205', '2025-09-30', 'A.02.00');
-                """);
-        }
-        await rig.Services.GetRequiredService<OperatorDirectory>().SaveAsync(new OperatorProfile("carla", "Carla Neri", "MI_CENTRO"), default);
-        await rig.Api.AccountAsync("carla", UserRole.Operator);
+        rig = await StartAsync("progressive", people: 1);
 
         await using var browser = await Chromium.NewPageAsync(rig.Api.BaseAddress);
         var page = browser.Page;
@@ -234,25 +197,7 @@ public sealed class ConsoleBrowserTests : DatabaseTest
     [Test]
     public async Task An_operator_who_chose_English_hears_the_console_in_English_while_the_script_stays_Italian()
     {
-        rig = await DialingRig.StartAsync();
-        rig.Emulator.Emulator.Configure(o =>
-        {
-            o.DefaultProfile = o.DefaultProfile with { Talk = new(4000, 4000) };
-            o.OperatorProfile = o.OperatorProfile with { Talk = new(4000, 4000) };
-            return o;
-        });
-        var campaign = await rig.CampaignAsync("progressive");
-        await rig.EnqueueAsync(campaign, 1);
-        await using (var conn = await Db.OpenConnectionAsync())
-        {
-            await conn.ExecuteAsync("""
-                INSERT INTO cpi_offices (code, name) VALUES ('MI_CENTRO', 'CPI Milano Centro');
-                INSERT INTO people (cf, provisional, sex, birth_on, surname, name, domicile_comune, last_end_on, last_contract_type)
-                VALUES ('PRSN000000000000', false, 'F', '1984-05-02', 'ROSSI', 'MARIA', 'F205', '2025-09-30', 'A.02.00');
-                """);
-        }
-        await rig.Services.GetRequiredService<OperatorDirectory>().SaveAsync(new OperatorProfile("carla", "Carla Neri", "MI_CENTRO"), default);
-        await rig.Api.AccountAsync("carla", UserRole.Operator);
+        rig = await StartAsync("progressive", people: 1);
         await rig.Services.GetRequiredService<UserAccounts>().SetLanguageAsync("carla", "en", default);
 
         await using var browser = await Chromium.NewPageAsync(rig.Api.BaseAddress);
@@ -281,6 +226,37 @@ public sealed class ConsoleBrowserTests : DatabaseTest
         await page.Keyboard.PressAsync("Space");
         await Expect(page.Locator("#annuncio")).ToHaveTextAsync("Shortcuts off");
         browser.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// The rig with long conversations (simulated seconds, 20 times faster: the operator ends the call with Riaggancia),
+    /// a campaign in <paramref name="mode"/> with <paramref name="people"/> people queued (Maria Rossi, then Giulia Verdi,
+    /// of Milan), the CPI Milano Centro, and the operator carla (Carla Neri) with an account.
+    /// </summary>
+    static async Task<DialingRig> StartAsync(string mode, int people)
+    {
+        var rig = await DialingRig.StartAsync();
+        rig.Emulator.Emulator.Configure(o =>
+        {
+            o.DefaultProfile = o.DefaultProfile with { Talk = new(4000, 4000) };
+            o.OperatorProfile = o.OperatorProfile with { Talk = new(4000, 4000) };
+            return o;
+        });
+        var campaign = await rig.CampaignAsync(mode);
+        await rig.EnqueueAsync(campaign, people);
+        await using (var conn = await Db.OpenConnectionAsync())
+        {
+            await conn.ExecuteAsync("INSERT INTO cpi_offices (code, name) VALUES ('MI_CENTRO', 'CPI Milano Centro')");
+            await conn.ExecuteAsync("""
+                INSERT INTO people (cf, provisional, sex, birth_on, surname, name, domicile_comune, last_end_on, last_contract_type)
+                SELECT * FROM (VALUES ('PRSN000000000000', false, 'F', '1984-05-02'::date, 'ROSSI', 'MARIA', 'F205', '2025-09-30'::date, 'A.02.00'),
+                                      ('PRSN000000000001', false, 'F', '1990-07-12'::date, 'VERDI', 'GIULIA', 'F205', '2025-08-31'::date, 'A.01.00')) p
+                LIMIT @people
+                """, new { people });
+        }
+        await rig.Services.GetRequiredService<OperatorDirectory>().SaveAsync(new OperatorProfile("carla", "Carla Neri", "MI_CENTRO"), default);
+        await rig.Services.GetRequiredService<UserAccounts>().AddAsync("carla", "Carla Neri", UserRole.Operator, DialerApp.Password, default);
+        return rig;
     }
 
     /// <summary>Presses Tab until <paramref name="selector"/> has the focus (at most 80 times): how a keyboard user gets there.</summary>

@@ -83,7 +83,7 @@ static class QueueBenchmark
     {
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Queue bench: {settings.Contacts:N0} contacts, {settings.Claimers} claimers, {settings.Phase.TotalSeconds:0} s phases, " +
-            $"{Environment.ProcessorCount} cores shared by the bench and PostgreSQL; load average {LoadAverage()}"));
+            $"{Environment.ProcessorCount} cores shared by the bench and PostgreSQL; load average {BenchApiHost.LoadAverage()}"));
         long main, wake, shift;
         await using (var setup = NpgsqlDataSource.Create(cs))
         {
@@ -138,7 +138,7 @@ static class QueueBenchmark
         Console.Out.WriteLine();
         foreach (var line in health.Tables) Console.Out.WriteLine(line);
         Console.Out.WriteLine();
-        Console.Out.WriteLine($"Load average at the end: {LoadAverage()}");
+        Console.Out.WriteLine($"Load average at the end: {BenchApiHost.LoadAverage()}");
         Verdict("≥ 1,000 claim+complete/s with single claims", single.PerSecond >= 1000);
         Verdict("≥ 4,000 claim+complete/s with batches of 10", batch.PerSecond >= 4000);
         // To one decimal: the second is autovacuum's transactions and Npgsql's set-up of each new connection.
@@ -172,7 +172,6 @@ static class QueueBenchmark
 
     static void Verdict(string goal, bool met) => Console.Out.WriteLine($"goal {goal}: {(met ? "met" : "NOT met")}");
 
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     static async Task<long> CampaignAsync(CampaignStore campaigns, string slug, CancellationToken ct) =>
         (await campaigns.ApplyAsync(new CampaignDefinition

@@ -10,17 +10,10 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dialer.Api.Operators;
 using Dialer.Api.Security;
-using Dialer.Api;
-using Dialer.Core.Database;
-using Dialer.Core.Messaging;
 using Dialer.Core.Telephony;
-using Dialer.Core;
 using Dialer.Worker.CommandLine;
 using Dialer.Worker.Telephony.Emulator;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Worker.Operators;
@@ -32,6 +25,8 @@ namespace Dialer.Worker.Operators;
 /// </summary>
 static class ConsoleBench
 {
+    const string ScratchSuffix = "bench_console";
+
     public static Command Command()
     {
         var operators = new Option<int>("--operators") { Description = "Operators with an open event stream.", DefaultValueFactory = _ => 200 };
@@ -57,42 +52,23 @@ static class ConsoleBench
     {
         var setup = CommandHost.CreateBuilder();
         await using var database = await CommandHost.AttachDatabaseAsync(setup, ct);
-        var scratch = await CreateScratchAsync(database.ConnectionString, ct);
+        var scratch = await BenchApiHost.CreateScratchAsync(database.ConnectionString, ScratchSuffix, ct);
         try
         {
             Console.Out.WriteLine($"Console bench: {operators} operators with an open event stream, {calls:N0} answered calls one at a time, " +
-                $"{Environment.ProcessorCount} cores shared by client, API and PostgreSQL; load average {LoadAverage()}.");
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+                $"{Environment.ProcessorCount} cores shared by client, API and PostgreSQL; load average {BenchApiHost.LoadAverage()}.");
+            var (host, address) = await BenchApiHost.StartApiAsync(scratch, new Dictionary<string, string?>(), builder =>
             {
-                Args = [],
-                ContentRootPath = AppContext.BaseDirectory,
-                ApplicationName = typeof(DialerApi).Assembly.GetName().Name,
-                EnvironmentName = Environments.Staging,
-            });
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Dialer"] = scratch,
-                ["Logging:Level"] = "Warning",
-                ["Messaging:Transport"] = "InMemory",
-                ["Telephony:Provider"] = "Emulator",
-            });
-            CommandHost.Apply(builder);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Services.AddDialerCore(builder.Configuration);
-            builder.Services.AddDialerMessaging(builder.Configuration, x => x.AddOperatorStreamConsumers());
-            builder.AddDialerApi();
-            // The bench signs its operators in by a header (sign-in itself is not what is measured); this scheme exists only here.
-            builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BenchSignIn>(BenchSignIn.SchemeName, null);
-            builder.Services.PostConfigure<AuthenticationOptions>(o =>
-            {
-                o.DefaultScheme = BenchSignIn.SchemeName;
-                o.DefaultAuthenticateScheme = BenchSignIn.SchemeName;
-                o.DefaultChallengeScheme = BenchSignIn.SchemeName;
-            });
-            await using var app = builder.Build();
-            app.MapDialerApi();
-            await app.StartAsync(ct);
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+                // The bench signs its operators in by a header (sign-in itself is not what is measured); this scheme exists only here.
+                builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BenchSignIn>(BenchSignIn.SchemeName, null);
+                builder.Services.PostConfigure<AuthenticationOptions>(o =>
+                {
+                    o.DefaultScheme = BenchSignIn.SchemeName;
+                    o.DefaultAuthenticateScheme = BenchSignIn.SchemeName;
+                    o.DefaultChallengeScheme = BenchSignIn.SchemeName;
+                });
+            }, ct);
+            await using var app = host;
 
             var (operatorIds, campaign) = await OperatorsAsync(scratch, operators, ct);
             var warmUp = Math.Min(100, calls / 5);
@@ -141,33 +117,33 @@ static class ConsoleBench
 
             latencies.Sort();
             responses.Sort();
-            var p50 = Percentile(latencies, 0.50);
-            var p99 = Percentile(latencies, 0.99);
+            var p50 = BenchApiHost.Percentile(latencies, 0.50);
+            var p99 = BenchApiHost.Percentile(latencies, 0.99);
             Console.Out.WriteLine();
             Console.Out.WriteLine($"{"path",-44} {"n",6} {"p50 ms",8} {"p99 ms",8} {"p50 vs baseline",16}");
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{"loopback GET /health/live (baseline)",-44} {baseline.Count,6} {Percentile(baseline, 0.5),8:0.00} {Percentile(baseline, 0.99),8:0.00} {1,15:0.0}x"));
+                $"{"loopback GET /health/live (baseline)",-44} {baseline.Count,6} {BenchApiHost.Percentile(baseline, 0.5),8:0.00} {BenchApiHost.Percentile(baseline, 0.99),8:0.00} {1,15:0.0}x"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{"answered webhook's own response (durable)",-44} {responses.Count,6} {Percentile(responses, 0.5),8:0.00} {Percentile(responses, 0.99),8:0.00} {Percentile(responses, 0.5) / Percentile(baseline, 0.5),15:0.0}x"));
+                $"{"answered webhook's own response (durable)",-44} {responses.Count,6} {BenchApiHost.Percentile(responses, 0.5),8:0.00} {BenchApiHost.Percentile(responses, 0.99),8:0.00} {BenchApiHost.Percentile(responses, 0.5) / BenchApiHost.Percentile(baseline, 0.5),15:0.0}x"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{"answered webhook → screen pop on the stream",-44} {latencies.Count,6} {p50,8:0.00} {p99,8:0.00} {p50 / Percentile(baseline, 0.5),15:0.0}x"));
+                $"{"answered webhook → screen pop on the stream",-44} {latencies.Count,6} {p50,8:0.00} {p99,8:0.00} {p50 / BenchApiHost.Percentile(baseline, 0.5),15:0.0}x"));
             Console.Out.WriteLine();
             Console.Out.WriteLine($"{"page",-44} {"n",6} {"p50 ms",8} {"p95 ms",8} {"p50 vs baseline",16}");
             foreach (var (name, times) in new[] { ("GET /console (whole page, person on the line)", page), ("GET /console?handler=Stato (regions)", regions) })
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-44} {times.Count,6} {Percentile(times, 0.5),8:0.00} {Percentile(times, 0.95),8:0.00} {Percentile(times, 0.5) / Percentile(baseline, 0.5),15:0.0}x"));
+                    $"{name,-44} {times.Count,6} {BenchApiHost.Percentile(times, 0.5),8:0.00} {BenchApiHost.Percentile(times, 0.95),8:0.00} {BenchApiHost.Percentile(times, 0.5) / BenchApiHost.Percentile(baseline, 0.5),15:0.0}x"));
             Console.Out.WriteLine();
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Goal: p99 ≤ 50 ms with {operators} operators connected: {(p99 <= 50 && missed == 0 ? "met" : "NOT met")} (p99 at {p99 / 50:0.00} of the goal; {missed} screen pop(s) missing after 10 s)."));
-            var pageP95 = Math.Max(Percentile(page, 0.95), Percentile(regions, 0.95));
+            var pageP95 = Math.Max(BenchApiHost.Percentile(page, 0.95), BenchApiHost.Percentile(regions, 0.95));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Goal: the console renders in ≤ 50 ms at p95 (loopback round trip included): {(pageP95 <= 50 ? "met" : "NOT met")} ({pageP95 / 50:0.00} of the goal)."));
-            Console.Out.WriteLine($"Load average at the end: {LoadAverage()}");
+            Console.Out.WriteLine($"Load average at the end: {BenchApiHost.LoadAverage()}");
             return missed > 0 ? 1 : 0;
         }
         finally
         {
-            await DatabaseServer.DropDatabaseAsync(database.ConnectionString, $"{new NpgsqlConnectionStringBuilder(database.ConnectionString).Database}_bench_console", ct);
+            await BenchApiHost.DropScratchAsync(database.ConnectionString, ScratchSuffix, ct);
         }
     }
 
@@ -331,22 +307,6 @@ static class ConsoleBench
             WHERE  operator_id = @operatorId
             """, new { operatorId, attempt }, cancellationToken: ct));
     }
-
-    static async Task<string> CreateScratchAsync(string connectionString, CancellationToken ct)
-    {
-        var target = new NpgsqlConnectionStringBuilder(connectionString);
-        var name = $"{target.Database}_bench_console";
-        await DatabaseServer.RecreateDatabaseAsync(connectionString, name, ct);
-        target.Database = name;
-        await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
-        await new Migrator(dataSource, NullLogger<Migrator>.Instance).RunAsync(null, ct);
-        return target.ConnectionString;
-    }
-
-    static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>The bench's operators sign in by naming themselves in a header: only in this bench's own host.</summary>
     sealed class BenchSignIn(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)

@@ -4,17 +4,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net;
 using System.Text;
-using Dialer.Api.Operators;
-using Dialer.Api;
-using Dialer.Core.Database;
-using Dialer.Core.Messaging;
 using Dialer.Core.Telephony;
-using Dialer.Core;
 using Dialer.Worker.CommandLine;
 using Dialer.Worker.Telephony.Emulator;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Worker.Telephony;
 
@@ -25,6 +17,8 @@ namespace Dialer.Worker.Telephony;
 /// </summary>
 static class WebhookBench
 {
+    const string ScratchSuffix = "bench_webhooks";
+
     // Each call sends the four progress callbacks a call subscribed to all events sends (docs/twilio-reference.md §2.2).
     static readonly string[] Statuses = [CallStatus.Initiated, CallStatus.Ringing, CallStatus.InProgress, CallStatus.Completed];
 
@@ -60,7 +54,8 @@ static class WebhookBench
     {
         var setup = CommandHost.CreateBuilder();
         await using var database = await CommandHost.AttachDatabaseAsync(setup, ct);
-        var scratch = await CreateScratchAsync(database.ConnectionString, ct);
+        // Pool large enough for one connection per concurrent request in the per-callback variant.
+        var scratch = await BenchApiHost.CreateScratchAsync(database.ConnectionString, ScratchSuffix, ct, maxPoolSize: 100);
         try
         {
             Console.Out.WriteLine($"Webhook bench: {requests:N0} signed status callbacks per variant and round, {concurrency} connections, " +
@@ -102,7 +97,7 @@ static class WebhookBench
         }
         finally
         {
-            await DropScratchAsync(database.ConnectionString, ct);
+            await BenchApiHost.DropScratchAsync(database.ConnectionString, ScratchSuffix, ct);
         }
     }
 
@@ -112,31 +107,9 @@ static class WebhookBench
 
     static async Task<Result> RunVariantAsync(string connectionString, StatusWrites writes, int requests, int concurrency, CancellationToken ct)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-            ApplicationName = typeof(DialerApi).Assembly.GetName().Name,
-            // Production's pipeline; Production itself refuses the emulator (docs/security-and-configuration.md).
-            EnvironmentName = Environments.Staging,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Dialer"] = connectionString,
-            ["Logging:Level"] = "Warning",
-            ["Messaging:Transport"] = "InMemory",
-            ["Telephony:Provider"] = "Emulator",
-            ["Telephony:StatusWrites"] = writes.ToString(),
-        });
-        CommandHost.Apply(builder);   // after the settings above, so the bench logs warnings only
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddDialerCore(builder.Configuration);
-        builder.Services.AddDialerMessaging(builder.Configuration, x => x.AddOperatorStreamConsumers());
-        builder.AddDialerApi();
-        await using var app = builder.Build();
-        app.MapDialerApi();
-        await app.StartAsync(ct);
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var (host, address) = await BenchApiHost.StartApiAsync(connectionString,
+            new Dictionary<string, string?> { ["Telephony:StatusWrites"] = writes.ToString() }, null, ct);
+        await using var app = host;
 
         await TruncateAsync(connectionString, ct);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
@@ -155,7 +128,7 @@ static class WebhookBench
         await app.StopAsync(ct);
 
         Array.Sort(latencies);
-        var result = new Result(requests / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), errors, stored);
+        var result = new Result(requests / elapsed.TotalSeconds, BenchApiHost.Percentile(latencies, 0.50), BenchApiHost.Percentile(latencies, 0.99), errors, stored);
         TerminalProgress.Step(string.Create(CultureInfo.InvariantCulture,
             $"  {writes,-12} {result.PerSecond,9:N0} req/s  p50 {result.P50:0.0} ms  p99 {result.P99:0.0} ms  errors {errors}  stored {stored:N0}"));
         return result;
@@ -224,24 +197,6 @@ static class WebhookBench
         }, ct)));
         return (latencies, errors);
     }
-
-    static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    static async Task<string> CreateScratchAsync(string connectionString, CancellationToken ct)
-    {
-        var target = new NpgsqlConnectionStringBuilder(connectionString);
-        var name = $"{target.Database}_bench_webhooks";
-        await DatabaseServer.RecreateDatabaseAsync(connectionString, name, ct);
-        target.Database = name;
-        // Pool large enough for one connection per concurrent request in the per-callback variant.
-        target.MaxPoolSize = 100;
-        await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
-        await new Migrator(dataSource, NullLogger<Migrator>.Instance).RunAsync(null, ct);
-        return target.ConnectionString;
-    }
-
-    static Task DropScratchAsync(string connectionString, CancellationToken ct) =>
-        DatabaseServer.DropDatabaseAsync(connectionString, $"{new NpgsqlConnectionStringBuilder(connectionString).Database}_bench_webhooks", ct);
 
     static async Task TruncateAsync(string connectionString, CancellationToken ct)
     {

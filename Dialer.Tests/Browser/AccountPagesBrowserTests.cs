@@ -35,9 +35,7 @@ public sealed class AccountPagesBrowserTests : DatabaseTest
         await PageChecks.AssertNoAxeViolationsAsync(page, "sign-in page");
 
         browser.AssertNoErrors();
-        await page.Locator("#username").FillAsync("mrossi");
-        await page.Locator("#password").FillAsync("non-è-questa");
-        await page.Locator("#password").PressAsync("Enter");
+        await browser.SubmitSignInAsync("mrossi", "non-è-questa");
 
         var alert = page.GetByRole(AriaRole.Alert);
         await Expect(alert).ToContainTextAsync("Nome utente o password non corretti.");
@@ -58,14 +56,10 @@ public sealed class AccountPagesBrowserTests : DatabaseTest
 
         for (var i = 0; i < UserAccounts.MaxFailedSignIns; i++)
         {
-            await page.Locator("#username").FillAsync("carla");
-            await page.Locator("#password").FillAsync($"sbagliata-{i}");
-            await page.Locator("#password").PressAsync("Enter");
+            await browser.SubmitSignInAsync("carla", $"sbagliata-{i}");
             await Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
         }
-        await page.Locator("#username").FillAsync("carla");
-        await page.Locator("#password").FillAsync(DialerApp.Password);
-        await page.Locator("#password").PressAsync("Enter");
+        await browser.SubmitSignInAsync("carla", DialerApp.Password);
 
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Troppi tentativi non riusciti: l'account è bloccato fino alle");
         Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/accedi"));

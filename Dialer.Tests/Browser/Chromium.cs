@@ -124,10 +124,16 @@ public sealed class BrowserPage : IAsyncDisposable
     public async Task SignInAsync(string username, string password = DialerApp.Password)
     {
         await GotoAsync("/accedi");
+        await SubmitSignInAsync(username, password);
+        await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/accedi", StringComparison.Ordinal));
+    }
+
+    /// <summary>Types <paramref name="username"/> and <paramref name="password"/> into the open sign-in page and presses Enter.</summary>
+    public async Task SubmitSignInAsync(string username, string password)
+    {
         await Page.Locator("#username").FillAsync(username);
         await Page.Locator("#password").FillAsync(password);
         await Page.Locator("#password").PressAsync("Enter");
-        await Page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/accedi", StringComparison.Ordinal));
     }
 
     public void AssertNoErrors() =>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dialer.Tests.Operators;
 
 public sealed class ConsoleBenchTests
@@ -7,20 +5,12 @@ public sealed class ConsoleBenchTests
     [Test]
     public async Task Bench_delivers_every_screen_pop_and_prints_the_baseline_the_percentiles_and_the_goal()
     {
-        var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "bench", "console", "--operators", "5", "--calls", "20" }) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
+        var (exit, output, errors) = await DialerProcess.RunAsync("bench", "console", "--operators", "5", "--calls", "20");
 
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        var lines = (await stdout).Split('\n');
-        Assert.Multiple(async () =>
+        var lines = output.Split('\n');
+        Assert.Multiple(() =>
         {
-            Assert.That(process.ExitCode, Is.Zero, await stderr);
+            Assert.That(exit, Is.Zero, errors);
             Assert.That(lines, Has.One.Match(@"^loopback GET /health/live \(baseline\)\s+20\s+\d+\.\d\d\s+\d+\.\d\d\s+1\.0x$"));
             Assert.That(lines, Has.One.Match(@"^answered webhook's own response \(durable\)\s+20\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\dx$"));
             Assert.That(lines, Has.One.Match(@"^answered webhook → screen pop on the stream\s+20\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\dx$"));

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dialer.Tests.Telephony;
 
 public sealed class WebhookBenchTests
@@ -7,20 +5,12 @@ public sealed class WebhookBenchTests
     [Test]
     public async Task Bench_runs_every_variant_stores_every_durable_callback_and_prints_ratios()
     {
-        var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "dialer.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "bench", "webhooks", "--requests", "200", "--concurrency", "4", "--rounds", "1" }) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Dialer"] = TestDatabase.ConnectionString;
+        var (exit, output, errors) = await DialerProcess.RunAsync("bench", "webhooks", "--requests", "200", "--concurrency", "4", "--rounds", "1");
 
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        var lines = (await stdout).Split('\n');
-        Assert.Multiple(async () =>
+        var lines = output.Split('\n');
+        Assert.Multiple(() =>
         {
-            Assert.That(process.ExitCode, Is.Zero, await stderr);
+            Assert.That(exit, Is.Zero, errors);
             Assert.That(lines.Single(l => l.StartsWith("no database write", StringComparison.Ordinal)), Does.Match(@"\s0\s+0\s+1\.00x"));
             Assert.That(lines.Single(l => l.StartsWith("one transaction per callback", StringComparison.Ordinal)), Does.Match(@"\s0\s+200\s+\d+\.\d\dx"));
             Assert.That(lines.Single(l => l.StartsWith("group commit", StringComparison.Ordinal)), Does.Match(@"\s0\s+200\s+\d+\.\d\dx"));

@@ -1,6 +1,5 @@
 using Dialer.Core.Telemetry;
 using Dialer.Core.Telephony;
-using Dialer.Worker.Audit;
 using Dialer.Worker.Dialing;
 using Dialer.Worker.Scheduling;
 using Dialer.Worker.Selection;
@@ -22,7 +21,7 @@ public static class DialerWorker
         builder.Services.AddHostedService<CampaignScheduleSync>();
 
         // The audit log's nightly retention purge (audit-retention, 03:30 Europe/Rome)
-        builder.Services.AddHostedService<AuditRetentionSchedule>();
+        builder.Services.AddHostedService<HousekeepingSchedule>();
 
         // Outgoing calls to Twilio (or the emulator): typed client, never re-sends a create
         builder.Services.AddTelephony(builder.Configuration);

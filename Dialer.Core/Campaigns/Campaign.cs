@@ -46,6 +46,15 @@ public sealed partial record CampaignDefinition
     /// <summary>How the campaign dials: mode, calling windows, caps, retry delays (README "Contact policy").</summary>
     public DialingSettings Dialing { get; init; } = new();
 
+    /// <summary>
+    /// Share of the selected people held out as a control group (0 to 0.5; 0 by default): chosen by a deterministic hash of
+    /// the slug and the codice fiscale, recorded, never queued (docs/outcomes.md "Control group").
+    /// </summary>
+    public decimal ControlShare { get; init; }
+
+    /// <summary>A hiring counts as the campaign's placement when it starts within this many months of the call (default 12).</summary>
+    public int AttributionMonths { get; init; } = 12;
+
     /// <summary>What the operator reads: opening and privacy notice, with merge fields (docs/operators.md "Script"); absent: the default text.</summary>
     public CampaignScript? Script { get; init; }
 
@@ -114,6 +123,8 @@ public sealed partial record CampaignDefinition
         if (MaxPerNight is < 1) errors.Add("maxPerNight: at least 1, or omitted for no limit.");
         errors.AddRange((Schedule ?? new CampaignSchedule()).Validate());
         errors.AddRange((Dialing ?? new DialingSettings()).Validate());
+        if (ControlShare is < 0 or > 0.5m) errors.Add("controlShare: between 0 and 0.5 (the share of selected people held out, e.g. 0.1).");
+        if (AttributionMonths is < 1 or > 36) errors.Add("attributionMonths: between 1 and 36.");
         if (Script is not null) errors.AddRange(Script.Validate());
         return errors;
     }

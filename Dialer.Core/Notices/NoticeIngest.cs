@@ -21,7 +21,7 @@ public readonly record struct ImportProgress(int Files, long Records, string? Cu
 // exercise the other paths on small data.
 // limits: what any one input may cost (NoticeLimits.Default unless a test lowers them).
 public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logger, long reloadThreshold = NoticeIngest.DefaultReloadThreshold,
-    long? firstLoadMemoryLimit = null, NoticeLimits? limits = null, DialerMetrics? metrics = null)
+    long? firstLoadMemoryLimit = null, NoticeLimits? limits = null, DialerMetrics? metrics = null, TimeProvider? time = null)
 {
     // Imports run one at a time: two merges touching the same person must not interleave.
     const long LockKey = 0x4469616C6572_03;
@@ -145,6 +145,12 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         }
 
         await Dialing.ProvisionalSuccession.FollowAsync(conn, tx, ct);   // what was recorded under a provisional code follows its successor
+        // What became of the people campaigns selected follows their notices: a hiring places them, a correction moves
+        // the placement, a cancellation retracts it (docs/outcomes.md), in this transaction.
+        mark = clock.Elapsed;
+        await Outcomes.OutcomeLedger.RefreshAsync(conn, tx, firstLoad ? Outcomes.LedgerScope.All : Outcomes.LedgerScope.TouchedPeople,
+            Outcomes.OutcomeLedger.Today(time ?? TimeProvider.System), null, ct);
+        stages["outcomes"] = (clock.Elapsed - mark).TotalSeconds;
 
         // Definitive people and superseded provisional codes apart: both are rows of people (a first load wrote them all).
         var (definitive, superseded) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(firstLoad

@@ -17,6 +17,11 @@ public static class OutcomesRegistration
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AttemptOutcomes>(sp));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OutcomeSweep>(sp));
         services.AddTransient<DialingDiagnostics>();
+        services.AddSingleton<OutcomeLedger>();
+        services.AddSingleton<OutcomesNightly>();
+        services.AddTransient<OutcomesNightlyJob>();
+        services.AddSingleton<Funnel>();
+        services.AddSingleton<OutcomeReports>();
         return services;
     }
 
@@ -25,5 +30,6 @@ public static class OutcomesRegistration
     {
         bus.AddConsumer<CallStatusConsumer>();
         bus.AddConsumer<DispositionConsumer>();
+        bus.AddConsumer<OutcomeLedgerConsumer>();
     }
 }

@@ -9,6 +9,9 @@ public sealed record CascadeStep(string Rule, string Label, long Excluded, long 
 /// </summary>
 public sealed record Cascade(long Considered, IReadOnlyList<CascadeStep> Steps, long Eligible, long? Added)
 {
+    /// <summary>Of those added, how many the campaign's control group holds out (never queued; docs/outcomes.md).</summary>
+    public long? HeldOut { get; init; }
+
     public static Cascade From(IEnumerable<(string Outcome, long People)> counts, long? added)
     {
         var byOutcome = counts.ToDictionary(c => c.Outcome, c => c.People, StringComparer.Ordinal);

@@ -44,7 +44,7 @@ public sealed class Eligibility(NpgsqlDataSource db)
         (SelectionRule.TakenInCharge, "p.cf NOT IN (SELECT i.person_cf FROM intakes i WHERE i.taken_on <= q.as_of)"),
         (SelectionRule.ContactedRecently, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.last_contacted_at >= q.cool_off_since)"),
         (SelectionRule.InAnotherCampaign, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e " +
-            "WHERE e.campaign_id <> q.campaign_id AND e.state IN ('pending', 'in_progress'))"),
+            "WHERE e.campaign_id <> q.campaign_id AND (e.state IN ('pending', 'in_progress') OR (e.state = 'held_out' AND e.expires_on >= q.as_of)))"),
         // Listed on an earlier day: the day's own additions do not count, so a day's cascade reads the same before and after its run.
         (SelectionRule.AlreadyListed, "p.cf NOT IN (SELECT e.person_cf FROM contact_list_entries e WHERE e.campaign_id = q.campaign_id " +
             "AND e.selected_on < q.as_of)"),

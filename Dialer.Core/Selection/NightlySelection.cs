@@ -47,25 +47,35 @@ public sealed class NightlySelection(NpgsqlDataSource db, CampaignStore campaign
         parameters.Add("RunOn", Eligibility.ToDate(runOn));
         parameters.Add("ExpiresOn", Eligibility.ToDate(runOn.AddDays(campaign.Definition.ContactListDays)));
         parameters.Add("MaxPerNight", campaign.Definition.MaxPerNight);
+        parameters.Add("Slug", campaign.Slug);
+        parameters.Add("ControlShare", (double)campaign.Definition.ControlShare);
         var sql = Eligibility.Evaluated + $"""
             , ranked AS (
                 SELECT cf, row_number() OVER (ORDER BY {Eligibility.OrderBy(campaign.Definition.Priority)}) AS priority
                 FROM   evaluated
                 WHERE  outcome = 'selected'
             ), added AS (
-                INSERT INTO contact_list_entries (campaign_id, person_cf, selected_on, priority, expires_on)
-                SELECT CAST(@CampaignIdValue AS bigint), cf, CAST(@RunOn AS date), priority, CAST(@ExpiresOn AS date)
+                -- The control group (docs/outcomes.md "Control group"): held out by the hash of slug and codice fiscale.
+                INSERT INTO contact_list_entries (campaign_id, person_cf, selected_on, priority, expires_on, state)
+                SELECT CAST(@CampaignIdValue AS bigint), cf, CAST(@RunOn AS date), priority, CAST(@ExpiresOn AS date),
+                       CASE WHEN control_fraction(@Slug, cf) < @ControlShare THEN 'held_out' ELSE 'pending' END
                 FROM   ranked
                 WHERE  priority <= coalesce(CAST(@MaxPerNight AS integer), 2147483647)
                 ON CONFLICT (campaign_id, person_cf) DO NOTHING
-                RETURNING 1
+                RETURNING state
             )
             SELECT outcome, count(*) AS people FROM evaluated GROUP BY outcome
             UNION ALL
             SELECT '#added', count(*) FROM added
+            UNION ALL
+            SELECT '#held_out', count(*) FROM added WHERE state = 'held_out'
             """;
         var rows = (await conn.QueryAsync<(string Outcome, long People)>(new CommandDefinition(sql, parameters, tx, cancellationToken: ct))).ToList();
-        var cascade = Cascade.From(rows.Where(r => r.Outcome != "#added"), rows.Single(r => r.Outcome == "#added").People);
+        var cascade = Cascade.From(rows.Where(r => !r.Outcome.StartsWith('#')), rows.Single(r => r.Outcome == "#added").People)
+            with { HeldOut = rows.Single(r => r.Outcome == "#held_out").People };
+        // The new entries join the outcomes ledger (and the funnel's "selected") in the same transaction.
+        await Outcomes.OutcomeLedger.RefreshAsync(conn, tx, Outcomes.LedgerScope.SelectionDay, Outcomes.OutcomeLedger.Today(time),
+            new { campaignId = campaign.Id, selectedOn = Eligibility.ToDate(runOn) }, ct);
 
         await conn.ExecuteAsync(new CommandDefinition("""
             INSERT INTO selection_runs (campaign_id, run_on, as_of, considered, selected, cascade, trigger, started_at, finished_at)

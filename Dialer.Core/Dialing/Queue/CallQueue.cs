@@ -132,7 +132,7 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
                 FROM   moved
                 ORDER  BY priority
                 ON CONFLICT (campaign_id, person_cf) DO NOTHING
-                RETURNING id, campaign_id, priority, due_at
+                RETURNING id, campaign_id, priority, due_at, contact_list_entry_id
             ),
             ready AS (
                 INSERT INTO call_queue_ready (queue_id, campaign_id, priority, due_at)
@@ -141,12 +141,18 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
             woken AS (
                 SELECT pg_notify('call_queue', @campaignId || ':' || count(*)) FROM added HAVING count(*) > 0
             )
-            SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM woken)::int AS notified
+            SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM woken)::int AS notified,
+                   (SELECT coalesce(array_agg(contact_list_entry_id) FILTER (WHERE contact_list_entry_id IS NOT NULL), '{}') FROM added) AS entries
             """;
         var now = time.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
-        var (added, _) = await conn.QuerySingleAsync<(int, int)>(new CommandDefinition(sql,
-            new { campaignId, now, today = CallingCalendar.LocalDate(now).ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var (added, _, entries) = await conn.QuerySingleAsync<(int, int, long[])>(new CommandDefinition(sql,
+            new { campaignId, now, today = CallingCalendar.LocalDate(now).ToDateTime(TimeOnly.MinValue) }, tx, cancellationToken: ct));
+        // The funnel's "queued" step, in the same transaction (docs/outcomes.md).
+        if (entries.Length > 0)
+            await Outcomes.OutcomeLedger.RefreshAsync(conn, tx, Outcomes.LedgerScope.Entries, CallingCalendar.LocalDate(now), new { entryIds = entries }, ct);
+        await tx.CommitAsync(ct);
         logger.LogInformation("Queued {Added} contact list entries of campaign {CampaignId}", added, campaignId);
         return added;
     }

@@ -1,13 +1,17 @@
 using Dialer.Core.Audit;
+using Dialer.Core.Outcomes;
 using Dialer.Core.Scheduling;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
-namespace Dialer.Worker.Audit;
+namespace Dialer.Worker.Scheduling;
 
-/// <summary>Registers the audit log's nightly purge as a recurring job at start; retries while the database is unreachable.</summary>
-sealed class AuditRetentionSchedule(IRecurringJobManagerV2 recurringJobs, IOptions<SchedulerOptions> options, TimeProvider time,
-    ILogger<AuditRetentionSchedule> logger) : BackgroundService
+/// <summary>
+/// Registers the nightly housekeeping jobs at start (the audit log's purge, the outcomes ledger's pass); retries while the
+/// database is unreachable.
+/// </summary>
+sealed class HousekeepingSchedule(IRecurringJobManagerV2 recurringJobs, IOptions<SchedulerOptions> options, TimeProvider time,
+    ILogger<HousekeepingSchedule> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,6 +21,8 @@ sealed class AuditRetentionSchedule(IRecurringJobManagerV2 recurringJobs, IOptio
             {
                 AuditRetention.Schedule(recurringJobs);
                 logger.LogInformation("Scheduled the audit log's retention purge at '{Cron}' Europe/Rome", AuditRetention.Cron);
+                OutcomesNightly.Schedule(recurringJobs);
+                logger.LogInformation("Scheduled the outcomes ledger's nightly pass at '{Cron}' Europe/Rome", OutcomesNightly.Cron);
                 return;
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
@@ -25,7 +31,7 @@ sealed class AuditRetentionSchedule(IRecurringJobManagerV2 recurringJobs, IOptio
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Scheduling the audit log's retention purge failed; retrying in {Interval}", options.Value.CampaignSyncInterval);
+                logger.LogWarning(ex, "Scheduling the nightly housekeeping jobs failed; retrying in {Interval}", options.Value.CampaignSyncInterval);
             }
             try
             {

@@ -5,8 +5,11 @@ namespace Dialer.Core.Outcomes;
 /// <summary>How a funnel is split: not at all, or by CPI, operator, week of the first call, or selection month.</summary>
 public enum FunnelBy { None, Cpi, Operator, Week, Cohort }
 
-/// <summary>Where the counts come from: the rollups the ledger's triggers keep, or the raw tables (the same rules).</summary>
-public enum FunnelSource { Rollup, Raw }
+/// <summary>
+/// Where the counts come from: the rollups the ledger's triggers keep (what pages read), the ledger's rows (one per
+/// person), or the raw tables through campaign_outcome_facts (the rules themselves; slowest). All three agree.
+/// </summary>
+public enum FunnelSource { Rollup, Ledger, Raw }
 
 /// <summary>
 /// Which people a funnel counts (docs/outcomes.md "Funnel"): a campaign's, optionally those selected in one month
@@ -107,6 +110,10 @@ public sealed class Funnel(NpgsqlDataSource db, TimeProvider time)
          FROM campaign_outcome_facts(CAST(@today AS date)) f WHERE f.campaign_id = @CampaignId)
         """;
 
+    const string LedgerSource = """
+        (SELECT o.*, date_trunc('month', o.selected_on)::date AS cohort_month FROM campaign_outcomes o WHERE o.campaign_id = @CampaignId)
+        """;
+
     const string Where = """
         WHERE campaign_id = @CampaignId
           AND (CAST(@Cohort AS date) IS NULL OR cohort_month = CAST(@Cohort AS date))
@@ -138,7 +145,7 @@ public sealed class Funnel(NpgsqlDataSource db, TimeProvider time)
     {
         var sql = $"""
             SELECT {GroupKey(by)} AS Key, control AS Control, {(source == FunnelSource.Rollup ? RollupCounts : RawCounts)}
-            FROM   {(source == FunnelSource.Rollup ? "funnel_rollup" : RawSource + " x")}
+            FROM   {source switch { FunnelSource.Rollup => "funnel_rollup", FunnelSource.Ledger => LedgerSource + " x", _ => RawSource + " x" }}
             {Where}
             GROUP  BY 1, 2
             ORDER  BY 1
@@ -163,6 +170,21 @@ public sealed class Funnel(NpgsqlDataSource db, TimeProvider time)
         var control = rows.Where(r => r.Control).Aggregate(FunnelCounts.Zero, (sum, r) => sum.Plus(r.Counts));
         return new FunnelReport(campaign.Slug, campaign.Name, filter, by, new FunnelGroup("", Text.T("Totale", "Total"), total),
             by == FunnelBy.None ? [] : groups, control, today);
+    }
+
+    /// <summary>A campaign's id by its slug; null when there is none.</summary>
+    public async Task<long?> CampaignIdAsync(string slug, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("SELECT id FROM campaigns WHERE slug = @slug", new { slug }, cancellationToken: ct));
+    }
+
+    /// <summary>An operator's id by identity; null when there is none.</summary>
+    public async Task<long?> OperatorIdAsync(string identity, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("SELECT id FROM operators WHERE identity = @identity",
+            new { identity }, cancellationToken: ct));
     }
 
     static DateTime? Day(DateOnly? d) => d?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);

@@ -213,6 +213,7 @@ public sealed class PlacementTests : DatabaseTest
         var funnel = new Funnel(Db, clock);
         var rollup = await funnel.ReportAsync(new FunnelFilter(campaignId), FunnelBy.None, FunnelSource.Rollup, default);
         var raw = await funnel.ReportAsync(new FunnelFilter(campaignId), FunnelBy.None, FunnelSource.Raw, default);
+        var ledger = await funnel.ReportAsync(new FunnelFilter(campaignId), FunnelBy.None, FunnelSource.Ledger, default);
 
         // 11 selected and queued; 10 dialed; 9 answered, all the right person; 1 intake; 2 placed after the answer
         // (ANSWERED, EXTENDED), 1 after the intake; 3 hired after the selection plus UNANSWERED's hire.
@@ -222,6 +223,7 @@ public sealed class PlacementTests : DatabaseTest
         {
             Assert.That(rollup.Total.Counts, Is.EqualTo(expected));
             Assert.That(raw.Total.Counts, Is.EqualTo(expected));
+            Assert.That(ledger.Total.Counts, Is.EqualTo(expected));
             Assert.That(rollup.Total.PlacedOfAnswered, Is.EqualTo(2.0 / 9).Within(1e-9));
             Assert.That(rollup.Total.Steps.Single(s => s.Code == "answered").OfPrevious, Is.EqualTo(9.0 / 10).Within(1e-9));
             Assert.That(rollup.Control, Is.EqualTo(FunnelCounts.Zero));

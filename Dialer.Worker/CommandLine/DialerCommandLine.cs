@@ -30,6 +30,7 @@ public static class DialerCommandLine
         root.Subcommands.Add(Dialing.CalendarCommands.Calendar());
         root.Subcommands.Add(Operators.OperatorCommands.Operator());
         root.Subcommands.Add(Accounts.UserCommands.Users());
+        root.Subcommands.Add(Outcomes.ReportCommands.Report());
 
         // Each capability adds its benchmark here: figures printed with ratios against a baseline measured in the same run.
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");
@@ -39,6 +40,7 @@ public static class DialerCommandLine
         bench.Subcommands.Add(Selection.SelectBenchmark.Create());
         bench.Subcommands.Add(Dialing.QueueBenchmark.Create());
         bench.Subcommands.Add(Operators.ConsoleBench.Command());
+        bench.Subcommands.Add(Outcomes.ReportBench.Command());
         root.Subcommands.Add(bench);
         return root;
     }

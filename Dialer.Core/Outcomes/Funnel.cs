@@ -163,7 +163,7 @@ public sealed class Funnel(NpgsqlDataSource db, TimeProvider time)
             filter.Cpi,
             filter.OperatorId,
             today = Day(today),
-        }, cancellationToken: ct))).AsList();
+        }, cancellationToken: ct, commandTimeout: source == FunnelSource.Raw ? 0 : null))).AsList();
         var labels = await LabelsAsync(conn, by, rows.Select(r => r.Key).Distinct().ToList(), ct);
         var groups = rows.Where(r => !r.Control).Select(r => new FunnelGroup(r.Key, labels.GetValueOrDefault(r.Key, r.Key), r.Counts)).ToList();
         var total = groups.Aggregate(FunnelCounts.Zero, (sum, g) => sum.Plus(g.Counts));

@@ -139,6 +139,8 @@ static class SelectionCommands
         Console.Out.WriteLine($"  {"Idonee".PadRight(first)} {N(cascade.Eligible).PadLeft(numberWidth)}");
         if (cascade.Added is { } added)
             Console.Out.WriteLine($"  {"Aggiunte alla lista contatti".PadRight(first)} {N(added).PadLeft(numberWidth)}");
+        if (cascade.HeldOut is > 0 and var heldOut)
+            Console.Out.WriteLine($"  {"  di cui nel gruppo di controllo (non chiamate)".PadRight(first)} {N(heldOut).PadLeft(numberWidth)}");
     }
 
     static async Task<int> WithServicesAsync(Func<IServiceProvider, Task<int>> action, CancellationToken ct)

@@ -113,6 +113,7 @@ public sealed class PlacementTests : DatabaseTest
         Assert.Multiple(() =>
         {
             Assert.That(o.PlacedOn, Is.Null, "hired on 5 June, called on 10 June");
+            Assert.That(o.PlacedFamily, Is.Null, "no placement, no contract family");
             Assert.That(o.HiredOn, Is.EqualTo(D("2025-06-05")), "but hired after the selection: it counts for the uplift comparison");
         });
     }

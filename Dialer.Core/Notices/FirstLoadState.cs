@@ -82,7 +82,7 @@ sealed class FirstLoadState
         public NoticeEvent Event;
         public bool Permanent;
         public bool Effective;
-        public int EmployerCf, EmployerName, ContractType, OccupationCode, TransformationCode, CessationCause;
+        public int EmployerCf, EmployerName, ContractType, OccupationCode, SectorCode, TransformationCode, CessationCause;
         public DateOnly StartOn;
         public DateOnly? PlannedEndOn, ExtensionEndOn, TransformationOn, CessationOn;
     }
@@ -123,7 +123,7 @@ sealed class FirstLoadState
     struct Spell
     {
         public int Person;
-        public int EmployerCf, EmployerName, ContractType, OccupationCode, CessationCause;
+        public int EmployerCf, EmployerName, ContractType, OccupationCode, SectorCode, CessationCause;
         public DateOnly StartOn;
         public bool Hired, Ended, Term;
         public DateOnly? PlannedEndOn, ExtensionEndOn, PermanentOn, CessationOn, EffectiveEndOn;
@@ -175,6 +175,7 @@ sealed class FirstLoadState
             EmployerName = Text(n.EmployerName),
             ContractType = Text(n.ContractType),
             OccupationCode = Text(n.OccupationCode),
+            SectorCode = Text(n.SectorCode),
             TransformationCode = Text(n.TransformationCode),
             CessationCause = Text(n.CessationCause),
             StartOn = n.StartOn,
@@ -447,7 +448,7 @@ sealed class FirstLoadState
             ref var n = ref At(i);
             // employer name of the latest notice
             if (latest < 0 || Later(n.Sent, n.Code, At(latest).Sent, At(latest).Code)) latest = i;
-            // contract type and occupation of the (latest) hiring, else of the latest notice
+            // contract type, occupation and sector of the (latest) hiring, else of the latest notice
             if (byHiring < 0 || ByHiring(i, byHiring)) byHiring = i;
             planned = Max(planned, n.PlannedEndOn);
             switch (n.Event)
@@ -485,6 +486,7 @@ sealed class FirstLoadState
             EmployerName = At(latest).EmployerName,
             ContractType = transformed >= 0 ? At(transformed).ContractType : At(byHiring).ContractType,
             OccupationCode = At(byHiring).OccupationCode,
+            SectorCode = At(byHiring).SectorCode,
             Hired = hired,
             PlannedEndOn = planned,
             ExtensionEndOn = extension,
@@ -566,7 +568,7 @@ sealed class FirstLoadState
 
     const string SpellsCopySql = """
         COPY employment_spells (person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code, hired,
-            planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason)
+            planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason, sector_code)
         FROM STDIN (FORMAT BINARY, FREEZE)
         """;
 
@@ -649,7 +651,7 @@ sealed class FirstLoadState
     void WriteSpell(CopyRowWriter copy, string[] cfs, int index)
     {
         ref var s = ref CollectionsMarshal.AsSpan(spells)[index];
-        copy.StartRow(14);
+        copy.StartRow(15);
         copy.Text(cfs[s.Person]);
         copy.Text(texts[s.EmployerCf]);
         copy.Date(s.StartOn);
@@ -664,6 +666,7 @@ sealed class FirstLoadState
         copy.Text(texts[s.CessationCause]);
         copy.Date(s.EffectiveEndOn);
         copy.Text(s.Ended ? "cessation" : s.Term ? "term" : null);
+        copy.Text(texts[s.SectorCode]);
     }
 
     void WritePerson(CopyRowWriter copy, string[] cfs, int p)

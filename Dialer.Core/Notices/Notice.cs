@@ -52,6 +52,8 @@ public sealed record Notice
     public required string ContractType { get; init; }
     public bool PermanentContract { get; init; }
     public string? OccupationCode { get; init; }
+    /// <summary>The employer's ATECO code, normalised (<see cref="AtecoCode"/>); null when absent or malformed.</summary>
+    public string? SectorCode { get; init; }
 
     public PhoneNumber Phone { get; init; } = PhoneNumber.None;
     public string? Email { get; init; }
@@ -106,6 +108,8 @@ public enum QuarantineReason
     UnknownContractType,
     ContractTypeNotValidOnDate,
     InvalidComune,
+    /// <summary>An employer's sector that is not an ATECO code: a warning only, the sector dropped (<see cref="AtecoCode"/>).</summary>
+    InvalidSector,
     InvalidCessationCause,
     InvalidPhone,
     InvalidSource,

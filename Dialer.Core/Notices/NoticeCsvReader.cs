@@ -14,6 +14,8 @@ public static class NoticeCsvReader
         "cf_datore", "denominazione_datore", "sede_lavoro_comune",
         "data_inizio", "data_fine", "data_fine_proroga", "data_trasformazione", "codice_trasformazione",
         "data_cessazione", "causa_cessazione", "tipologia_contrattuale", "qualifica_istat", "cellulare", "email",
+        // optional, added last so that files written before it keep their column order
+        "ateco",
     ];
 
     public static readonly string[] ContactColumns = ["codice_fiscale", "cellulare", "fonte", "data"];
@@ -46,6 +48,7 @@ public static class NoticeCsvReader
         ["qualifica_istat"] = (r, v) => r.OccupationCode = v,
         ["cellulare"] = (r, v) => r.Mobile = v,
         ["email"] = (r, v) => r.Email = v,
+        ["ateco"] = (r, v) => r.SectorCode = v,
     };
 
     static readonly string[] RequiredNoticeColumns =

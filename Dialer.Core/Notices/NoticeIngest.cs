@@ -302,7 +302,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             employer_cf text, employer_name text, workplace_comune text,
             start_on date, planned_end_on date, extension_end_on date, transformation_on date, transformation_code text,
             cessation_on date, cessation_cause text, contract_type text, permanent boolean, occupation_code text,
-            phone_e164 text, phone_kind text, email text
+            phone_e164 text, phone_kind text, email text, sector_code text
         ) ON COMMIT DROP;
         CREATE TEMP TABLE contact_staging (
             cf text, source text, phone_e164 text, phone_kind text, priority smallint, seen_on date,
@@ -330,7 +330,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         code, previous_code, comm_type, event, sent_at, worker_cf, surname, name, sex, birth_on,
             birth_place, domicile_comune, employer_cf, employer_name, workplace_comune, start_on, planned_end_on,
             extension_end_on, transformation_on, transformation_code, cessation_on, cessation_cause, contract_type,
-            permanent, occupation_code, phone_e164, phone_kind, email
+            permanent, occupation_code, phone_e164, phone_kind, email, sector_code
         """;
 
     public const string NoticeCopySql = $"COPY notice_staging ({StagedColumns}) FROM STDIN (FORMAT BINARY)";
@@ -548,7 +548,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
     // fixes it (KeyFirstLoadAsync).
     public static void WriteNotice(CopyRowWriter copy, Notice n, bool withRoot = false)
     {
-        copy.StartRow(withRoot ? (short)29 : (short)28);
+        copy.StartRow(withRoot ? (short)30 : (short)29);
         copy.Text(n.Code);
         copy.Text(n.PreviousCode);
         copy.Text(n.CommunicationType);
@@ -577,6 +577,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
         copy.Text(n.Phone.E164);
         copy.Text(KindName(n.Phone.Kind));
         copy.Text(n.Email);
+        copy.Text(n.SectorCode);
         if (withRoot) copy.Text(n.CommunicationType is "03" or "04" ? n.PreviousCode! : n.Code);
     }
 
@@ -627,7 +628,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                 INSERT INTO notices (code, previous_code, root_code, comm_type, event, sent_at, worker_cf, surname, name, sex,
                     birth_on, birth_place, domicile_comune, employer_cf, employer_name, workplace_comune, start_on,
                     planned_end_on, extension_end_on, transformation_on, transformation_code, cessation_on, cessation_cause,
-                    contract_type, permanent, occupation_code, phone_e164, phone_kind, email)
+                    contract_type, permanent, occupation_code, phone_e164, phone_kind, email, sector_code)
                 SELECT s.code, s.previous_code,
                        -- a correction or cancellation joins its target's chain; if the target has not arrived yet,
                        -- the target is assumed to be an original (fixed below when it turns out to be a correction)
@@ -635,7 +636,7 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                        s.comm_type, s.event, s.sent_at, s.worker_cf, s.surname, s.name, s.sex,
                        s.birth_on, s.birth_place, s.domicile_comune, s.employer_cf, s.employer_name, s.workplace_comune, s.start_on,
                        s.planned_end_on, s.extension_end_on, s.transformation_on, s.transformation_code, s.cessation_on, s.cessation_cause,
-                       s.contract_type, s.permanent, s.occupation_code, s.phone_e164, s.phone_kind, s.email
+                       s.contract_type, s.permanent, s.occupation_code, s.phone_e164, s.phone_kind, s.email, s.sector_code
                 FROM   notice_staging s
                 LEFT   JOIN notices p ON s.comm_type IN ('03', '04') AND p.code = s.previous_code
                 -- Imports hold the advisory lock, so an anti-join is enough and costs a third less than
@@ -820,7 +821,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
             CREATE TEMP TABLE spell_summary ON COMMIT DROP AS
             WITH written AS (
             INSERT INTO employment_spells (person_cf, employer_cf, start_on, employer_name, contract_type, occupation_code,
-                hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason)
+                hired, planned_end_on, extension_end_on, permanent_on, cessation_on, cessation_cause, effective_end_on, end_reason,
+                sector_code)
             SELECT person_cf, employer_cf, start_on, latest[3], COALESCE(transformed[3], by_hiring[4]), by_hiring[5],
                    hired, planned_end_on, extension_end_on, permanent_on, cessation_on, ceased[3],
                    CASE WHEN cessation_on IS NOT NULL THEN cessation_on
@@ -828,7 +830,8 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                         ELSE COALESCE(extension_end_on, planned_end_on) END,
                    CASE WHEN cessation_on IS NOT NULL THEN 'cessation'
                         WHEN permanent_on IS NOT NULL OR permanent_hire THEN NULL
-                        WHEN COALESCE(extension_end_on, planned_end_on) IS NOT NULL THEN 'term' END
+                        WHEN COALESCE(extension_end_on, planned_end_on) IS NOT NULL THEN 'term' END,
+                   by_hiring[6]
             FROM (
                 -- "The value of the first notice in an order" is the max() of an array that starts with the ordering
                 -- keys (the codes are unique, so the keys decide): ordered aggregates (array_agg(… ORDER BY …)) sort
@@ -843,9 +846,9 @@ public sealed class NoticeIngest(NpgsqlDataSource db, ILogger<NoticeIngest> logg
                        max(ARRAY[COALESCE((e.sent_at AT TIME ZONE 'UTC')::text, ''), e.code, e.employer_name] COLLATE "C") AS latest,
                        -- contract type after the latest transformation
                        max(ARRAY[e.transformation_on::text, e.code, e.contract_type] COLLATE "C") FILTER (WHERE e.event = 'TRS') AS transformed,
-                       -- contract type and occupation of the (latest) hiring, else of the latest notice
+                       -- contract type, occupation and sector of the (latest) hiring, else of the latest notice
                        max(ARRAY[CASE WHEN e.event = 'ASS' THEN '1' ELSE '0' END, COALESCE((e.sent_at AT TIME ZONE 'UTC')::text, ''), e.code,
-                                 e.contract_type, e.occupation_code] COLLATE "C") AS by_hiring,
+                                 e.contract_type, e.occupation_code, e.sector_code] COLLATE "C") AS by_hiring,
                        bool_or(e.event = 'ASS') AS hired,
                        COALESCE(max(e.planned_end_on) FILTER (WHERE e.event = 'ASS'), max(e.planned_end_on)) AS planned_end_on,
                        max(e.extension_end_on) FILTER (WHERE e.event = 'PRO') AS extension_end_on,

@@ -33,6 +33,7 @@ public static class NoticeRules
         var employerName = Secondary(raw.EmployerName, "denominazione_datore", MaxEmployerNameChars, at, scanCharacters, ref warnings);
         var workplace = Clean(Secondary(raw.WorkplaceComune, "sede_lavoro_comune", MaxShortFieldChars, at, scanCharacters, ref warnings));
         var occupation = Secondary(raw.OccupationCode, "qualifica_istat", MaxShortFieldChars, at, scanCharacters, ref warnings);
+        var sectorText = Trim(Secondary(raw.SectorCode, "ateco", MaxShortFieldChars, at, scanCharacters, ref warnings));
         var mobile = Secondary(raw.Mobile, "cellulare", MaxShortFieldChars, at, scanCharacters, ref warnings);
         var email = Secondary(raw.Email, "email", MaxEmailChars, at, scanCharacters, ref warnings);
 
@@ -127,6 +128,12 @@ public static class NoticeRules
                 $"sede_lavoro_comune '{workplace}' is not a Belfiore code (a letter and three digits); dropped{at.Suffix}"));
             workplace = null;
         }
+        var sector = sectorText is null ? null : AtecoCode.Normalise(sectorText);
+        if (sectorText is not null && sector is null)
+        {
+            (warnings ??= []).Add(new("ateco", QuarantineReason.InvalidSector,
+                $"ateco '{sectorText}' is not an ATECO code (NN, NN.N, NN.NN, NN.NN.N or NN.NN.NN); dropped{at.Suffix}"));
+        }
 
         var cause = Clean(raw.CessationCause);
         if (evt == NoticeEvent.Cessation && (cause is null || cause.Length != 2 || !cause.All(char.IsAsciiLetterOrDigit)))
@@ -169,6 +176,7 @@ public static class NoticeRules
             ContractType = contractCode,
             PermanentContract = contract.Duration == ContractDuration.Permanent,
             OccupationCode = Trim(occupation),
+            SectorCode = sector,
             Phone = PhoneNumber.Parse(mobile),
             Email = Trim(email),
             Warnings = warnings,

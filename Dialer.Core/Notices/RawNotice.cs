@@ -30,6 +30,8 @@ public sealed class RawNotice
     public string? CessationCause { get; set; }
     public string? ContractType { get; set; }
     public string? OccupationCode { get; set; }
+    /// <summary>The employer's ATECO code (DatoreLavoro/Settore, CSV column ateco).</summary>
+    public string? SectorCode { get; set; }
     public string? Mobile { get; set; }
     public string? Email { get; set; }
 

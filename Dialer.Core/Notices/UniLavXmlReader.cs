@@ -194,6 +194,7 @@ public static class UniLavXmlReader
             EmployerCf = (string?)employer?.Attribute("codiceFiscale"),
             EmployerName = (string?)employer?.Attribute("denominazione"),
             WorkplaceComune = (string?)employer?.Element(Ns + "SedeLavoro")?.Element(Ns + "Comune"),
+            SectorCode = (string?)employer?.Element(Ns + "Settore"),
             Surname = (string?)person?.Element(Ns + "cognome"),
             Name = (string?)person?.Element(Ns + "nome"),
             WorkerCf = (string?)person?.Element(Ns + "codice-fiscale"),

@@ -35,11 +35,12 @@ public sealed record CsvNotice
     public string? Occupation { get; init; } = "5.2.2.3.6";
     public string? Mobile { get; init; }
     public string? Email { get; init; }
+    public string? Sector { get; init; } = "56.10.11";
 
     public string ToLine() => string.Join(";", new[]
     {
         Code, Previous, Type, Event, SentAt, Cf, Surname, Name, Sex, BirthDate, BirthPlace, Domicile, EmployerCf, EmployerName,
-        Workplace, Start, End, ExtensionEnd, TransformationOn, TransformationCode, CessationOn, Cause, Contract, Occupation, Mobile, Email,
+        Workplace, Start, End, ExtensionEnd, TransformationOn, TransformationCode, CessationOn, Cause, Contract, Occupation, Mobile, Email, Sector,
     });
 
     public static string Header => string.Join(";", NoticeCsvReader.NoticeColumns);
@@ -67,6 +68,6 @@ public sealed record CsvNotice
         Name = f[7], Sex = f[8], BirthDate = f[9], BirthPlace = f[10], DomicileComune = f[11], EmployerCf = f[12], EmployerName = f[13],
         WorkplaceComune = f[14], StartOn = f[15], PlannedEndOn = f[16], ExtensionEndOn = f[17], TransformationOn = f[18],
         TransformationCode = f[19], CessationOn = f[20], CessationCause = f[21], ContractType = f[22], OccupationCode = f[23],
-        Mobile = f[24], Email = f[25],
+        Mobile = f[24], Email = f[25], SectorCode = f[26],
     };
 }

@@ -174,7 +174,7 @@ public sealed class FirstLoadTests : DatabaseTest
             Assert.That((first.Imported, first.Quarantined, first.QuarantinedByReason["Malformed"]), Is.EqualTo((3000L, 12000L, 12000L)));
             Assert.That((merged.Imported, merged.Quarantined), Is.EqualTo((3000L, 12000L)));
             Assert.That(firstLoad["notice_quarantine"], Has.Count.EqualTo(12000).And.Unique, "each bad row once, at its own line");
-            Assert.That(firstLoad["notice_quarantine"][0], Is.EqualTo("mostly-bad.csv|3|Malformed|5 columns where the header has 26"));
+            Assert.That(firstLoad["notice_quarantine"][0], Is.EqualTo($"mostly-bad.csv|3|Malformed|5 columns where the header has {NoticeCsvReader.NoticeColumns.Length}"));
             Assert.That(firstLoad["employment_spells"], Has.Count.EqualTo(3000));
             foreach (var (table, rows) in firstLoad)
                 Assert.That(mergedStore[table], Is.EqualTo(rows), table);
@@ -274,7 +274,7 @@ public sealed class FirstLoadTests : DatabaseTest
         {
             ["notices"] = "SELECT (n.*)::text FROM (SELECT code, previous_code, root_code, comm_type, event, sent_at, worker_cf, surname, name, sex, birth_on, " +
                 "birth_place, domicile_comune, employer_cf, employer_name, workplace_comune, start_on, planned_end_on, extension_end_on, transformation_on, " +
-                "transformation_code, cessation_on, cessation_cause, contract_type, permanent, occupation_code, phone_e164, phone_kind, email, is_original " +
+                "transformation_code, cessation_on, cessation_cause, contract_type, permanent, occupation_code, phone_e164, phone_kind, email, is_original, sector_code " +
                 "FROM notices) n ORDER BY n.code",
             ["notice_revisions"] = "SELECT (r.*)::text FROM notice_revisions r ORDER BY r.root_code",
             ["employment_spells"] = "SELECT (s.*)::text FROM employment_spells s ORDER BY s.person_cf, s.employer_cf, s.start_on",

@@ -27,6 +27,11 @@ public sealed class NoticeGeneratorTests : DatabaseTest
         await using var conn = await Db.OpenConnectionAsync();
         var (persons, withMobile) = await conn.QuerySingleAsync<(long, long)>(
             "SELECT count(*), count(mobile_e164) FROM people WHERE successor_cf IS NULL");
+        var (noticesWithoutSector, spellsWithoutSector, sectors) = await conn.QuerySingleAsync<(long, long, long)>("""
+            SELECT (SELECT count(*) FROM notices WHERE sector_code IS NULL),
+                   (SELECT count(*) FROM employment_spells WHERE sector_code IS NULL),
+                   (SELECT count(DISTINCT sector_code) FROM employment_spells)
+            """);
         Assert.Multiple(() =>
         {
             Assert.That(manifest.NoticesByType.GetValueOrDefault("03"), Is.Positive, "the dataset has corrections");
@@ -40,6 +45,8 @@ public sealed class NoticeGeneratorTests : DatabaseTest
             Assert.That(summary.QuarantinedByReason, Is.EquivalentTo(manifest.InvalidByReason));
             Assert.That(persons, Is.EqualTo(manifest.People));
             Assert.That(withMobile, Is.EqualTo(manifest.PeopleWithMobile));
+            Assert.That((noticesWithoutSector, spellsWithoutSector), Is.EqualTo((0L, 0L)), "every notice and spell has its employer's sector");
+            Assert.That(sectors, Is.GreaterThan(1), "employers of several kinds");
         });
     }
 

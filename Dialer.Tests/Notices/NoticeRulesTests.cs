@@ -137,6 +137,43 @@ public sealed class NoticeRulesTests
     public void A_control_character_is_found_where_it_is_and_tab_CR_LF_are_not_ones(string text, int index) =>
         Assert.That(NoticeRules.IndexOfControlCharacter(text), Is.EqualTo(index));
 
+    [TestCase("56.10.11", "56.10.11")]
+    [TestCase("56.10.1", "56.10.1")]
+    [TestCase("56.10", "56.10")]
+    [TestCase("56.1", "56.1")]
+    [TestCase("56", "56")]
+    [TestCase("561011", "56.10.11")]
+    [TestCase("56101", "56.10.1")]
+    [TestCase("5610", "56.10")]
+    [TestCase("561", "56.1")]
+    [TestCase("5", null)]
+    [TestCase("5610111", null)]
+    [TestCase("56-10-11", null)]
+    [TestCase("56.10.111", null)]
+    [TestCase("56.1.11", null)]
+    [TestCase("I56.10.11", null)]
+    [TestCase("ristorazione", null)]
+    [TestCase("56.10.", null)]
+    public void Ateco_code_is_kept_dotted_or_given_its_dots_and_anything_else_is_refused(string raw, string? normalised) =>
+        Assert.That(AtecoCode.Normalise(raw), Is.EqualTo(normalised));
+
+    [TestCase(" 56.10.11 ", "56.10.11", null)]
+    [TestCase("561011", "56.10.11", null)]
+    [TestCase("", null, null)]
+    [TestCase("56/10/11", null, "ateco '56/10/11' is not an ATECO code (NN, NN.N, NN.NN, NN.NN.N or NN.NN.NN); dropped (line 7)")]
+    public void A_malformed_sector_is_dropped_with_a_warning_and_the_notice_is_accepted(string sector, string? stored, string? warning)
+    {
+        var rejection = NoticeRules.Validate(new CsvNotice { Sector = sector }.ToRaw(), out var notice, RecordPlace.Line(7));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rejection, Is.Null);
+            Assert.That(notice!.SectorCode, Is.EqualTo(stored));
+            Assert.That(notice.Warnings?.Select(w => (w.Field, w.Reason, w.Message)),
+                warning is null ? Is.Null : Is.EqualTo(new[] { ("ateco", QuarantineReason.InvalidSector, warning) }));
+        });
+    }
+
     [TestCaseSource(nameof(Rejections))]
     public void Invalid_notice_is_rejected_with_its_specific_reason(CsvNotice row, QuarantineReason reason)
     {

@@ -63,6 +63,7 @@ public sealed class UniLavXmlReaderTests
             Assert.That((n.StartOn, n.PlannedEndOn), Is.EqualTo((new DateOnly(2024, 1, 9), (DateOnly?)new DateOnly(2024, 6, 30))));
             Assert.That(n.ContractType, Is.EqualTo("A.02.00"));
             Assert.That(n.OccupationCode, Is.EqualTo("5.2.2.3.6"));
+            Assert.That(n.SectorCode, Is.EqualTo("56.10.11"));
             Assert.That(n.Phone.E164, Is.EqualTo("+393471234567"));
             Assert.That(n.Email, Is.EqualTo("giulia@example.org"));
         });
@@ -82,6 +83,23 @@ public sealed class UniLavXmlReaderTests
             Assert.That(record.Rejection, Is.Null, record.Rejection?.Message);
             Assert.That(record.Notice!.Event, Is.EqualTo(expected));
             Assert.That(record.Notice.StartOn, Is.EqualTo(new DateOnly(2024, 1, 9)));
+        });
+    }
+
+    [TestCase("", null, null)]
+    [TestCase("<Settore>561011</Settore>", "56.10.11", null)]
+    [TestCase("<Settore>56,10,11</Settore>", null, "ateco")]
+    public void The_employers_sector_is_optional_and_a_malformed_one_is_only_a_warning(string settore, string? sector, string? warnedField)
+    {
+        var xml = Hiring(cf: Valid("RSSGLI88D52F205Q")).Replace("<Settore>56.10.11</Settore>", settore, StringComparison.Ordinal);
+
+        var record = UniLavXmlReader.Read("s.xml", Open(xml)).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.Rejection, Is.Null, record.Rejection?.Message);
+            Assert.That(record.Notice!.SectorCode, Is.EqualTo(sector));
+            Assert.That(record.Notice.Warnings?.Single().Field, Is.EqualTo(warnedField));
         });
     }
 

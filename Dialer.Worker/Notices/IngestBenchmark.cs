@@ -134,7 +134,7 @@ static class IngestBenchmark
                 employer_cf text, employer_name text, workplace_comune text,
                 start_on date, planned_end_on date, extension_end_on date, transformation_on date, transformation_code text,
                 cessation_on date, cessation_cause text, contract_type text, permanent boolean, occupation_code text,
-                phone_e164 text, phone_kind text, email text)
+                phone_e164 text, phone_kind text, email text, sector_code text)
             """, cancellationToken: ct));
         var clock = Stopwatch.StartNew();
         await using (var copy = await CopyRowWriter.BeginAsync(conn, NoticeIngest.NoticeCopySql, ct))

@@ -67,7 +67,7 @@ public static class NoticeDatasetWriter
         n.Code, n.PreviousCode, n.CommunicationType, n.Event, n.SentAt, n.WorkerCf, n.Surname, n.Name, n.Sex, n.BirthDate,
         n.BirthPlace, n.DomicileComune, n.EmployerCf, n.EmployerName, n.WorkplaceComune, n.StartOn, n.PlannedEndOn,
         n.ExtensionEndOn, n.TransformationOn, n.TransformationCode, n.CessationOn, n.CessationCause, n.ContractType,
-        n.OccupationCode, n.Mobile, n.Email,
+        n.OccupationCode, n.Mobile, n.Email, n.SectorCode,
     }.Select(Escape));
 
     static string? Escape(string? field) =>
@@ -93,6 +93,7 @@ public static class NoticeDatasetWriter
         w.WriteStartElement("SedeLavoro", ns);
         w.WriteElementString("Comune", ns, n.WorkplaceComune);
         w.WriteEndElement();
+        if (n.SectorCode is not null) w.WriteElementString("Settore", ns, n.SectorCode);
         w.WriteElementString("PubblicaAmministrazione", ns, "NO");
         w.WriteEndElement();
 

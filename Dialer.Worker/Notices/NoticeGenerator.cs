@@ -73,13 +73,20 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         "EL AMRANI", "HOXHA", "GARCIA", "CHEN", "SANTOS", "KOVALENKO", "IONESCU",
     ];
     static readonly string[] EmployerWords = ["ALFA", "BETA", "LOMBARDA", "MILANESE", "NAVIGLI", "DUOMO", "BRERA", "ADDA", "TICINO", "SEMPIONE", "CENTRALE", "NORD"];
-    static readonly string[] EmployerKinds = ["SERVIZI SRL", "RISTORAZIONE SRL", "LOGISTICA SPA", "COSTRUZIONI SRL", "COMMERCIO SRL", "PULIZIE SCARL", "HOTEL SRL", "SANITÀ SRL"];
+    // Each kind of employer with a plausible ATECO 2007 code for it (the employer's Settore; illustrative).
+    static readonly (string Kind, string Sector)[] EmployerKinds =
+    [
+        ("SERVIZI SRL", "82.99.99"), ("RISTORAZIONE SRL", "56.10.11"), ("LOGISTICA SPA", "52.29.22"), ("COSTRUZIONI SRL", "41.20.00"),
+        ("COMMERCIO SRL", "47.11.20"), ("PULIZIE SCARL", "81.21.00"), ("HOTEL SRL", "55.10.00"), ("SANITÀ SRL", "87.10.00"),
+    ];
+    // Agenzie per il lavoro: temporary work agencies.
+    const string AgencySector = "78.20.00";
     static readonly string[] Occupations = ["5.2.2.3.6", "8.1.1.1.10", "8.1.4.2.0", "5.1.2.2.0", "6.1.2.1.0", "7.4.2.2.0", "4.1.1.1.0", "8.1.3.1.0"];
 
     readonly Random random = new(options.Seed);
     readonly HashSet<string> usedCfs = new(StringComparer.Ordinal);
-    readonly List<(string Cf, string Name)> employers = [];
-    readonly List<(string Cf, string Name)> agencies = [];
+    readonly List<Employer> employers = [];
+    readonly List<Employer> agencies = [];
     long counter;
     string codePrefix = "";
 
@@ -100,8 +107,14 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         Manifest.Seed = options.Seed;
         Manifest.AsOf = options.AsOf;
         codePrefix = "03" + (options.Seed % 10000).ToString("0000", CultureInfo.InvariantCulture);
-        for (var i = 0; i < Math.Max(20, options.People / 15); i++) employers.Add((EmployerCf(), $"{Pick(EmployerWords)} {Pick(EmployerWords)} {Pick(EmployerKinds)}"));
-        for (var i = 0; i < 12; i++) agencies.Add((EmployerCf(), $"{Pick(EmployerWords)} LAVORO SPA AGENZIA PER IL LAVORO"));
+        for (var i = 0; i < Math.Max(20, options.People / 15); i++)
+        {
+            // drawn in the order the name always was, so that a seed still gives the same people and notices
+            var cf = EmployerCf();
+            var (first, second, kind) = (Pick(EmployerWords), Pick(EmployerWords), Pick(EmployerKinds));
+            employers.Add(new Employer(cf, $"{first} {second} {kind.Kind}", kind.Sector));
+        }
+        for (var i = 0; i < 12; i++) agencies.Add(new Employer(EmployerCf(), $"{Pick(EmployerWords)} LAVORO SPA AGENZIA PER IL LAVORO", AgencySector));
 
         long notices = 0;
         for (var p = 0; p < options.People; p++)
@@ -113,6 +126,8 @@ public sealed class NoticeGenerator(GeneratorOptions options)
             }
         }
     }
+
+    readonly record struct Employer(string Cf, string Name, string Sector);
 
     sealed record Who(string Cf, string? ProvisionalCf, string Surname, string Name, char Sex, DateOnly Birth, string BirthPlace, string Domicile);
 
@@ -365,7 +380,7 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         }
     }
 
-    RawNotice Base(Who who, string cf, (string Cf, string Name) employer, DateOnly start, DateOnly? planned, string contract) => new()
+    RawNotice Base(Who who, string cf, Employer employer, DateOnly start, DateOnly? planned, string contract) => new()
     {
         Code = NextCode(),
         CommunicationType = random.NextDouble() < 0.03 ? "02" : "01",
@@ -378,6 +393,7 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         DomicileComune = who.Domicile,
         EmployerCf = employer.Cf,
         EmployerName = employer.Name,
+        SectorCode = employer.Sector,
         WorkplaceComune = Pick(Comuni),
         StartOn = Day(start),
         PlannedEndOn = planned is { } p ? Day(p) : null,

@@ -31,7 +31,7 @@ public sealed class OutcomeLedger(NpgsqlDataSource db, TimeProvider time)
         "entry_id", "campaign_id", "person_cf", "selected_on", "control", "sex", "age_band", "birth_area", "comune_code", "cpi_code",
         "queued", "dialed_on", "dial_week", "answered_on", "operator_id", "right_person", "intake_on", "attended", "hired_on",
         "placed_on", "placed_contract_type", "placed_family", "placed_planned_end_on", "placed_occupation_code",
-        "placed_permanent_on", "retained_3m", "retained_6m", "stable", "placed_after_intake",
+        "placed_permanent_on", "retained_3m", "retained_6m", "stable", "placed_after_intake", "placed_sector_code",
     ];
 
     // Multi-entry refreshes take this lock, so that two of them never lock the same ledger rows in opposite orders.

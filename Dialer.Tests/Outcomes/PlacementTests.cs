@@ -87,11 +87,15 @@ public sealed class PlacementTests : DatabaseTest
     [Test]
     public async Task A_permanent_hiring_after_the_answered_call_is_a_stable_placement_retained_at_3_and_6_months()
     {
-        await ImportAsync(Hire("ANSWERED", "2025-07-01", null, "A.01.00"));
+        await ImportAsync(Hire("ANSWERED", "2025-07-01", null, "A.01.00") with { Sector = "47.11.40", Occupation = "5.1.2.2.0" });
 
         var o = await OutcomeOf("ANSWERED");
+        await using var conn = await Db.OpenConnectionAsync();
+        var (sector, occupation) = await conn.QuerySingleAsync<(string, string)>(
+            "SELECT placed_sector_code, placed_occupation_code FROM campaign_outcomes WHERE person_cf = @cf", new { cf = o.PersonCf });
         Assert.Multiple(() =>
         {
+            Assert.That((sector, occupation), Is.EqualTo(("47.11.40", "5.1.2.2.0")), "the job's sector and occupation, from the hiring notice");
             Assert.That(o.AnsweredOn, Is.EqualTo(D("2025-06-10")));
             Assert.That(o.IntakeOn, Is.EqualTo(D("2025-06-10")));
             Assert.That(o.PlacedOn, Is.EqualTo(D("2025-07-01")));

@@ -96,12 +96,12 @@ public sealed class WallboardFeed(Wallboard wallboard, TimeProvider time, IHostA
     async Task CheckAsync()
     {
         if (Interlocked.Exchange(ref checking, 1) == 1) return;
+        WallboardMessage? message = null;
+        WallboardConnection[] targets = [];
         try
         {
             Interlocked.Increment(ref checks);
             var snapshot = await wallboard.ReadAsync(lifetime.ApplicationStopping);
-            WallboardConnection[] targets;
-            WallboardMessage message;
             lock (gate)
             {
                 if (connections.Count == 0 || snapshot.SameAs(last)) return;
@@ -110,7 +110,6 @@ public sealed class WallboardFeed(Wallboard wallboard, TimeProvider time, IHostA
                 latest = message;
                 targets = [.. connections];
             }
-            foreach (var connection in targets) connection.Offer(message);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -123,8 +122,11 @@ public sealed class WallboardFeed(Wallboard wallboard, TimeProvider time, IHostA
         }
         finally
         {
+            // Done before the streams hear of it: whoever reacts to this snapshot finds the next tick free to run.
             Volatile.Write(ref checking, 0);
         }
+        if (message is not null)
+            foreach (var connection in targets) connection.Offer(message);
     }
 
     public void Dispose()

@@ -110,6 +110,35 @@ public sealed class WallboardBrowserTests : DatabaseTest
     }
 
     [Test]
+    public async Task Changes_are_announced_at_most_every_30_seconds_and_only_the_latest()
+    {
+        await using var browser = await Chromium.NewPageAsync(app.BaseAddress);
+        var page = browser.Page;
+        await browser.SignInAsync("sara");
+        // The page's timers and Date run on Playwright's clock from here on: the 30 s are moved, not waited for.
+        await page.Clock.InstallAsync();
+        await browser.GotoAsync("/supervisione/situazione");
+        await Expect(page.Locator("#annunci")).ToBeVisibleAsync();
+        var region = page.Locator("#annuncio");
+
+        await roster.SetAvailableAsync("anna", default);
+        await Expect(Tile(page, "available")).ToHaveTextAsync("2 Operatori disponibili", new() { Timeout = 30_000 });
+        await page.Clock.RunForAsync(1000);
+        await Expect(region).ToHaveTextAsync("Disponibili 2, in chiamata 0, in pausa 0, in coda 1.240.");
+
+        // Two more changes inside the quiet time: neither is read yet; at its end only the latest is.
+        await roster.PauseAsync("bruno", PauseReason.Meeting, default);
+        await Expect(Tile(page, "paused")).ToHaveTextAsync("1 In pausa", new() { Timeout = 30_000 });
+        await roster.PauseAsync("anna", PauseReason.Training, default);
+        await Expect(Tile(page, "paused")).ToHaveTextAsync("2 In pausa", new() { Timeout = 30_000 });
+        await page.Clock.RunForAsync(20_000);
+        await Expect(region).ToHaveTextAsync("Disponibili 2, in chiamata 0, in pausa 0, in coda 1.240.");
+        await page.Clock.RunForAsync(11_000);
+        await Expect(region).ToHaveTextAsync("Disponibili 0, in chiamata 0, in pausa 2, in coda 1.240.");
+        browser.AssertNoErrors();
+    }
+
+    [Test]
     public async Task At_320_px_the_page_does_not_scroll_sideways_and_has_no_axe_violations()
     {
         await using var browser = await Chromium.NewPageAsync(app.BaseAddress, width: 320, height: 640);

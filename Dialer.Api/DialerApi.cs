@@ -8,6 +8,7 @@ using Dialer.Api.Operators;
 using Dialer.Api.Outcomes;
 using Dialer.Api.Scheduling;
 using Dialer.Api.Security;
+using Dialer.Api.Supervision;
 using Dialer.Api.Telephony;
 using Dialer.Core.Telephony;
 
@@ -36,6 +37,8 @@ public static class DialerApi
 
         // Each signed-in operator's live events (Server-Sent Events), fed by the bus (docs/operators.md)
         builder.Services.AddOperatorStream();
+        // The supervisor's wallboard: one shared timer reads the floor for every open stream (docs/supervision.md)
+        builder.Services.AddWallboard();
 
         builder.Services.AddRazorPages();
         // Italian (and English) text from code is written as characters, not as &#xE0; entities: still encoded for HTML
@@ -73,6 +76,7 @@ public static class DialerApi
         app.MapDialingApi();
         app.MapOperatorsApi();
         app.MapOperatorEventsApi();
+        app.MapWallboardApi();
         app.MapCpiSlotsApi();
         app.MapCallsApi();
         // The OpenAPI document and its reference page (/scalar), for admins

@@ -9,6 +9,7 @@ using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
 using Dialer.Core.Scheduling;
 using Dialer.Core.Selection;
+using Dialer.Core.Supervision;
 using Dialer.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,6 +54,10 @@ public static class CoreRegistration
 
         // Outcomes: provider outcomes, dispositions, call-backs, the sweep, diagnostics
         services.AddOutcomes();
+
+        // Supervision: the wallboard's snapshot of the floor (docs/supervision.md)
+        services.AddSingleton<Wallboard>();
+        services.AddOptions<SupervisionOptions>().BindConfiguration(SupervisionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // The dialer's own metrics (calls, CPS, imports) on the "Dialer" meter
         services.AddDialerMetrics();

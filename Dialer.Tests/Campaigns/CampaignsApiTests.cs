@@ -63,7 +63,7 @@ public sealed class CampaignsApiTests : DatabaseTest
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-            Assert.That(problem.GetProperty("errors").GetProperty("cohort.sex")[0].GetString(), Does.Contain("\"F\" or \"M\""));
+            Assert.That(problem.GetProperty("errors").GetProperty("cohort.sex")[0].GetString(), Does.Contain("\"F\" o \"M\""), "Italian, the admin's language");
         });
     }
 

@@ -27,7 +27,9 @@ sealed class CampaignNewModel(CampaignStore campaigns, CampaignChanges changes, 
             try
             {
                 var definition = CampaignDefinition.Parse(json);
-                if (await campaigns.FindAsync(definition.Slug, ct) is not null)
+                if (definition.Slug == "nuova")
+                    errors = [$"slug: {Text.T("«nuova» è l'indirizzo di questo modulo: sceglierne un altro.", "«nuova» is this form's address: choose another.")}"];
+                else if (await campaigns.FindAsync(definition.Slug, ct) is not null)
                     errors = [$"slug: {Text.T($"esiste già una campagna «{definition.Slug}»: sceglierne un altro, o modificare quella.", $"there already is a campaign «{definition.Slug}»: choose another, or edit that one.")}"];
                 else
                 {

@@ -25,20 +25,22 @@ static class CampaignsApi
 
         group.MapGet("/{slug}/selection", Preview).ProducesValidationProblem();
 
+        // Supervisors pause and resume (docs/supervision.md, "Campagne"); a repeat is a 200 that says nothing changed.
+        group.MapPost("/{slug}/pause", Pause);
+        group.MapPost("/{slug}/resume", Resume);
+
         return group;
     }
 
     /// <summary>The same document as `dialer campaign apply`; the slug in the path wins over a missing one in the body.</summary>
     static async Task<Results<Created<CampaignView>, Ok<CampaignView>, ValidationProblem>> Apply(
-        string slug, HttpRequest request, CampaignStore campaigns, CancellationToken ct)
+        string slug, HttpRequest request, CampaignChanges changes, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
         var definition = CampaignDefinition.Parse(await reader.ReadToEndAsync(ct), slug);
         if (definition.Slug != slug) return Invalid([Text.T($"slug: il documento dice \"{definition.Slug}\" ma l'indirizzo dice \"{slug}\".", $"slug: the document says \"{definition.Slug}\" but the address says \"{slug}\".")]);
 
-        var (stored, created) = await campaigns.ApplyAsync(definition, ct);
-        await request.HttpContext.AuditAsync(AuditActions.CampaignChanged, subject: $"campaign:{slug}",
-            detail: new { change = created ? "created" : "updated", stored.Active });
+        var (stored, created) = await changes.ApplyAsync(definition, request.HttpContext.AuditEntry(AuditActions.CampaignChanged), ct);
         var view = CampaignView.From(stored);
         return created ? TypedResults.Created($"/api/campaigns/{slug}", view) : TypedResults.Ok(view);
     }
@@ -51,6 +53,13 @@ static class CampaignsApi
         var day = asOf ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
         return TypedResults.Ok(await eligibility.PreviewAsync(campaign, day, ct));
     }
+
+    /// <summary>The campaign stops dialing: its queue is held (reason campaign_inactive) until it is resumed.</summary>
+    static async Task<Results<Ok<CampaignActivity>, NotFound>> Pause(string slug, HttpContext http, CampaignChanges changes, CancellationToken ct) =>
+        await changes.PauseAsync(slug, http.AuditEntry(AuditActions.CampaignPaused), ct) is { } done ? TypedResults.Ok(done) : TypedResults.NotFound();
+
+    static async Task<Results<Ok<CampaignActivity>, NotFound>> Resume(string slug, HttpContext http, CampaignChanges changes, CancellationToken ct) =>
+        await changes.ResumeAsync(slug, http.AuditEntry(AuditActions.CampaignResumed), ct) is { } done ? TypedResults.Ok(done) : TypedResults.NotFound();
 
     static ValidationProblem Invalid(IReadOnlyList<string> errors) => DomainProblems.Invalid(errors, Text.T("La campagna non è valida", "The campaign is not valid"));
 }

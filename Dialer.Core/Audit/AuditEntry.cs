@@ -42,6 +42,9 @@ public static class AuditActions
     /// <summary>An export that contains personal data; one row per export, person_cf empty unless it was one person's.</summary>
     public const string PersonExported = "person_exported";
     public const string CampaignChanged = "campaign_changed";
+    /// <summary>A campaign stopped dialing (its queue is held, reason campaign_inactive) or started again.</summary>
+    public const string CampaignPaused = "campaign_paused";
+    public const string CampaignResumed = "campaign_resumed";
     public const string UserChanged = "user_changed";
     public const string ObjectionRecorded = "objection_recorded";
     public const string DispositionRecorded = "disposition_recorded";
@@ -59,6 +62,8 @@ public static class AuditActions
         (PersonViewed, "Dati personali consultati", "Personal data viewed"),
         (PersonExported, "Dati personali esportati", "Personal data exported"),
         (CampaignChanged, "Campagna modificata", "Campaign changed"),
+        (CampaignPaused, "Campagna sospesa", "Campaign paused"),
+        (CampaignResumed, "Campagna riattivata", "Campaign resumed"),
         (UserChanged, "Utente modificato", "User changed"),
         (ObjectionRecorded, "Opposizione registrata", "Objection recorded"),
         (DispositionRecorded, "Esito registrato", "Outcome recorded"),

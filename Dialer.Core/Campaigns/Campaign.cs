@@ -76,11 +76,11 @@ public sealed partial record CampaignDefinition
         try
         {
             node = System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject
-                ?? throw new CampaignValidationException(["The body must be a JSON object: the campaign document."]);
+                ?? throw new CampaignValidationException([Error(DocumentField, "il contenuto deve essere un oggetto JSON: il documento della campagna.", "the body must be a JSON object: the campaign document.")]);
         }
         catch (JsonException ex)
         {
-            throw new CampaignValidationException(["The body is not JSON: " + ex.Message]);
+            throw new CampaignValidationException([Error(DocumentField, "non è JSON valido: " + ex.Message, "the body is not JSON: " + ex.Message)]);
         }
         node.TryAdd("slug", slugIfMissing);
         return Parse(node.ToJsonString());
@@ -96,31 +96,42 @@ public sealed partial record CampaignDefinition
         }
         catch (JsonException ex)
         {
-            var where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
-            throw new CampaignValidationException([$"The document is not a valid campaign{where}: {ex.Message}"]);
+            // A value of the wrong type names its field ($.cohort.ageMin is cohort.ageMin), so that a form can show it there.
+            var field = ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : DocumentField;
+            throw new CampaignValidationException([Error(field,
+                $"il documento non è una campagna valida ({ex.Path}): {ex.Message}", $"the document is not a valid campaign ({ex.Path}): {ex.Message}")]);
         }
-        if (definition is null) throw new CampaignValidationException(["The document is empty."]);
+        if (definition is null) throw new CampaignValidationException([Error(DocumentField, "il documento è vuoto.", "the document is empty.")]);
         var errors = definition.Validate();
         return errors.Count == 0 ? definition : throw new CampaignValidationException(errors);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>The field of problems that belong to the whole document (not JSON, empty), not to one of its fields.</summary>
+    public const string DocumentField = "document";
+
+    /// <summary>
+    /// One problem as every validator here writes it: "field.path: message", the path machine-readable (the API's
+    /// validation problem and the pages key errors by it), the message in the reader's language (Italian by default).
+    /// </summary>
+    internal static string Error(string field, string italian, string english) => $"{field}: {Text.T(italian, english)}";
+
     /// <summary>Every problem with the document, each naming its field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!SlugPattern().IsMatch(Slug ?? "")) errors.Add("slug: lower-case letters, digits and single hyphens, e.g. \"cob23-donne-30-44\".");
-        if (string.IsNullOrWhiteSpace(Name)) errors.Add("name: required.");
-        if (!PhoneNumber.IsE164(CallerId)) errors.Add("callerId: an E.164 number such as +390277404040.");
-        if (Territory is null) errors.Add("territory: required.");
+        if (!SlugPattern().IsMatch(Slug ?? "")) errors.Add(Error("slug", "lettere minuscole, cifre e trattini singoli, ad esempio \"cob23-donne-30-44\".", "lower-case letters, digits and single hyphens, e.g. \"cob23-donne-30-44\"."));
+        if (string.IsNullOrWhiteSpace(Name)) errors.Add(Error("name", "obbligatorio.", "required."));
+        if (!PhoneNumber.IsE164(CallerId)) errors.Add(Error("callerId", "un numero in formato E.164, ad esempio +390277404040.", "an E.164 number such as +390277404040."));
+        if (Territory is null) errors.Add(Error("territory", "obbligatorio.", "required."));
         else errors.AddRange(Territory.Validate());
         errors.AddRange((Cohort ?? new Cohort()).Validate());
-        if (MinMonthsSinceEnd is < 0 or > 120) errors.Add("minMonthsSinceEnd: between 0 and 120.");
-        if (MaxMonthsSinceEnd is { } max && max < MinMonthsSinceEnd) errors.Add("maxMonthsSinceEnd: not less than minMonthsSinceEnd.");
-        if (CoolOffDays is < 0 or > 3650) errors.Add("coolOffDays: between 0 and 3650.");
-        if (ContactListDays is < 1 or > 365) errors.Add("contactListDays: between 1 and 365.");
-        if (MaxPerNight is < 1) errors.Add("maxPerNight: at least 1, or omitted for no limit.");
+        if (MinMonthsSinceEnd is < 0 or > 120) errors.Add(Error("minMonthsSinceEnd", "tra 0 e 120.", "between 0 and 120."));
+        if (MaxMonthsSinceEnd is { } max && max < MinMonthsSinceEnd) errors.Add(Error("maxMonthsSinceEnd", "non meno dei mesi minimi (minMonthsSinceEnd).", "not less than minMonthsSinceEnd."));
+        if (CoolOffDays is < 0 or > 3650) errors.Add(Error("coolOffDays", "tra 0 e 3650.", "between 0 and 3650."));
+        if (ContactListDays is < 1 or > 365) errors.Add(Error("contactListDays", "tra 1 e 365.", "between 1 and 365."));
+        if (MaxPerNight is < 1) errors.Add(Error("maxPerNight", "almeno 1, oppure vuoto per nessun limite.", "at least 1, or omitted for no limit."));
         errors.AddRange((Schedule ?? new CampaignSchedule()).Validate());
         errors.AddRange((Dialing ?? new DialingSettings()).Validate());
         if (ControlShare is < 0 or > 0.5m) errors.Add("controlShare: between 0 and 0.5 (the share of selected people held out, e.g. 0.1).");
@@ -143,9 +154,12 @@ public sealed partial record Territory
     public IEnumerable<string> Validate()
     {
         if ((Comuni is null or { Count: 0 }) == (Cpi is null))
-            yield return "territory: give either \"comuni\" (Belfiore codes such as F205) or \"cpi\" (a CPI code), not both.";
+            yield return CampaignDefinition.Error("territory", "indicare i comuni (codici Belfiore come F205) oppure un CPI, non entrambi.",
+                "give either \"comuni\" (Belfiore codes such as F205) or \"cpi\" (a CPI code), not both.");
         foreach (var c in Comuni ?? [])
-            if (!BelfioreCode.IsValid(c)) yield return $"territory.comuni: \"{c}\" is not a Belfiore code (a letter and three digits, e.g. F205).";
+            if (!BelfioreCode.IsValid(c))
+                yield return CampaignDefinition.Error("territory.comuni", $"\"{c}\" non è un codice Belfiore (una lettera e tre cifre, ad esempio F205).",
+                    $"\"{c}\" is not a Belfiore code (a letter and three digits, e.g. F205).");
     }
 
 }
@@ -172,13 +186,13 @@ public sealed record Cohort
 
     public IEnumerable<string> Validate()
     {
-        if (Sex is not (null or "F" or "M")) yield return "cohort.sex: \"F\" or \"M\".";
-        if (AgeMin is < 15 or > 100) yield return "cohort.ageMin: between 15 and 100.";
-        if (AgeMax is < 15 or > 100) yield return "cohort.ageMax: between 15 and 100.";
-        if (AgeMin is { } lo && AgeMax is { } hi && hi < lo) yield return "cohort.ageMax: not less than ageMin.";
-        if (EndedFrom is { } from && EndedTo is { } to && to < from) yield return "cohort.endedTo: not before endedFrom.";
-        if (ContractTypes is { Count: 0 }) yield return "cohort.contractTypes: omit it, or list at least one code.";
-        if (CessationCauses is { Count: 0 }) yield return "cohort.cessationCauses: omit it, or list at least one code.";
+        if (Sex is not (null or "F" or "M")) yield return CampaignDefinition.Error("cohort.sex", "\"F\" o \"M\".", "\"F\" or \"M\".");
+        if (AgeMin is < 15 or > 100) yield return CampaignDefinition.Error("cohort.ageMin", "tra 15 e 100.", "between 15 and 100.");
+        if (AgeMax is < 15 or > 100) yield return CampaignDefinition.Error("cohort.ageMax", "tra 15 e 100.", "between 15 and 100.");
+        if (AgeMin is { } lo && AgeMax is { } hi && hi < lo) yield return CampaignDefinition.Error("cohort.ageMax", "non meno dell'età minima.", "not less than ageMin.");
+        if (EndedFrom is { } from && EndedTo is { } to && to < from) yield return CampaignDefinition.Error("cohort.endedTo", "non prima dell'inizio del periodo.", "not before endedFrom.");
+        if (ContractTypes is { Count: 0 }) yield return CampaignDefinition.Error("cohort.contractTypes", "ometterlo, oppure indicare almeno un codice.", "omit it, or list at least one code.");
+        if (CessationCauses is { Count: 0 }) yield return CampaignDefinition.Error("cohort.cessationCauses", "ometterlo, oppure indicare almeno un codice.", "omit it, or list at least one code.");
     }
 }
 
@@ -200,10 +214,15 @@ public sealed record CampaignSchedule
     public IEnumerable<string> Validate()
     {
         if (ParseCron(Cron, out var problem) is null)
-            yield return $"schedule.cron: \"{Cron}\" is not a cron expression the scheduler accepts: {problem} " +
-                "Write five fields (minute hour day-of-month month day-of-week) or six with seconds first, e.g. \"0 0 2 * * ?\"; no year field.";
+            yield return CampaignDefinition.Error("schedule.cron",
+                $"\"{Cron}\" non è un'espressione cron che lo scheduler accetta: {problem} " +
+                "Scrivere cinque campi (minuto ora giorno-del-mese mese giorno-della-settimana) o sei con i secondi all'inizio, ad esempio \"0 0 2 * * ?\"; senza anno.",
+                $"\"{Cron}\" is not a cron expression the scheduler accepts: {problem} " +
+                "Write five fields (minute hour day-of-month month day-of-week) or six with seconds first, e.g. \"0 0 2 * * ?\"; no year field.");
         if (TimeZone != ItalianTime.Rome.Id)
-            yield return $"schedule.timeZone: \"{TimeZone}\" is not allowed: the nightly selection runs in Europe/Rome; omit the field or write \"Europe/Rome\".";
+            yield return CampaignDefinition.Error("schedule.timeZone",
+                $"\"{TimeZone}\" non è ammesso: la selezione notturna gira sull'ora di Roma; omettere il campo o scrivere \"Europe/Rome\".",
+                $"\"{TimeZone}\" is not allowed: the nightly selection runs in Europe/Rome; omit the field or write \"Europe/Rome\".");
     }
 
     /// <summary>The parsed cron; it throws on an invalid one, which <see cref="Validate"/> reports first.</summary>
@@ -218,7 +237,7 @@ public sealed record CampaignSchedule
         problem = "";
         if (string.IsNullOrWhiteSpace(cron))
         {
-            problem = "it is empty.";
+            problem = Text.T("è vuota.", "it is empty.");
             return null;
         }
         var format = CronFormat.Standard;
@@ -228,7 +247,7 @@ public sealed record CampaignSchedule
             if (fields == 6) format |= CronFormat.IncludeSeconds;
             else if (fields != 5)
             {
-                problem = $"it has {fields} fields, and only 5, or 6 with seconds, are accepted.";
+                problem = Text.T($"ha {fields} campi, e se ne accettano solo 5, o 6 con i secondi.", $"it has {fields} fields, and only 5, or 6 with seconds, are accepted.");
                 return null;
             }
         }

@@ -43,7 +43,7 @@ public sealed partial record CampaignScript
     public IEnumerable<string> Validate()
     {
         if (Organisation is not null && (string.IsNullOrWhiteSpace(Organisation) || Organisation.Length > 200))
-            yield return "script.organisation: 1 to 200 characters, or omitted.";
+            yield return CampaignDefinition.Error("script.organisation", "da 1 a 200 caratteri, oppure omesso.", "1 to 200 characters, or omitted.");
         foreach (var error in ValidateTemplate("script.opening", Opening)) yield return error;
         foreach (var error in ValidateTemplate("script.privacyNotice", PrivacyNotice)) yield return error;
     }
@@ -67,19 +67,22 @@ public sealed partial record CampaignScript
         if (template is null) yield break;
         if (string.IsNullOrWhiteSpace(template))
         {
-            yield return $"{field}: empty; omit it for the default text.";
+            yield return CampaignDefinition.Error(field, "vuoto; ometterlo per il testo predefinito.", "empty; omit it for the default text.");
             yield break;
         }
-        if (template.Length > MaxLength) yield return $"{field}: at most {MaxLength} characters.";
+        if (template.Length > MaxLength) yield return CampaignDefinition.Error(field, $"al massimo {MaxLength} caratteri.", $"at most {MaxLength} characters.");
         foreach (Match m in FieldPattern().Matches(template))
         {
             var name = m.Groups[1].Value;
             if (!Fields.Contains(name))
-                yield return $"{field}: unknown merge field {{{name}}}; use {string.Join(", ", Fields.Select(f => "{" + f + "}"))}.";
+                yield return CampaignDefinition.Error(field,
+                    $"campo di unione sconosciuto {{{name}}}; usare {string.Join(", ", Fields.Select(f => "{" + f + "}"))}.",
+                    $"unknown merge field {{{name}}}; use {string.Join(", ", Fields.Select(f => "{" + f + "}"))}.");
         }
         var rest = FieldPattern().Replace(template, "");
         if (rest.Contains('{') || rest.Contains('}'))
-            yield return $"{field}: a brace that does not enclose a merge field (write merge fields as {{nome}}).";
+            yield return CampaignDefinition.Error(field, "una parentesi graffa che non racchiude un campo di unione (scrivere i campi come {nome}).",
+                "a brace that does not enclose a merge field (write merge fields as {nome}).");
     }
 
     static string Merge(string template, Dictionary<string, string> values)

@@ -23,6 +23,25 @@ public sealed class CampaignStore(NpgsqlDataSource db)
         return ((await FindAsync(definition.Slug, ct))!, created);
     }
 
+    /// <summary>
+    /// Sets whether the campaign dials, in the column and in the kept document alike (so that the document shown back,
+    /// and applied again, says the same); returns whether it was active before, or null when there is no such campaign.
+    /// </summary>
+    public async Task<bool?> SetActiveAsync(string slug, bool active, CancellationToken ct)
+    {
+        const string sql = """
+            WITH before AS (SELECT id, active FROM campaigns WHERE slug = @slug FOR UPDATE)
+            UPDATE campaigns c
+            SET    active = @active, definition = jsonb_set(c.definition, '{active}', to_jsonb(@active)),
+                   updated_at = CASE WHEN before.active = @active THEN c.updated_at ELSE now() END
+            FROM   before
+            WHERE  c.id = before.id
+            RETURNING before.active
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(sql, new { slug, active }, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<Campaign>> ListAsync(CancellationToken ct)
     {
         const string sql = $"{SelectCampaign} ORDER BY slug";

@@ -32,18 +32,20 @@ public sealed record DialingSettings
     /// <summary>Every problem, each naming its field under <c>dialing.</c>; empty when valid.</summary>
     public IEnumerable<string> Validate()
     {
-        if (!Enum.IsDefined(Mode)) yield return "dialing.mode: \"preview\" or \"progressive\".";
+        if (!Enum.IsDefined(Mode)) yield return CampaignDefinition.Error("dialing.mode", "\"preview\" (anteprima) o \"progressive\" (progressiva).", "\"preview\" or \"progressive\".");
         if (Windows is null or { Count: 0 })
-            yield return "dialing.windows: list at least one calling window, e.g. {\"days\": [\"monday\"], \"from\": \"09:30\", \"to\": \"12:30\"}.";
+            yield return CampaignDefinition.Error("dialing.windows",
+                "indicare almeno una fascia oraria di chiamata, ad esempio {\"days\": [\"monday\"], \"from\": \"09:30\", \"to\": \"12:30\"}.",
+                "list at least one calling window, e.g. {\"days\": [\"monday\"], \"from\": \"09:30\", \"to\": \"12:30\"}.");
         else
             foreach (var error in CallingWindow.ValidateAll(Windows)) yield return error;
-        if (MaxAttemptsPerDay is < 1 or > 10) yield return "dialing.maxAttemptsPerDay: between 1 and 10.";
-        if (MaxAttemptsTotal is < 1 or > 20) yield return "dialing.maxAttemptsTotal: between 1 and 20.";
-        if (MaxAttemptsPerDay > MaxAttemptsTotal) yield return "dialing.maxAttemptsPerDay: not more than maxAttemptsTotal.";
+        if (MaxAttemptsPerDay is < 1 or > 10) yield return CampaignDefinition.Error("dialing.maxAttemptsPerDay", "tra 1 e 10.", "between 1 and 10.");
+        if (MaxAttemptsTotal is < 1 or > 20) yield return CampaignDefinition.Error("dialing.maxAttemptsTotal", "tra 1 e 20.", "between 1 and 20.");
+        if (MaxAttemptsPerDay > MaxAttemptsTotal) yield return CampaignDefinition.Error("dialing.maxAttemptsPerDay", "non più dei tentativi totali.", "not more than maxAttemptsTotal.");
         foreach (var error in (Retry ?? new RetryDelays()).Validate()) yield return error;
-        if (AbandonedCoolOffDays is < 1 or > 365) yield return "dialing.abandonedCoolOffDays: between 1 and 365.";
-        if (WrapUpSeconds is < 10 or > 1800) yield return "dialing.wrapUpSeconds: between 10 and 1800.";
-        if (RingTimeoutSeconds is < 10 or > 60) yield return "dialing.ringTimeoutSeconds: between 10 and 60.";
+        if (AbandonedCoolOffDays is < 1 or > 365) yield return CampaignDefinition.Error("dialing.abandonedCoolOffDays", "tra 1 e 365.", "between 1 and 365.");
+        if (WrapUpSeconds is < 10 or > 1800) yield return CampaignDefinition.Error("dialing.wrapUpSeconds", "tra 10 e 1800.", "between 10 and 1800.");
+        if (RingTimeoutSeconds is < 10 or > 60) yield return CampaignDefinition.Error("dialing.ringTimeoutSeconds", "tra 10 e 60.", "between 10 and 60.");
     }
 }
 
@@ -69,9 +71,9 @@ public sealed record RetryDelays
 
     public IEnumerable<string> Validate()
     {
-        if (BusyMinutes is < 1 or > 1440) yield return "dialing.retry.busyMinutes: between 1 and 1440.";
-        if (!Enum.IsDefined(NoAnswer)) yield return "dialing.retry.noAnswer: \"next_half_day\" or \"next_day\".";
-        if (!Enum.IsDefined(Machine)) yield return "dialing.retry.machine: \"next_half_day\" or \"next_day\".";
+        if (BusyMinutes is < 1 or > 1440) yield return CampaignDefinition.Error("dialing.retry.busyMinutes", "tra 1 e 1440.", "between 1 and 1440.");
+        if (!Enum.IsDefined(NoAnswer)) yield return CampaignDefinition.Error("dialing.retry.noAnswer", "\"next_half_day\" o \"next_day\".", "\"next_half_day\" or \"next_day\".");
+        if (!Enum.IsDefined(Machine)) yield return CampaignDefinition.Error("dialing.retry.machine", "\"next_half_day\" o \"next_day\".", "\"next_half_day\" or \"next_day\".");
     }
 }
 
@@ -127,21 +129,27 @@ public sealed record CallingWindow
             var name = $"dialing.windows[{i}]";
             if (w is null)
             {
-                yield return $"{name}: a window needs \"days\", \"from\" and \"to\".";
+                yield return CampaignDefinition.Error(name, "una fascia richiede \"days\", \"from\" e \"to\".", "a window needs \"days\", \"from\" and \"to\".");
                 continue;
             }
-            if (w.Days is null or { Count: 0 }) yield return $"{name}.days: list at least one day, e.g. [\"monday\", \"tuesday\"].";
+            if (w.Days is null or { Count: 0 })
+                yield return CampaignDefinition.Error($"{name}.days", "indicare almeno un giorno, ad esempio [\"monday\", \"tuesday\"].", "list at least one day, e.g. [\"monday\", \"tuesday\"].");
             foreach (var day in (w.Days ?? []).GroupBy(d => d).Where(g => g.Count() > 1))
-                yield return $"{name}.days: {Name(day.Key)} is listed more than once.";
+                yield return CampaignDefinition.Error($"{name}.days", $"{DayName(day.Key)} compare più di una volta.", $"{Name(day.Key)} is listed more than once.");
             if (w.From >= w.To)
-                yield return $"{name}: \"from\" {Text(w.From)} must be before \"to\" {Text(w.To)} (the window is empty or inverted).";
+                yield return CampaignDefinition.Error(name, $"l'inizio {Text(w.From)} deve precedere la fine {Text(w.To)} (la fascia è vuota o invertita).",
+                    $"\"from\" {Text(w.From)} must be before \"to\" {Text(w.To)} (the window is empty or inverted).");
             foreach (var day in (w.Days ?? []).Distinct())
             {
                 if (Envelope(day) is not { } envelope)
-                    yield return $"{name}.days: {Name(day)} is never callable (telemarketing code of conduct: never on Sunday).";
+                    yield return CampaignDefinition.Error($"{name}.days", $"di {DayName(day)} non si chiama mai (codice di condotta del telemarketing: mai la domenica).",
+                        $"{Name(day)} is never callable (telemarketing code of conduct: never on Sunday).");
                 else if (w.From < w.To && (w.From < envelope.From || w.To > envelope.To))
-                    yield return $"{name}: {Text(w.From)}–{Text(w.To)} on {Name(day)} is outside the allowed {Text(envelope.From)}–{Text(envelope.To)} " +
-                                 "(telemarketing code of conduct: Monday to Friday 09:00–20:00, Saturday 10:00–19:00).";
+                    yield return CampaignDefinition.Error(name,
+                        $"{Text(w.From)}–{Text(w.To)} di {DayName(day)} è fuori dall'orario ammesso {Text(envelope.From)}–{Text(envelope.To)} " +
+                        "(codice di condotta del telemarketing: dal lunedì al venerdì 09:00–20:00, sabato 10:00–19:00).",
+                        $"{Text(w.From)}–{Text(w.To)} on {Name(day)} is outside the allowed {Text(envelope.From)}–{Text(envelope.To)} " +
+                        "(telemarketing code of conduct: Monday to Friday 09:00–20:00, Saturday 10:00–19:00).");
             }
         }
         for (var i = 0; i < windows.Count; i++)
@@ -150,12 +158,16 @@ public sealed record CallingWindow
                 if (windows[i] is not { Days: not null } a || windows[j] is not { Days: not null } b) continue;
                 var shared = a.Days.Intersect(b.Days).ToList();
                 if (shared.Count > 0 && a.From < b.To && b.From < a.To)
-                    yield return $"dialing.windows[{i}] and dialing.windows[{j}] overlap on {Name(shared[0])} " +
-                                 $"({Text(a.From)}–{Text(a.To)} and {Text(b.From)}–{Text(b.To)}).";
+                    yield return CampaignDefinition.Error($"dialing.windows[{i}]",
+                        $"si sovrappone alla fascia {j + 1} di {DayName(shared[0])} ({Text(a.From)}–{Text(a.To)} e {Text(b.From)}–{Text(b.To)}).",
+                        $"dialing.windows[{i}] and dialing.windows[{j}] overlap on {Name(shared[0])} ({Text(a.From)}–{Text(a.To)} and {Text(b.From)}–{Text(b.To)}).");
             }
     }
 
     static string Name(DayOfWeek day) => day.ToString().ToLowerInvariant();
+
+    /// <summary>The day as the reader names it: "lunedì", or "monday" as the document writes it.</summary>
+    static string DayName(DayOfWeek day) => Core.Text.IsEnglish ? Name(day) : ItalianFormat.Culture.DateTimeFormat.GetDayName(day);
 
     internal static string Text(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
 }

@@ -85,5 +85,5 @@ public sealed class DialingDiagnostics(DialingCampaigns campaigns, CallQueue que
 
     /// <summary>A finished contact's reason is a disposition code, a provider outcome or a reason not to dial.</summary>
     static string Label(string code) =>
-        DispositionCatalogue.Find(code)?.Label ?? (code == ProviderOutcomes.Answered ? "Risposto, esito da registrare" : PolicyReasons.Label(code));
+        DispositionCatalogue.Find(code)?.Label ?? (code == ProviderOutcomes.Answered ? Text.T("Risposto, esito da registrare", "Answered, outcome to record") : PolicyReasons.Label(code));
 }

@@ -9,6 +9,8 @@ public static class SelectionRegistration
     public static IServiceCollection AddDialerSelection(this IServiceCollection services)
     {
         services.AddSingleton<CampaignStore>();
+        services.AddSingleton<CampaignChanges>();
+        services.AddSingleton<CampaignOverview>();
         services.AddSingleton<Eligibility>();
         services.AddSingleton<NightlySelection>();
         services.AddSingleton<NightlySchedule>();

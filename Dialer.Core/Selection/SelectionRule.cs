@@ -41,25 +41,25 @@ public static class SelectionRules
 
     public static string Code(this SelectionRule rule) => rule switch
     {
-        SelectionRule.StillEmployed => "still_employed",
-        SelectionRule.EndedTooRecently => "ended_too_recently",
-        SelectionRule.EndedTooLongAgo => "ended_too_long_ago",
-        SelectionRule.NoItalianMobile => "no_italian_mobile",
-        SelectionRule.OutsideTerritory => "outside_territory",
-        SelectionRule.CohortSex => "cohort_sex",
-        SelectionRule.CohortAge => "cohort_age",
-        SelectionRule.CohortEndPeriod => "cohort_end_period",
-        SelectionRule.CohortContractType => "cohort_contract_type",
-        SelectionRule.CohortCessationCause => "cohort_cessation_cause",
-        SelectionRule.Objected => "objected",
-        SelectionRule.TakenInCharge => "taken_in_charge",
-        SelectionRule.ContactedRecently => "contacted_recently",
-        SelectionRule.InAnotherCampaign => "in_another_campaign",
-        SelectionRule.AlreadyListed => "already_listed",
+        SelectionRule.StillEmployed => Text.T("still_employed", "Has a job in progress or a new hire"),
+        SelectionRule.EndedTooRecently => Text.T("ended_too_recently", "Last job ended too recently"),
+        SelectionRule.EndedTooLongAgo => Text.T("ended_too_long_ago", "Last job ended too long ago"),
+        SelectionRule.NoItalianMobile => Text.T("no_italian_mobile", "No valid Italian mobile number"),
+        SelectionRule.OutsideTerritory => Text.T("outside_territory", "Lives outside the campaign's territory"),
+        SelectionRule.CohortSex => Text.T("cohort_sex", "Sex other than the campaign's"),
+        SelectionRule.CohortAge => Text.T("cohort_age", "Age outside the campaign's range"),
+        SelectionRule.CohortEndPeriod => Text.T("cohort_end_period", "Job ended outside the campaign's period"),
+        SelectionRule.CohortContractType => Text.T("cohort_contract_type", "Contract type not in the campaign"),
+        SelectionRule.CohortCessationCause => Text.T("cohort_cessation_cause", "Cessation cause not in the campaign"),
+        SelectionRule.Objected => Text.T("objected", "Objected to being contacted (GDPR art. 21)"),
+        SelectionRule.TakenInCharge => Text.T("taken_in_charge", "Already taken in charge by a CPI"),
+        SelectionRule.ContactedRecently => Text.T("contacted_recently", "Contacted recently"),
+        SelectionRule.InAnotherCampaign => Text.T("in_another_campaign", "Already on another campaign's list"),
+        SelectionRule.AlreadyListed => Text.T("already_listed", "Already on this campaign's list"),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, null),
     };
 
-    /// <summary>What supervisors read, in Italian.</summary>
+    /// <summary>What supervisors read, in their language (Italian unless they chose English).</summary>
     public static string Label(this SelectionRule rule) => rule switch
     {
         SelectionRule.StillEmployed => "Ha un lavoro in corso o una nuova assunzione",
@@ -79,6 +79,9 @@ public static class SelectionRules
         SelectionRule.AlreadyListed => "Già nella lista di questa campagna",
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, null),
     };
+
+    /// <summary>The label of a rule's code (as a stored cascade carries it); an unknown code is shown as itself.</summary>
+    public static string LabelOf(string code) => InOrder.FirstOrDefault(r => r.Code() == code) is var rule && rule.Code() == code ? rule.Label() : code;
 
     public static SelectionRule FromCode(string code)
     {

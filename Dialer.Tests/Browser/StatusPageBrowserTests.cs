@@ -119,6 +119,8 @@ public sealed partial class StatusPageBrowserTests
                   - listitem:
                     - link "Situazione"
                   - listitem:
+                    - link "Campagne"
+                  - listitem:
                     - link "Attività pianificate"
                   - listitem:
                     - link "Lingua"

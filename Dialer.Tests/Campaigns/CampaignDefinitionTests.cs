@@ -53,7 +53,7 @@ public sealed class CampaignDefinitionTests
         var json = Valid.Replace(field, replacement, StringComparison.Ordinal);
         Assert.That(json, Is.Not.EqualTo(Valid), "the test case must change the document");
 
-        var ex = Assert.Throws<CampaignValidationException>(() => CampaignDefinition.Parse(json));
+        var ex = Assert.Throws<CampaignValidationException>(() => InEnglish.Run(() => CampaignDefinition.Parse(json)));
 
         Assert.That(string.Join("\n", ex!.Errors), Does.Contain(expected));
     }
@@ -74,12 +74,37 @@ public sealed class CampaignDefinitionTests
     }
 
     [Test]
+    public void Each_problem_reads_Italian_by_default_and_English_for_who_chose_it_behind_the_same_field_path()
+    {
+        var json = Valid.Replace("\"ageMax\": 44", "\"ageMax\": 25", StringComparison.Ordinal).Replace("\"callerId\": \"+390277404040\"", "\"callerId\": \"nope\"", StringComparison.Ordinal);
+
+        var italian = Assert.Throws<CampaignValidationException>(() => CampaignDefinition.Parse(json))!.Errors;
+        var english = Assert.Throws<CampaignValidationException>(() => InEnglish.Run(() => CampaignDefinition.Parse(json)))!.Errors;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(italian, Has.Some.EqualTo("cohort.ageMax: non meno dell'età minima."));
+            Assert.That(english, Has.Some.EqualTo("cohort.ageMax: not less than ageMin."));
+            Assert.That(italian, Has.Count.EqualTo(2));
+            Assert.That(italian.Select(e => e.Split(':')[0]), Is.EqualTo(english.Select(e => e.Split(':')[0])), "the same fields in both languages");
+        });
+    }
+
+    [Test]
+    public void A_value_of_the_wrong_type_is_reported_against_its_field()
+    {
+        var ex = Assert.Throws<CampaignValidationException>(() => CampaignDefinition.Parse(Valid.Replace("\"ageMin\": 30", "\"ageMin\": \"trenta\"", StringComparison.Ordinal)));
+
+        Assert.That(ex!.Errors.Single(), Does.StartWith("cohort.ageMin: il documento non è una campagna valida"));
+    }
+
+    [Test]
     public void Every_problem_is_reported_at_once()
     {
         var json = Valid.Replace("\"sex\": \"F\"", "\"sex\": \"W\"", StringComparison.Ordinal)
             .Replace("\"callerId\": \"+390277404040\"", "\"callerId\": \"nope\"", StringComparison.Ordinal);
 
-        var ex = Assert.Throws<CampaignValidationException>(() => CampaignDefinition.Parse(json));
+        var ex = Assert.Throws<CampaignValidationException>(() => InEnglish.Run(() => CampaignDefinition.Parse(json)));
 
         Assert.That(ex!.Errors, Has.Count.EqualTo(2));
     }

@@ -53,7 +53,7 @@ public sealed class CampaignScriptTests
     [TestCase("""{ "organisation": "" }""", "script.organisation:")]
     public void A_bad_template_is_refused_naming_the_field(string script, string error)
     {
-        var refused = Assert.Throws<CampaignValidationException>(() => CampaignDefinition.Parse(Campaign(script)));
+        var refused = Assert.Throws<CampaignValidationException>(() => InEnglish.Run(() => CampaignDefinition.Parse(Campaign(script))));
 
         Assert.That(refused!.Errors, Has.Some.StartsWith(error));
     }

@@ -63,7 +63,7 @@ public sealed class CampaignsApiTests : DatabaseTest
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-            Assert.That(problem.GetProperty("errors").GetProperty("cohort.sex")[0].GetString(), Does.Contain("\"F\" or \"M\""));
+            Assert.That(problem.GetProperty("errors").GetProperty("cohort.sex")[0].GetString(), Does.Contain("\"F\" o \"M\""), "Italian, the admin's language");
         });
     }
 
@@ -95,6 +95,69 @@ public sealed class CampaignsApiTests : DatabaseTest
             Assert.That(sex.GetProperty("excluded").GetInt64(), Is.EqualTo(1));
             Assert.That(sex.GetProperty("label").GetString(), Does.Contain("Sesso"));
             Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    [Test]
+    public async Task A_supervisor_pauses_and_resumes_a_campaign_each_change_audited_once_and_a_repeat_says_nothing_changed()
+    {
+        using var app = new DialerApp();
+        await app.Admin.PutAsync("/api/campaigns/donne-milano", Json(Document()));
+        var supervisor = await app.ClientAsync("sara", Dialer.Core.Accounts.UserRole.Supervisor);
+        var operatorClient = await app.OperatorAsync("carla");
+
+        var paused = await supervisor.PostAsync("/api/campaigns/donne-milano/pause", null);
+        var pausedAgain = await supervisor.PostAsync("/api/campaigns/donne-milano/pause", null);
+        var shown = await supervisor.GetFromJsonAsync<JsonElement>("/api/campaigns/donne-milano");
+        var byOperator = await operatorClient.PostAsync("/api/campaigns/donne-milano/resume", null);
+        var resumed = await supervisor.PostAsync("/api/campaigns/donne-milano/resume", null);
+        var missing = await supervisor.PostAsync("/api/campaigns/nessuna/pause", null);
+        await using var conn = await Db.OpenConnectionAsync();
+        var audited = (await conn.QueryAsync<(string Actor, string ActorRole, string Action, string Subject)>(
+            "SELECT actor, actor_role, action, subject FROM audit_log WHERE action LIKE 'campaign_%' AND action <> 'campaign_changed' ORDER BY id")).ToList();
+        var stored = await conn.QuerySingleAsync<(bool Column, bool Document)>(
+            "SELECT active, (definition->>'active')::boolean FROM campaigns WHERE slug = 'donne-milano'");
+
+        var first = await paused.Content.ReadFromJsonAsync<JsonElement>();
+        var second = await pausedAgain.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(paused.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(first.GetProperty("active").GetBoolean(), Is.False);
+            Assert.That(first.GetProperty("changed").GetBoolean(), Is.True);
+            Assert.That(pausedAgain.StatusCode, Is.EqualTo(HttpStatusCode.OK), "pausing a paused campaign is fine");
+            Assert.That(second.GetProperty("changed").GetBoolean(), Is.False);
+            Assert.That(second.GetProperty("message").GetString(), Does.Contain("già sospesa"));
+            Assert.That(shown.GetProperty("active").GetBoolean(), Is.False);
+            Assert.That(shown.GetProperty("definition").GetProperty("active").GetBoolean(), Is.False, "the kept document says paused too");
+            Assert.That(byOperator.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(resumed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(audited, Is.EqualTo(new[]
+            {
+                ("sara (token test)", "supervisor", "campaign_paused", "campaign:donne-milano"),
+                ("sara (token test)", "supervisor", "campaign_resumed", "campaign:donne-milano"),
+            }));
+            Assert.That(stored, Is.EqualTo((true, true)));
+        });
+    }
+
+    [Test]
+    public async Task A_paused_campaign_applied_again_from_its_shown_document_stays_paused()
+    {
+        using var app = new DialerApp();
+        await app.Admin.PutAsync("/api/campaigns/donne-milano", Json(Document()));
+        await app.Admin.PostAsync("/api/campaigns/donne-milano/pause", null);
+
+        var shown = await app.Admin.GetFromJsonAsync<JsonElement>("/api/campaigns/donne-milano");
+        var reapplied = await app.Admin.PutAsync("/api/campaigns/donne-milano",
+            new StringContent(shown.GetProperty("definition").GetRawText(), Encoding.UTF8, "application/json"));
+        var after = await app.Admin.GetFromJsonAsync<JsonElement>("/api/campaigns/donne-milano");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reapplied.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(after.GetProperty("active").GetBoolean(), Is.False);
         });
     }
 }

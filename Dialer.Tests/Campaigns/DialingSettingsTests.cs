@@ -98,14 +98,14 @@ public sealed class DialingSettingsTests
         var json = WithDialing.Replace(field, replacement, StringComparison.Ordinal);
         Assert.That(json, Is.Not.EqualTo(WithDialing), "the test case must change the document");
 
-        var ex = Assert.Throws<CampaignValidationException>(() => CampaignDefinition.Parse(json));
+        var ex = Assert.Throws<CampaignValidationException>(() => InEnglish.Run(() => CampaignDefinition.Parse(json)));
 
         Assert.That(string.Join("\n", ex!.Errors), Does.Contain(expected));
     }
 
     [Test]
     public void An_empty_window_list_is_refused() =>
-        Assert.That(new DialingSettings { Windows = [] }.Validate(), Has.Some.Contains("dialing.windows: list at least one calling window"));
+        Assert.That(InEnglish.Run(() => new DialingSettings { Windows = [] }.Validate().ToList()), Has.Some.Contains("dialing.windows: list at least one calling window"));
 
     [Test]
     public void Windows_that_touch_do_not_overlap()

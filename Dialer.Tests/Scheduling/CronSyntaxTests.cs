@@ -57,7 +57,7 @@ public sealed class CronSyntaxTests : DatabaseTest
     [TestCase("every night", "it has 2 fields")]
     public void An_invalid_cron_gets_an_error_saying_what_is_wrong_and_what_to_write(string cron, string expected)
     {
-        var errors = string.Join("\n", new CampaignSchedule { Cron = cron }.Validate());
+        var errors = string.Join("\n", InEnglish.Run(() => new CampaignSchedule { Cron = cron }.Validate().ToList()));
 
         Assert.That(errors, Does.Contain(expected).And.Contain("e.g. \"0 0 2 * * ?\"").And.Contain("no year field"));
     }
@@ -68,7 +68,7 @@ public sealed class CronSyntaxTests : DatabaseTest
         Assert.Multiple(() =>
         {
             Assert.That(new CampaignSchedule { TimeZone = "Europe/Rome" }.Validate(), Is.Empty);
-            Assert.That(new CampaignSchedule { TimeZone = "Europe/London" }.Validate(), Has.One.Contains("schedule.timeZone: \"Europe/London\" is not allowed"));
+            Assert.That(InEnglish.Run(() => new CampaignSchedule { TimeZone = "Europe/London" }.Validate().ToList()), Has.One.Contains("schedule.timeZone: \"Europe/London\" is not allowed"));
         });
     }
 }

@@ -20,9 +20,8 @@ static class SelectionCommands
         apply.SetAction(async (parse, ct) => await WithServicesAsync(async services =>
         {
             var definition = CampaignDefinition.Parse(await File.ReadAllTextAsync(parse.GetValue(file)!.FullName, ct));
-            var (stored, created) = await services.GetRequiredService<CampaignStore>().ApplyAsync(definition, ct);
-            await services.GetRequiredService<AuditLog>().RecordAsync(new AuditEntry(AuditActors.CommandLine(), AuditActions.CampaignChanged,
-                Subject: $"campaign:{stored.Slug}", Detail: new { change = created ? "created" : "updated", stored.Active }), ct);
+            var (stored, created) = await services.GetRequiredService<CampaignChanges>()
+                .ApplyAsync(definition, new AuditEntry(AuditActors.CommandLine(), AuditActions.CampaignChanged), ct);
             Console.Out.WriteLine($"Campaign {stored.Slug} {(created ? "created" : "updated")} ({(stored.Active ? "active" : "paused")}).");
             return 0;
         }, ct));

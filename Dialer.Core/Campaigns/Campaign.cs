@@ -134,8 +134,10 @@ public sealed partial record CampaignDefinition
         if (MaxPerNight is < 1) errors.Add(Error("maxPerNight", "almeno 1, oppure vuoto per nessun limite.", "at least 1, or omitted for no limit."));
         errors.AddRange((Schedule ?? new CampaignSchedule()).Validate());
         errors.AddRange((Dialing ?? new DialingSettings()).Validate());
-        if (ControlShare is < 0 or > 0.5m) errors.Add("controlShare: between 0 and 0.5 (the share of selected people held out, e.g. 0.1).");
-        if (AttributionMonths is < 1 or > 36) errors.Add("attributionMonths: between 1 and 36.");
+        if (ControlShare is < 0 or > 0.5m)
+            errors.Add(Error("controlShare", "tra 0 e 0,5 (la quota di persone selezionate tenute fuori, per esempio 0.1).",
+                "between 0 and 0.5 (the share of selected people held out, e.g. 0.1)."));
+        if (AttributionMonths is < 1 or > 36) errors.Add(Error("attributionMonths", "tra 1 e 36.", "between 1 and 36."));
         if (Script is not null) errors.AddRange(Script.Validate());
         return errors;
     }

@@ -21,8 +21,11 @@ sealed partial class CampaignForm
     [
         "cohort.ageMin", "cohort.ageMax", "minMonthsSinceEnd", "maxMonthsSinceEnd", "coolOffDays", "contactListDays", "maxPerNight",
         "dialing.maxAttemptsPerDay", "dialing.maxAttemptsTotal", "dialing.retry.busyMinutes", "dialing.abandonedCoolOffDays",
-        "dialing.wrapUpSeconds", "dialing.ringTimeoutSeconds",
+        "dialing.wrapUpSeconds", "dialing.ringTimeoutSeconds", "attributionMonths",
     ];
+
+    /// <summary>Shares, written with a point or a comma (0.1 or 0,1).</summary>
+    static readonly string[] ShareFields = ["controlShare"];
 
     static readonly string[] TextFields = ["name", "slug", "callerId", "schedule.cron", "cohort.sex", "dialing.mode", "dialing.retry.noAnswer", "dialing.retry.machine"];
 
@@ -33,7 +36,7 @@ sealed partial class CampaignForm
     /// <summary>Every input the form has (a radio group by its name), in page order.</summary>
     static readonly HashSet<string> Inputs =
     [
-        .. TextFields, .. IntegerFields, .. DateFields, .. ListFields,
+        .. TextFields, .. IntegerFields, .. ShareFields, .. DateFields, .. ListFields,
         "territory", "territory.cpi", "cohort.contractTypes", "active", "dialing.windows", DocumentField,
     ];
 
@@ -73,6 +76,8 @@ sealed partial class CampaignForm
         v["coolOffDays"] = Number(d.CoolOffDays);
         v["contactListDays"] = Number(d.ContactListDays);
         v["maxPerNight"] = Number(d.MaxPerNight);
+        v["controlShare"] = d.ControlShare.ToString(CultureInfo.InvariantCulture);
+        v["attributionMonths"] = Number(d.AttributionMonths);
         v["schedule.cron"] = d.Schedule.Cron;
         v["dialing.mode"] = d.Dialing.Mode == DialingMode.Preview ? "preview" : "progressive";
         v["dialing.windows"] = string.Join("\n", d.Dialing.Windows.Select(WindowLine));
@@ -134,6 +139,13 @@ sealed partial class CampaignForm
             if (text.Length == 0) Set(root, field, null);
             else if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)) Set(root, field, number);
             else errors.Add(Error(field, "scrivere un numero intero, ad esempio 30.", "write a whole number, e.g. 30."));
+        }
+        foreach (var field in ShareFields)
+        {
+            var text = this[field].Trim().Replace(',', '.');
+            if (text.Length == 0) Set(root, field, null);
+            else if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var share)) Set(root, field, share);
+            else errors.Add(Error(field, "scrivere una quota come 0,1 (il 10%).", "write a share such as 0.1 (10%)."));
         }
         foreach (var field in DateFields)
         {

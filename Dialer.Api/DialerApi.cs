@@ -74,6 +74,7 @@ public static class DialerApi
         app.MapOperatorsApi();
         app.MapOperatorEventsApi();
         app.MapCpiSlotsApi();
+        app.MapAppointmentsApi();
         app.MapCallsApi();
         // The OpenAPI document and its reference page (/scalar), for admins
         app.MapApiReference();

@@ -17,6 +17,7 @@ public static class OutcomesRegistration
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AttemptOutcomes>(sp));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OutcomeSweep>(sp));
         services.AddTransient<DialingDiagnostics>();
+        services.AddSingleton<AttendanceRegister>();
         return services;
     }
 

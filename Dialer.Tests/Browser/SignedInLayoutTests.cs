@@ -58,9 +58,9 @@ public sealed class SignedInLayoutTests
         {
             Assert.That(adminItems.Select(i => i.Trim()), Is.EqualTo(new[]
             {
-                "Stato del sistema", "Utenti", "Token API", "Registro delle attività", "Attività pianificate", "Riferimento API", "Lingua", "Cambia la password",
+                "Stato del sistema", "Utenti", "Token API", "Registro delle attività", "Appuntamenti", "Attività pianificate", "Riferimento API", "Lingua", "Cambia la password",
             }));
-            Assert.That(supervisorItems.Select(i => i.Trim()), Is.EqualTo(new[] { "Stato del sistema", "Attività pianificate", "Lingua", "Cambia la password" }));
+            Assert.That(supervisorItems.Select(i => i.Trim()), Is.EqualTo(new[] { "Stato del sistema", "Appuntamenti", "Attività pianificate", "Lingua", "Cambia la password" }));
         });
     }
 

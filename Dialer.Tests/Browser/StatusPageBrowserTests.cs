@@ -117,6 +117,8 @@ public sealed partial class StatusPageBrowserTests
                   - listitem:
                     - link "Stato del sistema"
                   - listitem:
+                    - link "Appuntamenti"
+                  - listitem:
                     - link "Attività pianificate"
                   - listitem:
                     - link "Lingua"

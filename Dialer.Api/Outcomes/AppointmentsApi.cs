@@ -27,7 +27,9 @@ static class AppointmentsApi
             .ProducesProblem(StatusCodes.Status403Forbidden);
         appointments.MapPut("/{id:long}/attendance", Record).RequireAuthorization(Roles.AnyRole).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        appointments.MapPost("/attendance", Import).RequireAuthorization(Roles.Supervisor).Accepts<string>("text/csv")
+        // The body is read as it comes (text/csv, text/plain, application/octet-stream...): no content-type constraint, which
+        // would answer 415 before authorization.
+        appointments.MapPost("/attendance", Import).RequireAuthorization(Roles.Supervisor)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }

@@ -309,9 +309,14 @@ public sealed class AttendanceTests : DispositionsTest
         [.. (byteOrderMark ? Encoding.UTF8.Preamble.ToArray() : []), .. Encoding.UTF8.GetBytes(text)];
 
     /// <summary>An appointment of <paramref name="cf"/>, booked by anna on an attempt of its own, with the person's name in people.</summary>
-    async Task<long> AppointmentAsync(string cf, string startsAt, string? name = null, string? surname = null, string cpi = "MI_CENTRO")
+    Task<long> AppointmentAsync(string cf, string startsAt, string? name = null, string? surname = null, string cpi = "MI_CENTRO") =>
+        InsertAppointmentAsync(Campaign, Anna, cf, startsAt, name, surname, cpi);
+
+    /// <summary>An appointment booked by <paramref name="bookedBy"/> on a new attempt of <paramref name="campaign"/>, the person's name in people.</summary>
+    internal static async Task<long> InsertAppointmentAsync(long campaign, long bookedBy, string cf, string startsAt, string? name, string? surname,
+        string cpi = "MI_CENTRO")
     {
-        var attempt = await AttemptAsync(Campaign, cf, "+393470000000");
+        var attempt = await AttemptAsync(campaign, cf, "+393470000000");
         await using var conn = await Db.OpenConnectionAsync();
         await conn.ExecuteAsync("""
             INSERT INTO people (cf, provisional, name, surname) VALUES (@cf, false, @name, @surname) ON CONFLICT (cf) DO NOTHING
@@ -322,9 +327,9 @@ public sealed class AttendanceTests : DispositionsTest
                 VALUES (@cf, '2026-11-16', @cpi, 'dialer', now()) RETURNING id)
             INSERT INTO appointments (attempt_id, intake_id, person_cf, cpi_code, starts_at, channel, reason, reminder_consent,
                                       privacy_notice_given, operator_id, booked_at)
-            SELECT @attempt, intake.id, @cf, @cpi, @startsAt::timestamptz, 'in_person', 'ACC', true, true, @Anna, now() FROM intake
+            SELECT @attempt, intake.id, @cf, @cpi, @startsAt::timestamptz, 'in_person', 'ACC', true, true, @bookedBy, now() FROM intake
             RETURNING id
-            """, new { attempt, cf, cpi, startsAt, Anna });
+            """, new { attempt, cf, cpi, startsAt, bookedBy });
     }
 
     static async Task<(string? Attendance, DateTime? At, string? Source, string? By)> RecordedAsync(long id)

@@ -69,6 +69,20 @@ public sealed class AttendanceTests : DispositionsTest
         });
     }
 
+    [TestCase("UPDATE appointments SET attendance = 'P' WHERE id = @id")]
+    [TestCase("UPDATE appointments SET attendance = 'P', attendance_recorded_at = now(), attendance_source = 'page', attendance_recorded_by = ' ' WHERE id = @id")]
+    [TestCase("UPDATE appointments SET attendance = 'P', attendance_recorded_at = now(), attendance_source = 'fax', attendance_recorded_by = 'sara' WHERE id = @id")]
+    [TestCase("UPDATE appointments SET attendance_recorded_at = now(), attendance_source = 'page', attendance_recorded_by = 'sara' WHERE id = @id")]
+    public async Task The_database_refuses_an_attendance_without_who_when_and_how_or_those_without_an_attendance(string update)
+    {
+        var id = await AppointmentAsync(Mario, "2026-11-20T09:00:00Z");
+        await using var conn = await Db.OpenConnectionAsync();
+
+        var refused = Assert.ThrowsAsync<PostgresException>(() => conn.ExecuteAsync(update, new { id }));
+
+        Assert.That(refused!.SqlState, Is.EqualTo(PostgresErrorCodes.CheckViolation));
+    }
+
     [TestCase("X", "attendance: «X» non è un esito; uno tra P, AG, AI, AN.")]
     [TestCase(" ", "attendance: scegliere l'esito (P, AG, AI, AN).")]
     public async Task An_unknown_outcome_is_refused_on_its_field(string value, string error)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dialer.Core.Accounts;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
@@ -18,6 +19,9 @@ sealed class DomainProblems : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        // The exception handler runs outside UseUserLanguage (registered before it), where the request's language was
+        // set: without this the title would be Italian for an English reader while Core's message is English.
+        Text.Use(context.User.FindFirstValue(Security.UserLanguage.Claim));
         if (ProblemFor(exception, context) is not { } problem) return false;
         await problem.ExecuteAsync(context);
         return true;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dialer.Core.Accounts;
 using Dialer.Core.Audit;
 using Dialer.Core.Outcomes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dialer.Tests.Outcomes;
@@ -237,6 +238,8 @@ public sealed class AttendanceTests : DispositionsTest
         using var app = new DialerApp();
         var sara = await app.ClientAsync("sara", UserRole.Supervisor);
         var anna = await app.ClientAsync("anna", UserRole.Operator);   // anna's profile: MI_CENTRO
+        var tom = await app.ClientAsync("tom", UserRole.Supervisor);
+        await app.Services.GetRequiredService<UserAccounts>().SetLanguageAsync("tom", "en", None);
 
         var listed = await sara.GetAsync("/api/appointments?cpi=mi_centro&from=20/11/2026");
         var annasOwn = await anna.GetAsync("/api/appointments?cpi=MI_CENTRO&from=2026-11-20&to=2026-11-20");
@@ -250,6 +253,8 @@ public sealed class AttendanceTests : DispositionsTest
         var annaImports = await anna.PostAsync("/api/appointments/attendance", new StringContent(csv, Encoding.UTF8, "text/csv"));
         var saraImports = await sara.PostAsync("/api/appointments/attendance", new StringContent(csv, Encoding.UTF8, "text/csv"));
         var unreadable = await sara.PostAsync("/api/appointments/attendance", new StringContent("{}", Encoding.UTF8, "text/csv"));
+        var inEnglish = await tom.PutAsJsonAsync($"/api/appointments/{nord}/attendance", new { attendance = "Z" });
+        var importedInEnglish = await tom.PostAsync("/api/appointments/attendance", new StringContent(csv, Encoding.UTF8, "text/csv"));
 
         var list = await listed.Content.ReadFromJsonAsync<JsonElement>();
         var imported = await saraImports.Content.ReadFromJsonAsync<JsonElement>();
@@ -280,6 +285,11 @@ public sealed class AttendanceTests : DispositionsTest
             Assert.That(await RecordedAsync(nord), Is.EqualTo(("AI", (await RecordedAsync(nord)).At, "import", "sara (token test)")));
             Assert.That(unreadable.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That((await unreadable.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), Is.EqualTo("File delle presenze illeggibile"));
+            var english = await inEnglish.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That((english.GetProperty("title").GetString(), english.GetProperty("errors").GetProperty("attendance")[0].GetString()),
+                Is.EqualTo(("Appointments: values not valid", "attendance: \"Z\" is not an outcome; one of P, AG, AI, AN.")));
+            Assert.That((await importedInEnglish.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rejected")[0].GetProperty("reason").GetString(),
+                Is.EqualTo("no appointment for this codice fiscale."));
         });
     }
 

@@ -78,6 +78,7 @@ public static class DialerApi
         app.MapOperatorEventsApi();
         app.MapWallboardApi();
         app.MapCpiSlotsApi();
+        app.MapAppointmentsApi();
         app.MapCallsApi();
         // The OpenAPI document and its reference page (/scalar), for admins
         app.MapApiReference();

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dialer.Core.Accounts;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing;
@@ -18,6 +19,9 @@ sealed class DomainProblems : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        // The exception handler runs outside UseUserLanguage (registered before it), where the request's language was
+        // set: without this the title would be Italian for an English reader while Core's message is English.
+        Text.Use(context.User.FindFirstValue(Security.UserLanguage.Claim));
         if (ProblemFor(exception, context) is not { } problem) return false;
         await problem.ExecuteAsync(context);
         return true;
@@ -30,6 +34,9 @@ sealed class DomainProblems : IExceptionHandler
         CampaignValidationException e => Invalid(e.Errors, Text.T("La campagna non è valida", "The campaign is not valid")),
         SkipReasonException e => Invalid(e.Errors, Text.T("Motivo non valido", "Reason not valid")),
         UserAccountException e => Invalid(e.Errors, Text.T("Account non valido", "Account not valid")),
+        AttendanceValidationException e => Invalid(e.Errors, Text.T("Appuntamenti: valori non validi", "Appointments: values not valid")),
+        AttendanceFileException e => Problem(StatusCodes.Status400BadRequest, Text.T("File delle presenze illeggibile", "Attendance file unreadable"), e.Message),
+        AppointmentNotFoundException e => Problem(StatusCodes.Status404NotFound, Text.T("Appuntamento sconosciuto", "Unknown appointment"), e.Message),
         OperatorNotFoundException e => Problem(StatusCodes.Status404NotFound, Text.T("Operatore sconosciuto", "Unknown operator"), e.Message),
         CallNotFoundException e => Problem(StatusCodes.Status404NotFound, Text.T("Chiamata sconosciuta", "Unknown call"), e.Message),
         PresenceMoveRefusedException e => Problem(StatusCodes.Status409Conflict, Text.T("Operazione non consentita", "Move not allowed"), e.Message, MovedOperator(context)),

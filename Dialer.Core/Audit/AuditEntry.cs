@@ -48,6 +48,8 @@ public static class AuditActions
     public const string UserChanged = "user_changed";
     public const string ObjectionRecorded = "objection_recorded";
     public const string DispositionRecorded = "disposition_recorded";
+    /// <summary>An appointment's attendance recorded or changed (page, API or a CPI's file; docs/appointments.md).</summary>
+    public const string AttendanceRecorded = "attendance_recorded";
     public const string TokenCreated = "token_created";
     public const string TokenRevoked = "token_revoked";
     public const string AuditExported = "audit_exported";
@@ -67,6 +69,7 @@ public static class AuditActions
         (UserChanged, "Utente modificato", "User changed"),
         (ObjectionRecorded, "Opposizione registrata", "Objection recorded"),
         (DispositionRecorded, "Esito registrato", "Outcome recorded"),
+        (AttendanceRecorded, "Presenza all'appuntamento registrata", "Appointment attendance recorded"),
         (TokenCreated, "Token API creato", "API token created"),
         (TokenRevoked, "Token API revocato", "API token revoked"),
         (AuditExported, "Registro esportato", "Audit log exported"),
@@ -88,4 +91,6 @@ public static class PersonViews
     public const string ScreenPop = "screen_pop";
     public const string CallDetail = "call_detail";
     public const string Search = "search";
+    /// <summary>A CPI's appointments listed for its desk (page or API; one row per person shown).</summary>
+    public const string Appointments = "appointments";
 }

@@ -5,6 +5,8 @@ public enum LedgerScope
 {
     /// <summary>The entry of one call attempt's campaign and person (parameter <c>attemptId</c>).</summary>
     Attempt,
+    /// <summary>The entry of the call that booked an appointment (parameter <c>appointmentId</c>).</summary>
+    Appointment,
     /// <summary>Listed entries (parameter <c>entryIds</c>, a bigint array).</summary>
     Entries,
     /// <summary>A campaign's entries selected on a day (parameters <c>campaignId</c>, <c>selectedOn</c>).</summary>
@@ -58,6 +60,12 @@ public sealed class OutcomeLedger(NpgsqlDataSource db, TimeProvider time)
                           JOIN contact_list_entries e ON e.campaign_id = ca.campaign_id AND e.person_cf = ca.person_cf
                           WHERE ca.id = @attemptId)
             """,
+        LedgerScope.Appointment => """
+            f.entry_id = (SELECT e.id FROM appointments ap
+                          JOIN call_attempts ca ON ca.id = ap.attempt_id
+                          JOIN contact_list_entries e ON e.campaign_id = ca.campaign_id AND e.person_cf = ca.person_cf
+                          WHERE ap.id = @appointmentId)
+            """,
         LedgerScope.Entries => "f.entry_id = ANY (@entryIds)",
         LedgerScope.SelectionDay => "f.campaign_id = @campaignId AND f.selected_on = CAST(@selectedOn AS date)",
         LedgerScope.TouchedPeople => "f.person_cf IN (SELECT cf FROM touched)",
@@ -72,7 +80,7 @@ public sealed class OutcomeLedger(NpgsqlDataSource db, TimeProvider time)
     public static async Task<int> RefreshAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, LedgerScope scope, DateOnly today,
         object? args, CancellationToken ct)
     {
-        if (scope is not LedgerScope.Attempt)
+        if (scope is not (LedgerScope.Attempt or LedgerScope.Appointment))
             await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@BulkLockKey)", new { BulkLockKey }, tx, cancellationToken: ct));
         var parameters = new DynamicParameters(args);
         parameters.Add("today", today.ToDateTime(TimeOnly.MinValue));

@@ -22,6 +22,7 @@ public static class OutcomesRegistration
         services.AddTransient<OutcomesNightlyJob>();
         services.AddSingleton<Funnel>();
         services.AddSingleton<OutcomeReports>();
+        services.AddSingleton<AttendanceRegister>();
         return services;
     }
 

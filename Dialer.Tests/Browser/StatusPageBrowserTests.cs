@@ -121,6 +121,8 @@ public sealed partial class StatusPageBrowserTests
                   - listitem:
                     - link "Campagne"
                   - listitem:
+                    - link "Appuntamenti"
+                  - listitem:
                     - link "Attività pianificate"
                   - listitem:
                     - link "Lingua"

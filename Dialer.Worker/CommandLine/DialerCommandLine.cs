@@ -31,6 +31,7 @@ public static class DialerCommandLine
         root.Subcommands.Add(Operators.OperatorCommands.Operator());
         root.Subcommands.Add(Accounts.UserCommands.Users());
         root.Subcommands.Add(Outcomes.ReportCommands.Report());
+        root.Subcommands.Add(Outcomes.AppointmentCommands.Appointments());
 
         // Each capability adds its benchmark here: figures printed with ratios against a baseline measured in the same run.
         var bench = new Command("bench", "Benchmarks: each prints its figures and their ratios to a baseline measured in the same run.");

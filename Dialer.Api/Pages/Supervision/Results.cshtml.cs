@@ -63,9 +63,9 @@ public sealed class ResultsModel(Funnel funnel, OutcomeReports reports, Operator
         Cpis = await desk.CpisAsync(ct);
         Operators = await roster.ListAsync(ct);
         var cohort = Day(Cohort, "coorte", Text.T("Mese di selezione", "Month of selection"), month: true);
-        var from = Day(From, "dal", Text.T("Dal", "From"), month: false);
-        var to = Day(To, "al", Text.T("Al", "To"), month: false);
-        if (from > to) Error("al", Text.T("Al: la data di fine è precedente a quella di inizio.", "To: the end date is before the start date."));
+        var from = Day(From, "dal", Text.T("Prima chiamata dal", "First call from"), month: false);
+        var to = Day(To, "al", Text.T("Prima chiamata al", "First call to"), month: false);
+        if (from > to) Error("al", Text.T("Prima chiamata al: la data di fine è precedente a quella di inizio.", "First call to: the end date is before the start date."));
         var cpi = string.IsNullOrWhiteSpace(Cpi) ? null : Cpi.Trim();
         if (cpi is not null && Cpis.All(c => c.Code != cpi))
             Error("cpi", Text.T($"Centro per l'impiego: nessun CPI «{cpi}»; sceglierne uno dall'elenco.", $"Job centre: no CPI «{cpi}»; choose one from the list."));

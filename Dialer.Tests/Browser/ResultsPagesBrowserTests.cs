@@ -45,27 +45,27 @@ public sealed class ResultsPagesBrowserTests : DatabaseTest
         await Expect(page.Locator("svg#imbuto-grafico")).ToHaveAttributeAsync("aria-hidden", "true");
         await Expect(page.Locator("svg#imbuto-grafico")).ToContainTextAsync("5 · 71,4% del passo prima · 62,5% delle selezionate");
         await Expect(Row(page.Locator("table#andamento"), "settimana del lun 2 mar 2026")).ToHaveTextAsync(["settimana del lun 2 mar 2026", "2", "2", "1", "2"]);
-        await CheckAsync(page, "risultati", "/supervisione/risultati");
+        await PageChecks.CheckAsync(page, "risultati", "/supervisione/risultati");
 
         // Keyboard only: the CPI by its first option after "Tutti", split by operator, then the button.
-        await TabToAsync(page, "#cpi");
+        await PageChecks.TabToAsync(page, page.Locator("#cpi"), "#cpi");
         await keys.PressAsync("ArrowDown");
-        await TabToAsync(page, "#per");
+        await PageChecks.TabToAsync(page, page.Locator("#per"), "#per");
         await keys.PressAsync("ArrowDown");
         await keys.PressAsync("ArrowDown");
-        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Mostra", Exact = true }), "Mostra");
+        await PageChecks.TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Mostra", Exact = true }), "Mostra");
         await keys.PressAsync("Enter");
 
         await page.WaitForURLAsync(url => url.Contains("cpi=MI_CENTRO", StringComparison.Ordinal) && url.Contains("per=operatore", StringComparison.Ordinal));
         await Expect(Row(funnel, "Hanno risposto")).ToHaveTextAsync(["Hanno risposto", "3", "75,0%", "75,0%", "0"]);
         await Expect(page.Locator("table#gruppi th[scope=row]")).ToHaveTextAsync(["Nessun operatore (non raggiunte)", "Carla Bianchi", "Luca Verdi"]);
-        await CheckAsync(page, "risultati-filtrati", "/supervisione/risultati filtered and split");
+        await PageChecks.CheckAsync(page, "risultati-filtrati", "/supervisione/risultati filtered and split");
 
         var link = page.Locator("a[href*='tabella=imbuto']");
         await Expect(link).ToContainTextAsync("Scarica CSV");
         var download = await page.RunAndWaitForDownloadAsync(async () =>
         {
-            await TabToAsync(page, link, "the funnel's CSV link");
+            await PageChecks.TabToAsync(page, link, "the funnel's CSV link");
             await keys.PressAsync("Enter");
         });
         var bytes = await File.ReadAllBytesAsync(await download.PathAsync());
@@ -83,7 +83,7 @@ public sealed class ResultsPagesBrowserTests : DatabaseTest
         await Expect(page.Locator("[data-error-summary]")).ToBeFocusedAsync();
         await Expect(page.Locator("#dal-errore")).ToHaveTextAsync("Prima chiamata dal: «2026-02-30» non è una data (gg/mm/aaaa).");
         await Expect(page.Locator("table#imbuto")).ToHaveCountAsync(0);
-        await CheckAsync(page, "risultati-errore", "/supervisione/risultati with a wrong date");
+        await PageChecks.CheckAsync(page, "risultati-errore", "/supervisione/risultati with a wrong date");
     }
 
     [Test]
@@ -99,7 +99,7 @@ public sealed class ResultsPagesBrowserTests : DatabaseTest
         await Expect(Row(page.Locator("table#stabilita"), "Lavoro stabile, sulle assunte")).ToHaveTextAsync(
             ["Lavoro stabile, sulle assunte", "50,0% (1 su 2), IC 95% 9,5% – 90,5%"]);
         await Expect(Row(page.Locator("table#contratti"), "Tempo indeterminato")).ToHaveTextAsync(["Tempo indeterminato", "1", "50,0%", "1"]);
-        await CheckAsync(page, "esiti-320px", "/supervisione/esiti at 320 px");
+        await PageChecks.CheckAsync(page, "esiti-320px", "/supervisione/esiti at 320 px");
         await PageChecks.AssertNoHorizontalScrollAsync(page);
 
         await browser.GotoAsync("/supervisione/equita?campagna=equita-autunno");
@@ -107,11 +107,11 @@ public sealed class ResultsPagesBrowserTests : DatabaseTest
         await Expect(women).ToHaveClassAsync("table-warning");
         await Expect(women.Locator("td").Last).ToHaveTextAsync("Attenzione: raggiunte 0,0% (IC 95% 0,0% – 8,8%), molto sotto il 50,0% della campagna");
         await Expect(TableRow(page.Locator("table#sex"), "Uomini").Locator("td").Last).ToHaveTextAsync("—");
-        await CheckAsync(page, "equita-320px", "/supervisione/equita at 320 px");
+        await PageChecks.CheckAsync(page, "equita-320px", "/supervisione/equita at 320 px");
         await PageChecks.AssertNoHorizontalScrollAsync(page);
 
         await browser.GotoAsync("/supervisione/risultati?campagna=ricontatto-primavera&per=settimana");
-        await CheckAsync(page, "risultati-320px", "/supervisione/risultati split by week at 320 px");
+        await PageChecks.CheckAsync(page, "risultati-320px", "/supervisione/risultati split by week at 320 px");
         await PageChecks.AssertNoHorizontalScrollAsync(page);
         browser.AssertNoErrors();
     }
@@ -144,23 +144,4 @@ public sealed class ResultsPagesBrowserTests : DatabaseTest
 
     /// <summary>A row's header and cells, in order.</summary>
     static ILocator Row(ILocator table, string header) => TableRow(table, header).Locator("th, td");
-
-    static Task TabToAsync(IPage page, string selector) => TabToAsync(page, page.Locator(selector), selector);
-
-    /// <summary>Presses Tab until the target has the focus (at most 80 times): how a keyboard user gets there.</summary>
-    static async Task TabToAsync(IPage page, ILocator target, string name)
-    {
-        for (var i = 0; i < 80; i++)
-        {
-            if (await target.EvaluateAsync<bool>("e => e === document.activeElement")) return;
-            await page.Keyboard.PressAsync("Tab");
-        }
-        Assert.Fail($"{name} was not reached with Tab");
-    }
-
-    static async Task CheckAsync(IPage page, string screenshot, string state)
-    {
-        await PageChecks.ScreenshotAsync(page, screenshot);
-        await PageChecks.AssertNoAxeViolationsAsync(page, state);
-    }
 }

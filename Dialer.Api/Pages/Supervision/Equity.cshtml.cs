@@ -1,7 +1,5 @@
-using Dialer.Api.Security;
 using Dialer.Core;
 using Dialer.Core.Outcomes;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Dialer.Api.Pages.Supervision;
 
@@ -9,7 +7,6 @@ namespace Dialer.Api.Pages.Supervision;
 /// Equity of reach (docs/supervision.md "Equità"): for each dimension a table of its groups' selected people and the
 /// shares reached, taken in charge and hired, with 95% intervals; a group far below the campaign says why in words.
 /// </summary>
-[Authorize(Policy = Roles.Supervisor)]
 public sealed class EquityModel(OutcomeReports reports, TimeProvider time) : ReportPage(reports, time)
 {
     public EquityReport? Report { get; private set; }

@@ -1,7 +1,5 @@
-using Dialer.Api.Security;
 using Dialer.Core;
 using Dialer.Core.Outcomes;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Dialer.Api.Pages.Supervision;
 
@@ -9,7 +7,6 @@ namespace Dialer.Api.Pages.Supervision;
 /// What became of the people a campaign reached (docs/supervision.md "Esiti"): placements by contract family, the stable
 /// share, planned lengths of fixed-term jobs, retention at 3 and 6 months, and the control group's uplift.
 /// </summary>
-[Authorize(Policy = Roles.Supervisor)]
 public sealed class OutcomesModel(OutcomeReports reports, TimeProvider time) : ReportPage(reports, time)
 {
     public PlacementSummary? Placements { get; private set; }

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Dialer.Api.Security;
 using Dialer.Core;
 using Dialer.Core.Outcomes;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,8 +12,9 @@ namespace Dialer.Api.Pages.Supervision;
 /// <summary>
 /// What the supervisor's results pages share (docs/supervision.md): the campaign chosen in the query string (GET, so a
 /// view can be bookmarked), the filter errors, the tables built once for the page and for its CSV handler, and the
-/// CSV link of each table (the same query plus <c>handler=csv&amp;tabella=ID</c>).
+/// CSV link of each table (the same query plus <c>handler=csv&amp;tabella=ID</c>). Supervisors and admins only (inherited).
 /// </summary>
+[Authorize(Policy = Roles.Supervisor)]
 public abstract class ReportPage(OutcomeReports reports, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "campagna")]

@@ -1,9 +1,7 @@
 using System.Globalization;
-using Dialer.Api.Security;
 using Dialer.Core;
 using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dialer.Api.Pages.Supervision;
@@ -13,7 +11,6 @@ namespace Dialer.Api.Pages.Supervision;
 /// table with both rates and the control group beside, placement read two ways, the split the supervisor asked for,
 /// and the weekly trend; every table also as CSV.
 /// </summary>
-[Authorize(Policy = Roles.Supervisor)]
 public sealed class ResultsModel(Funnel funnel, OutcomeReports reports, OperatorDesk desk, OperatorRoster roster, TimeProvider time)
     : ReportPage(reports, time)
 {

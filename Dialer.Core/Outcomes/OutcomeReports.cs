@@ -78,7 +78,7 @@ public sealed class OutcomeReports(NpgsqlDataSource db)
     public async Task<PlacementSummary> PlacementsAsync(long campaignId, CancellationToken ct)
     {
         const string sql = """
-            SELECT coalesce(placed_family, '') AS Family, count(*) AS Placed, count(*) FILTER (WHERE stable) AS Stable,
+            SELECT CASE WHEN placed_on IS NULL THEN '' ELSE placed_family END AS Family, count(*) AS Placed, count(*) FILTER (WHERE stable) AS Stable,
                    count(answered_on) AS Answered,
                    count(*) FILTER (WHERE retained_3m) AS Retained3m, count(retained_3m) AS Known3m,
                    count(*) FILTER (WHERE retained_6m) AS Retained6m, count(retained_6m) AS Known6m,

@@ -76,6 +76,24 @@ public static class PageChecks
         Assert.Fail($"the page scrolls sideways by {overflow} px at {page.ViewportSize?.Width} px wide; widest elements: {string.Join(", ", culprits)}");
     }
 
+    /// <summary>Presses Tab until <paramref name="target"/> has the focus (at most 80 times): how a keyboard user gets there.</summary>
+    public static async Task TabToAsync(IPage page, ILocator target, string name)
+    {
+        for (var i = 0; i < 80; i++)
+        {
+            if (await target.EvaluateAsync<bool>("e => e === document.activeElement")) return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"{name} was not reached with Tab");
+    }
+
+    /// <summary>A state of a page: its screenshot, then zero axe violations.</summary>
+    public static async Task CheckAsync(IPage page, string screenshot, string state)
+    {
+        await ScreenshotAsync(page, screenshot);
+        await AssertNoAxeViolationsAsync(page, state);
+    }
+
     static string ScreenshotsFolder()
     {
         var results = Environment.GetEnvironmentVariable("DIALER_TEST_RESULTS");

@@ -58,9 +58,9 @@ public sealed class SignedInLayoutTests
         {
             Assert.That(adminItems.Select(i => i.Trim()), Is.EqualTo(new[]
             {
-                "Stato del sistema", "Utenti", "Token API", "Registro delle attività", "Situazione", "Campagne", "Appuntamenti", "Attività pianificate", "Riferimento API", "Lingua", "Cambia la password",
+                "Stato del sistema", "Utenti", "Token API", "Registro delle attività", "Situazione", "Risultati", "Esiti", "Equità", "Campagne", "Appuntamenti", "Attività pianificate", "Riferimento API", "Lingua", "Cambia la password",
             }));
-            Assert.That(supervisorItems.Select(i => i.Trim()), Is.EqualTo(new[] { "Stato del sistema", "Situazione", "Campagne", "Appuntamenti", "Attività pianificate", "Lingua", "Cambia la password" }));
+            Assert.That(supervisorItems.Select(i => i.Trim()), Is.EqualTo(new[] { "Stato del sistema", "Situazione", "Risultati", "Esiti", "Equità", "Campagne", "Appuntamenti", "Attività pianificate", "Lingua", "Cambia la password" }));
         });
     }
 

@@ -119,6 +119,12 @@ public sealed partial class StatusPageBrowserTests
                   - listitem:
                     - link "Situazione"
                   - listitem:
+                    - link "Risultati"
+                  - listitem:
+                    - link "Esiti"
+                  - listitem:
+                    - link "Equità"
+                  - listitem:
                     - link "Campagne"
                   - listitem:
                     - link "Appuntamenti"

@@ -259,25 +259,10 @@ public sealed class ConsoleBrowserTests : DatabaseTest
         return rig;
     }
 
-    /// <summary>Presses Tab until <paramref name="selector"/> has the focus (at most 80 times): how a keyboard user gets there.</summary>
-    static Task TabToAsync(IPage page, string selector) => TabToAsync(page, page.Locator(selector), selector);
+    static Task TabToAsync(IPage page, string selector) => PageChecks.TabToAsync(page, page.Locator(selector), selector);
 
     static Task TabToButtonAsync(IPage page, string name) =>
-        TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true }), $"the button {name}");
+        PageChecks.TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true }), $"the button {name}");
 
-    static async Task TabToAsync(IPage page, ILocator target, string selector)
-    {
-        for (var i = 0; i < 80; i++)
-        {
-            if (await target.EvaluateAsync<bool>("e => e === document.activeElement")) return;
-            await page.Keyboard.PressAsync("Tab");
-        }
-        Assert.Fail($"{selector} was not reached with Tab");
-    }
-
-    static async Task CheckAsync(IPage page, string screenshot, string state)
-    {
-        await PageChecks.ScreenshotAsync(page, screenshot);
-        await PageChecks.AssertNoAxeViolationsAsync(page, state);
-    }
+    static Task CheckAsync(IPage page, string screenshot, string state) => PageChecks.CheckAsync(page, screenshot, state);
 }

@@ -1,9 +1,5 @@
-using System.Text;
-using Dialer.Api.Operators;
 using Dialer.Api.Security;
-using Dialer.Core;
 using Dialer.Core.Supervision;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Dialer.Api.Supervision;
 
@@ -27,66 +23,12 @@ static class WallboardApi
     public static IServiceCollection AddWallboard(this IServiceCollection services) => services.AddSingleton<WallboardFeed>();
 }
 
-/// <summary>
-/// Writes one wallboard stream until the client goes away or the host stops, as the operator's stream does
-/// (<see cref="OperatorEventStream"/>): <c>retry:</c> first, then each snapshot as <c>event: snapshot</c> with its JSON
-/// in the reader's language, flushed at once, and a comment line when nothing changed for <see cref="OperatorEventsApi.Heartbeat"/>.
-/// </summary>
+/// <summary>One wallboard stream (<see cref="ServerSentEvents"/>): each snapshot as <c>event: snapshot</c>, in the reader's language.</summary>
 sealed class WallboardEventStream : IResult
 {
-    public async Task ExecuteAsync(HttpContext http)
+    public Task ExecuteAsync(HttpContext http)
     {
         var feed = http.RequestServices.GetRequiredService<WallboardFeed>();
-        var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
-        var ct = done.Token;
-        var english = Text.IsEnglish;
-
-        http.Response.ContentType = "text/event-stream; charset=utf-8";
-        http.Response.Headers.CacheControl = "no-cache, no-store";
-        http.Response.Headers["X-Accel-Buffering"] = "no";   // nginx: do not hold events back
-        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        using var connection = feed.Open();
-        var body = http.Response.Body;
-        try
-        {
-            await WriteAsync(body, $"retry: {OperatorEventsApi.RetryMilliseconds}\n\n", ct);
-            while (!ct.IsCancellationRequested)
-            {
-                if (!await WaitAsync(connection, ct))
-                {
-                    await WriteAsync(body, ": heartbeat\n\n", ct);
-                    continue;
-                }
-                while (connection.Snapshots.TryRead(out var message))
-                    await WriteAsync(body, $"event: snapshot\ndata: {message.For(english)}\n\n", ct);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The browser closed the page or the host is stopping: the stream simply ends.
-        }
-    }
-
-    /// <summary>True when a snapshot is waiting; false when the heartbeat is due first.</summary>
-    static async Task<bool> WaitAsync(WallboardConnection connection, CancellationToken ct)
-    {
-        using var beat = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        beat.CancelAfter(OperatorEventsApi.Heartbeat);
-        try
-        {
-            return await connection.Snapshots.WaitToReadAsync(beat.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    static async Task WriteAsync(Stream body, string text, CancellationToken ct)
-    {
-        await body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
-        await body.FlushAsync(ct);
+        return ServerSentEvents.WriteAsync(http, feed.Open, c => c.Snapshots, (message, english) => ("snapshot", message.For(english)));
     }
 }

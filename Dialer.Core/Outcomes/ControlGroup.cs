@@ -7,7 +7,7 @@ namespace Dialer.Core.Outcomes;
 /// <summary>
 /// Who a campaign holds out (docs/outcomes.md "Control group"): the first 60 bits of SHA-256 of "slug:codice fiscale",
 /// read as a fraction of 2^60, below the campaign's controlShare. The selection does it in SQL (control_fraction,
-/// migration 0530); this is the same function, for anyone who wants to check a person's group by hand.
+/// migration 0551); this is the same function, for anyone who wants to check a person's group by hand.
 /// </summary>
 public static class ControlGroup
 {

@@ -90,7 +90,7 @@ public static class FunnelSteps
 public sealed class Funnel(NpgsqlDataSource db, TimeProvider time)
 {
     // The counts a group sums: the rollup's columns, or the same counts over the facts of each entry (funnel_rollup_apply
-    // in migration 0530 counts them the same way; FunnelTests compares the two).
+    // in migration 0551 counts them the same way; FunnelTests compares the two).
     const string RollupCounts = """
         sum(selected)::bigint AS Selected, sum(queued)::bigint AS Queued, sum(dialed)::bigint AS Dialed, sum(answered)::bigint AS Answered,
         sum(right_person)::bigint AS RightPerson, sum(intake)::bigint AS Intake, sum(attended)::bigint AS Attended,

@@ -193,9 +193,10 @@ static class ReportBench
         SELECT a.person_cf, a.ended_at::date, 'BENCH_0', 'dialer' FROM call_attempts a JOIN call_dispositions d ON d.attempt_id = a.id
         WHERE  d.code = 'intake_accepted';
         INSERT INTO appointments (attempt_id, intake_id, person_cf, cpi_code, starts_at, channel, reason, reminder_consent,
-                                  privacy_notice_given, operator_id, attendance, booked_at)
+                                  privacy_notice_given, operator_id, attendance, booked_at, attendance_recorded_at, attendance_source,
+                                  attendance_recorded_by)
         SELECT a.id, i.id, a.person_cf, 'BENCH_0', a.ended_at + interval '7 days', 'in_person', 'ACC', true, true, d.operator_id,
-               CASE WHEN random() < 0.5 THEN 'P' ELSE 'AI' END, a.ended_at
+               CASE WHEN random() < 0.5 THEN 'P' ELSE 'AI' END, a.ended_at, a.ended_at + interval '8 days', 'import', 'bench'
         FROM   call_attempts a JOIN call_dispositions d ON d.attempt_id = a.id JOIN intakes i ON i.person_cf = a.person_cf
         WHERE  d.code = 'intake_accepted';
 

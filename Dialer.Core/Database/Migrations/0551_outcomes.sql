@@ -1,4 +1,5 @@
--- Outcomes (issue 16, docs/outcomes.md): what became of each person a campaign selected. One rule in one place: the
+-- Outcomes (issue 16, docs/outcomes.md): what became of each person a campaign selected; after 0545, since a placement
+-- reads its employer's sector from the spell. One rule in one place: the
 -- function campaign_outcome_facts says, from the raw tables, every fact of the funnel and of the placement; the ledger
 -- campaign_outcomes keeps those facts per contact list entry (refreshed by the imports, the dialing events, the
 -- selection, attendance and a nightly pass), and funnel_rollup keeps their counts per group, maintained by triggers on
@@ -20,11 +21,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
            / 1152921504606846976.0::double precision
 $$;
 
--- The contract families of docs/outcomes.md "Contract families", from the tipologia (docs/contract-types.txt). The
+-- The contract families of docs/outcomes.md "Contract families", from the tipologia (docs/contract-types.txt); none
+-- without a contract. The
 -- codes without "determinato/indeterminato" since 2013 (domestic, shared, home work) read as permanent without a planned end.
 CREATE FUNCTION contract_family(contract_type text, planned_end_on date) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE
+        WHEN contract_type IS NULL THEN NULL
         WHEN contract_type IN ('A.03.04', 'A.03.07') THEN 'fixed_term'
         WHEN contract_type LIKE 'A.03.%' THEN 'apprenticeship'
         WHEN contract_type LIKE 'A.05.%' THEN 'intermittent'
@@ -85,7 +88,8 @@ RETURNS TABLE (
     queued boolean, dialed_on date, dial_week date, answered_on date, operator_id bigint, right_person boolean,
     intake_on date, attended boolean, hired_on date,
     placed_on date, placed_contract_type text, placed_family text, placed_planned_end_on date, placed_occupation_code text,
-    placed_permanent_on date, retained_3m boolean, retained_6m boolean, stable boolean, placed_after_intake boolean)
+    placed_permanent_on date, retained_3m boolean, retained_6m boolean, stable boolean, placed_after_intake boolean,
+    placed_sector_code text)
 LANGUAGE sql STABLE AS $$
     SELECT e.id, e.campaign_id, e.person_cf, e.selected_on, e.state = 'held_out',
            p.sex::text, age_band(p.birth_on, e.selected_on), birth_area(p.birth_place), p.domicile_comune, t.cpi_code,
@@ -114,7 +118,8 @@ LANGUAGE sql STABLE AS $$
                          AND EXISTS (SELECT 1 FROM employment_spells r WHERE r.person_cf = e.person_cf
                                      AND r.start_on <= (pl.start_on + interval '6 months')::date
                                      AND coalesce(r.effective_end_on, 'infinity') >= (pl.start_on + interval '6 months')::date)) END,
-           pi.start_on IS NOT NULL
+           pi.start_on IS NOT NULL,
+           pl.sector_code
     FROM   contact_list_entries e
     JOIN   campaigns c ON c.id = e.campaign_id
     LEFT   JOIN people p ON p.cf = e.person_cf
@@ -153,7 +158,8 @@ $$;
 
 -- The ledger: campaign_outcome_facts as last refreshed, one row per contact list entry.
 CREATE TABLE campaign_outcomes (
-    entry_id               bigint  PRIMARY KEY REFERENCES contact_list_entries (id),
+    -- An entry deleted (benchmarks reset their lists; nothing in the product deletes entries) takes its row with it.
+    entry_id               bigint  PRIMARY KEY REFERENCES contact_list_entries (id) ON DELETE CASCADE,
     campaign_id            bigint  NOT NULL,
     person_cf              text    NOT NULL,
     selected_on            date    NOT NULL,
@@ -181,7 +187,8 @@ CREATE TABLE campaign_outcomes (
     retained_3m            boolean,
     retained_6m            boolean,
     stable                 boolean,
-    placed_after_intake    boolean NOT NULL
+    placed_after_intake    boolean NOT NULL,
+    placed_sector_code     text
 );
 CREATE INDEX campaign_outcomes_campaign ON campaign_outcomes (campaign_id);
 CREATE INDEX campaign_outcomes_person ON campaign_outcomes (person_cf);
@@ -210,7 +217,8 @@ CREATE TABLE funnel_rollup (
 );
 CREATE UNIQUE INDEX funnel_rollup_group ON funnel_rollup (campaign_id, cohort_month, dial_week, cpi_code, operator_id, control) NULLS NOT DISTINCT;
 
--- One statement's changes to the ledger, as signed counts per group, added into funnel_rollup. Rows are locked in group
+-- One statement's changes to the ledger, as signed counts per group, added into funnel_rollup (a transition table's rows
+-- aggregate to record[]: the triggers cast them to the ledger's row type). Rows are locked in group
 -- order, so that concurrent refreshes cannot deadlock on the rollup.
 CREATE FUNCTION funnel_rollup_apply(sign int, changed campaign_outcomes[]) RETURNS void
 LANGUAGE sql AS $$
@@ -235,20 +243,20 @@ $$;
 
 CREATE FUNCTION funnel_rollup_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM funnel_rollup_apply(1, (SELECT array_agg(n) FROM new_rows n));
+    PERFORM funnel_rollup_apply(1, (SELECT array_agg(n::campaign_outcomes) FROM new_rows n));
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION funnel_rollup_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM funnel_rollup_apply(-1, (SELECT array_agg(o) FROM old_rows o));
-    PERFORM funnel_rollup_apply(1, (SELECT array_agg(n) FROM new_rows n));
+    PERFORM funnel_rollup_apply(-1, (SELECT array_agg(o::campaign_outcomes) FROM old_rows o));
+    PERFORM funnel_rollup_apply(1, (SELECT array_agg(n::campaign_outcomes) FROM new_rows n));
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION funnel_rollup_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM funnel_rollup_apply(-1, (SELECT array_agg(o) FROM old_rows o));
+    PERFORM funnel_rollup_apply(-1, (SELECT array_agg(o::campaign_outcomes) FROM old_rows o));
     RETURN NULL;
 END $$;
 

@@ -68,6 +68,7 @@ public sealed class ReportCommandTests : DatabaseTest
             Assert.That(lines, Has.One.Match(@"^  placement upkeep in a [1-9][\d,]*-notice increment: \d+\.\d\d s of \d+\.\d\d s   goal ≤ 1 s: (met|MISSED)$"));
             Assert.That(lines, Has.One.Match(@"^  rollups p95 / baseline p95\s+\d+\.\d\d$"));
             Assert.That(lines, Has.Some.Match(@"[1-9][\d,]* answered, [1-9][\d,]* intakes, [1-9][\d,]* placed$"), "the scenario has every step");
+            Assert.That(lines, Has.None.StartsWith("warning:"), "every hiring of the increment is imported");
         });
     }
 

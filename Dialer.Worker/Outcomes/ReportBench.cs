@@ -105,6 +105,8 @@ static class ReportBench
         await WriteHiresAsync(db, hires, today, ct);
         var increment = await ingest.RunAsync([NoticeInput.FromFile(hires)], ct: ct);
         var upkeep = increment.StageSeconds.GetValueOrDefault("outcomes");
+        if (increment.Imported < increment.Read)
+            Console.Out.WriteLine($"warning: {increment.Read - increment.Imported:N0} of the increment's notices were not imported ({increment.Quarantined:N0} quarantined)");
 
         var t = report.Total.Counts;
         Console.Out.WriteLine();
@@ -226,7 +228,7 @@ static class ReportBench
             COPY (
                 SELECT lpad((9000000000000000 + row_number() OVER ())::text, 16, '0'), NULL, '01', 'ASS', to_char(now(), 'YYYY-MM-DD"T"HH24:MI:SS'),
                        n.worker_cf, n.surname, n.name, n.sex, n.birth_on, n.birth_place, n.domicile_comune, '00743110157', 'BENCH SPA',
-                       n.workplace_comune, CAST(@start AS date), NULL, NULL, NULL, NULL, NULL, NULL, 'A.01.00', n.occupation_code, n.phone_e164, NULL
+                       n.workplace_comune, CAST(@start AS date), NULL, NULL, NULL, NULL, NULL, NULL, 'A.01.00', n.occupation_code, n.phone_e164, NULL, n.sector_code
                 FROM  (SELECT DISTINCT ON (o.person_cf) n.*
                        FROM   campaign_outcomes o JOIN notices n ON n.worker_cf = o.person_cf
                        WHERE  o.answered_on IS NOT NULL AND o.placed_on IS NULL AND NOT o.control

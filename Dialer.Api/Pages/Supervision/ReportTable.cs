@@ -49,8 +49,6 @@ public sealed record ReportRow(string Header, IReadOnlyList<ReportCell> Cells, s
 /// </summary>
 public sealed record ReportTable(string Id, string Caption, string RowHeader, IReadOnlyList<ReportColumn> Columns, IReadOnlyList<ReportRow> Rows)
 {
-    static readonly UTF8Encoding Utf8WithBom = new(encoderShouldEmitUTF8Identifier: true);
-
     /// <summary>
     /// The CSV Excel opens in an Italian locale (docs/supervision.md "CSV"): UTF-8 with a byte order mark, <c>;</c> between
     /// fields, CRLF lines, a header row; counts as plain digits, shares as it-IT percentages (<c>62,5%</c>).
@@ -58,15 +56,9 @@ public sealed record ReportTable(string Id, string Caption, string RowHeader, IR
     public byte[] Csv()
     {
         var flagged = Rows.Any(r => r.Flag is not null);
-        var text = new StringBuilder();
-        Line(text, Columns.SelectMany(c => c.Csv).Prepend(RowHeader).Concat(flagged ? [Text.T("Segnalazione", "Flag")] : []));
-        foreach (var row in Rows)
-            Line(text, row.Cells.SelectMany(c => c.Csv).Prepend(row.Header).Concat(flagged ? [row.Flag ?? ""] : []));
-        return [.. Utf8WithBom.GetPreamble(), .. Utf8WithBom.GetBytes(text.ToString())];
+        var header = Columns.SelectMany(c => c.Csv).Prepend(RowHeader).Concat(flagged ? [Text.T("Segnalazione", "Flag")] : []).ToList();
+        var rows = Rows.Select(row => (IReadOnlyList<string>)row.Cells.SelectMany(c => c.Csv).Prepend(row.Header).Concat(flagged ? [row.Flag ?? ""] : []).ToList());
+        // The one writer of the funnel's CSV (byte order mark, ';', quoting, CRLF), encoded as UTF-8.
+        return Encoding.UTF8.GetBytes(FunnelTable.Csv(header, rows));
     }
-
-    static void Line(StringBuilder text, IEnumerable<string> fields) => text.AppendJoin(';', fields.Select(Field)).Append("\r\n");
-
-    static string Field(string value) =>
-        value.IndexOfAny([';', '"', '\r', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

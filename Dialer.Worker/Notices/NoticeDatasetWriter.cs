@@ -75,7 +75,7 @@ public static class NoticeDatasetWriter
 
     static readonly XmlWriterSettings XmlSettings = new() { Encoding = new UTF8Encoding(false), Indent = true };
 
-    static void WriteXml(ZipArchive zip, string name, RawNotice n)
+    internal static void WriteXml(ZipArchive zip, string name, RawNotice n)
     {
         using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
         using var w = XmlWriter.Create(stream, XmlSettings);

@@ -61,27 +61,27 @@ public sealed class NoticeGenerator(GeneratorOptions options)
         "F205", "F205", "F205", "F205", "F205", "F205", "F205", "F205", "I690", "C707", "E514", "H264", "C895", "G220",
         "H623", "H930", "G686", "A940", "I577", "D045", "A010", "C523", "H827", "B162", "E801", "G324", "D912",
     ];
-    static readonly string[] ItalianBirthPlaces = ["F205", "F205", "F205", "H501", "F839", "G273", "A662", "L219", "C351", "D969", "A944"];
-    static readonly string[] ForeignBirthPlaces = ["Z129", "Z330", "Z100", "Z336", "Z210", "Z216", "Z611", "Z138"];
-    static readonly string[] MaleNames = ["MARCO", "LUCA", "ANDREA", "GIUSEPPE", "FRANCESCO", "ALESSANDRO", "MATTEO", "LORENZO", "DAVIDE", "SIMONE", "PAOLO", "STEFANO", "ROBERTO", "MOHAMED", "ION", "AHMED", "CARLOS", "WEI"];
-    static readonly string[] FemaleNames = ["GIULIA", "FRANCESCA", "CHIARA", "SARA", "MARTINA", "ELENA", "ANNA", "VALENTINA", "LAURA", "SILVIA", "ALESSIA", "FEDERICA", "FATIMA", "ANA", "MARIA", "ELENA", "OLENA", "LIN"];
-    static readonly string[] Surnames =
+    internal static readonly string[] ItalianBirthPlaces = ["F205", "F205", "F205", "H501", "F839", "G273", "A662", "L219", "C351", "D969", "A944"];
+    internal static readonly string[] ForeignBirthPlaces = ["Z129", "Z330", "Z100", "Z336", "Z210", "Z216", "Z611", "Z138"];
+    internal static readonly string[] MaleNames = ["MARCO", "LUCA", "ANDREA", "GIUSEPPE", "FRANCESCO", "ALESSANDRO", "MATTEO", "LORENZO", "DAVIDE", "SIMONE", "PAOLO", "STEFANO", "ROBERTO", "MOHAMED", "ION", "AHMED", "CARLOS", "WEI"];
+    internal static readonly string[] FemaleNames = ["GIULIA", "FRANCESCA", "CHIARA", "SARA", "MARTINA", "ELENA", "ANNA", "VALENTINA", "LAURA", "SILVIA", "ALESSIA", "FEDERICA", "FATIMA", "ANA", "MARIA", "ELENA", "OLENA", "LIN"];
+    internal static readonly string[] Surnames =
     [
         "ROSSI", "RUSSO", "FERRARI", "ESPOSITO", "BIANCHI", "ROMANO", "COLOMBO", "RICCI", "MARINO", "GRECO", "BRUNO", "GALLO", "CONTI",
         "DE LUCA", "MANCINI", "COSTA", "GIORDANO", "RIZZO", "LOMBARDI", "MORETTI", "BARBIERI", "FONTANA", "SANTORO", "MARIANI",
         "RINALDI", "CARUSO", "FERRARA", "GALLI", "MARTINI", "LEONE", "LONGO", "GENTILE", "MARTINELLI", "VITALE", "POPESCU",
         "EL AMRANI", "HOXHA", "GARCIA", "CHEN", "SANTOS", "KOVALENKO", "IONESCU",
     ];
-    static readonly string[] EmployerWords = ["ALFA", "BETA", "LOMBARDA", "MILANESE", "NAVIGLI", "DUOMO", "BRERA", "ADDA", "TICINO", "SEMPIONE", "CENTRALE", "NORD"];
+    internal static readonly string[] EmployerWords = ["ALFA", "BETA", "LOMBARDA", "MILANESE", "NAVIGLI", "DUOMO", "BRERA", "ADDA", "TICINO", "SEMPIONE", "CENTRALE", "NORD"];
     // Each kind of employer with a plausible ATECO 2007 code for it (the employer's Settore; illustrative).
-    static readonly (string Kind, string Sector)[] EmployerKinds =
+    internal static readonly (string Kind, string Sector)[] EmployerKinds =
     [
         ("SERVIZI SRL", "82.99.99"), ("RISTORAZIONE SRL", "56.10.11"), ("LOGISTICA SPA", "52.29.22"), ("COSTRUZIONI SRL", "41.20.00"),
         ("COMMERCIO SRL", "47.11.20"), ("PULIZIE SCARL", "81.21.00"), ("HOTEL SRL", "55.10.00"), ("SANITÀ SRL", "87.10.00"),
     ];
     // Agenzie per il lavoro: temporary work agencies.
-    const string AgencySector = "78.20.00";
-    static readonly string[] Occupations = ["5.2.2.3.6", "8.1.1.1.10", "8.1.4.2.0", "5.1.2.2.0", "6.1.2.1.0", "7.4.2.2.0", "4.1.1.1.0", "8.1.3.1.0"];
+    internal const string AgencySector = "78.20.00";
+    internal static readonly string[] Occupations = ["5.2.2.3.6", "8.1.1.1.10", "8.1.4.2.0", "5.1.2.2.0", "6.1.2.1.0", "7.4.2.2.0", "4.1.1.1.0", "8.1.3.1.0"];
 
     readonly Random random = new(options.Seed);
     readonly HashSet<string> usedCfs = new(StringComparer.Ordinal);

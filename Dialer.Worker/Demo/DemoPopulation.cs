@@ -79,6 +79,9 @@ public sealed class DemoPopulation
 
     internal const string Milano = "F205";
 
+    /// <summary>The comuni (Belfiore codes) people live in: the demo territory's.</summary>
+    public static IReadOnlyList<string> Comuni { get; } = [Milano, .. OtherComuni.Select(c => c.Code)];
+
     static readonly string[] MobilePrefixes = ["320", "328", "333", "338", "340", "347", "349", "351", "366", "392"];
 
     // Contract of the lost job: code, share, and whether it has a planned end (fixed-term).

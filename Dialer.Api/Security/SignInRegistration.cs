@@ -15,7 +15,7 @@ namespace Dialer.Api.Security;
 /// endpoint and page needs a signed-in role unless it allows anonymous callers (health, the Twilio webhooks, the
 /// sign-in page); static files are served before authorization.
 /// </summary>
-static class SignInRegistration
+public static class SignInRegistration
 {
     public const string SignInPath = "/accedi";
     public const string SignOutPath = "/esci";

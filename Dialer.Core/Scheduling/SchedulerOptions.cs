@@ -31,6 +31,12 @@ public sealed class SchedulerOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Whether the worker keeps a recurring nightly selection per active campaign (true in production). `dialer demo` sets
+    /// it false: its scenario runs the nightly selection on the demo clock, which Hangfire's real-time cron knows nothing of.
+    /// </summary>
+    public bool SyncCampaigns { get; set; } = true;
+
     /// <summary>How often the worker reconciles the recurring jobs with the campaigns table.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CampaignSyncInterval { get; set; } = TimeSpan.FromMinutes(1);

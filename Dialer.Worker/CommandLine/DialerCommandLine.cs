@@ -18,7 +18,7 @@ public static class DialerCommandLine
         root.Options.Add(HostCommands.MigrateFirst);
         root.Action = run.Action;
 
-        root.Subcommands.Add(HostCommands.Demo());
+        root.Subcommands.Add(Demo.DemoCommand.Create());
         root.Subcommands.Add(DatabaseCommands.Migrate());
         root.Subcommands.Add(DatabaseCommands.Db());
         root.Subcommands.Add(Selection.SelectionCommands.Campaign());

@@ -32,10 +32,10 @@ public sealed record DemoEmployer(string Cf, string Name, string SectorCode);
 public sealed class DemoPopulation
 {
     /// <summary>The demo's files (the territory), copied beside the executable from <c>deploy/demo</c>.</summary>
-    public static string DemoFolder => Path.Combine(AppContext.BaseDirectory, "demo");
+    public static string DemoFolder => DemoFiles.Folder;
 
     /// <summary>The demo territory: Afol Metropolitana's 9 CPIs and their comuni (illustrative).</summary>
-    public static string TerritoryFile => Path.Combine(DemoFolder, "territorio-afol-esempio.json");
+    public static string TerritoryFile => Path.Combine(DemoFiles.Folder, DemoFiles.Territory);
 
     /// <summary>The demo's selection day: Monday 3 April 2023, when Cob23 started.</summary>
     public static readonly DateOnly DefaultSelectionDay = new(2023, 4, 3);

@@ -10,6 +10,11 @@ sealed class CampaignScheduleSync(NightlySchedule schedule, IOptions<SchedulerOp
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.SyncCampaigns)
+        {
+            logger.LogInformation("Campaign schedules are not kept on this worker (Scheduler:SyncCampaigns=false)");
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try

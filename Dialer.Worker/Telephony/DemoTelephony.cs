@@ -7,13 +7,13 @@ namespace Dialer.Worker.Telephony;
 
 /// <summary>
 /// In <c>dialer demo</c>, with <c>Telephony:Provider</c> = Emulator (the default), starts the Twilio emulator in-process and
-/// points the Twilio client's configuration at it. With Provider = Twilio nothing starts and Twilio:* is used as configured.
+/// points the Twilio client's configuration at it, on the demo's clock. With Provider = Twilio nothing starts and Twilio:* is used as configured.
 /// </summary>
 public static class DemoTelephony
 {
     public const string ProviderKey = "Telephony:Provider";
 
-    public static async Task<IAsyncDisposable?> StartAsync(WebApplicationBuilder builder, string publicBaseUrl, CancellationToken ct)
+    public static async Task<IAsyncDisposable?> StartAsync(WebApplicationBuilder builder, string publicBaseUrl, TimeProvider time, CancellationToken ct)
     {
         var provider = builder.Configuration[ProviderKey] ?? "Emulator";
         if (provider.Equals("Twilio", StringComparison.OrdinalIgnoreCase)) return null;
@@ -24,7 +24,12 @@ public static class DemoTelephony
 
         var options = builder.Configuration.GetSection(EmulatorOptions.Section).Get<EmulatorOptions>() ?? new EmulatorOptions();
         var url = builder.Configuration[$"{EmulatorOptions.Section}:Urls"] ?? TwilioEmulatorCommand.DefaultUrl;
-        var host = await StartupRefusals.ListenAsync(() => EmulatorHost.StartAsync(options, url, configure: b => CommandHost.Apply(b), ct: ct),
+        var host = await StartupRefusals.ListenAsync(() => EmulatorHost.StartAsync(options, url, time, configure: b =>
+            {
+                // The emulator logs at the demo's level (a call per line at Information).
+                b.Configuration["Logging:Level"] = builder.Configuration["Logging:Level"];
+                CommandHost.Apply(b);
+            }, ct: ct),
             $"{EmulatorOptions.Section}:Urls (environment variable {EmulatorOptions.Section}__Urls)");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

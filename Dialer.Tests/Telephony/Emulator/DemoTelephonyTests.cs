@@ -13,7 +13,7 @@ public sealed class DemoTelephonyTests
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration["TwilioEmulator:Urls"] = "http://127.0.0.1:0";
 
-        await using var emulator = await DemoTelephony.StartAsync(builder, "http://127.0.0.1:5199", CancellationToken.None);
+        await using var emulator = await DemoTelephony.StartAsync(builder, "http://127.0.0.1:5199", TimeProvider.System, CancellationToken.None);
         using var client = new HttpClient { BaseAddress = new Uri(builder.Configuration["Twilio:BaseUrl"]! + "/") };
         client.DefaultRequestHeaders.Authorization = TestEmulator.Basic(builder.Configuration["Twilio:AccountSid"]!, builder.Configuration["Twilio:AuthToken"]!);
         using var response = await client.GetAsync($"2010-04-01/Accounts/{builder.Configuration["Twilio:AccountSid"]}/Calls.json");
@@ -34,13 +34,13 @@ public sealed class DemoTelephonyTests
         var unknown = WebApplication.CreateBuilder();
         unknown.Configuration["Telephony:Provider"] = "Vonage";
 
-        var started = await DemoTelephony.StartAsync(twilio, "http://127.0.0.1:5199", CancellationToken.None);
+        var started = await DemoTelephony.StartAsync(twilio, "http://127.0.0.1:5199", TimeProvider.System, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(started, Is.Null);
             Assert.That(twilio.Configuration["Twilio:BaseUrl"], Is.Null);
-            Assert.That(async () => await DemoTelephony.StartAsync(unknown, "http://127.0.0.1:5199", CancellationToken.None),
+            Assert.That(async () => await DemoTelephony.StartAsync(unknown, "http://127.0.0.1:5199", TimeProvider.System, CancellationToken.None),
                 Throws.ArgumentException.With.Message.Contains("Emulator or Twilio"));
         });
     }

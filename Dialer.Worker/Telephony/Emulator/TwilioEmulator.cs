@@ -110,7 +110,7 @@ public sealed class TwilioEmulator : IAsyncDisposable
         EmulatedCall call;
         lock (gate)
         {
-            var script = CallScript.Draw(ProfileFor(request.To), random);
+            var script = Scripts?.Invoke(request) ?? CallScript.Draw(ProfileFor(request.To), random);
             call = new EmulatedCall(NewSid("CA", random), options.AccountSid, request, script, time.GetUtcNow(), ordinal: ordinal++);
         }
         call.QueueTimeMs = (long)Queue.Estimate().TotalMilliseconds;
@@ -138,13 +138,21 @@ public sealed class TwilioEmulator : IAsyncDisposable
         var now = time.GetUtcNow();
         long order;
         lock (gate) order = ordinal++;
-        var child = new EmulatedCall(NewSid("CA", childRandom), parent.AccountSid, request, CallScript.Draw(ProfileFor(target.To), childRandom),
+        var script = Scripts?.Invoke(request) ?? CallScript.Draw(ProfileFor(target.To), childRandom);
+        var child = new EmulatedCall(NewSid("CA", childRandom), parent.AccountSid, request, script,
             now, direction: "outbound-dial", parentCallSid: parent.Sid, ordinal: order);
         lock (child.Gate) child.Started = now;
         calls[child.Sid] = child;
         child.Record(now, CallStatus.Queued, $"dialled by {parent.Sid}; planned: {child.Script.Outcome}");
         return child;
     }
+
+    /// <summary>
+    /// Decides a call's script (outcome, party, ring and talk times) instead of the profiles, when set and it returns one:
+    /// `dialer demo`'s behaviour model (docs/demo.md). Called once per call and per &lt;Dial&gt; leg, at creation, under
+    /// the emulator's lock: it must be quick and must not call back into the emulator.
+    /// </summary>
+    public Func<CallRequest, CallScript?>? Scripts { get; set; }
 
     public EmulatedCall Fetch(string sid, string path) =>
         calls.TryGetValue(sid, out var call) && call.AccountSid == options.AccountSid ? call : throw TwilioApiException.NotFound(path);

@@ -90,6 +90,8 @@ public sealed class DemoPopulationTests : DatabaseTest
                 Assert.That(population.People.All(p => CodiceFiscale.Check(p.Cf) is null));
                 Assert.That(pool.All(p => p.Mobile is { Length: 13 } m && m.StartsWith("+393", StringComparison.Ordinal)));
                 Assert.That(pool.All(p => p.LastEnd <= Day.AddMonths(-6).AddDays(-7)), "out of work six months, a week clear");
+                // What a pool this size would send to quarantine (the selection test imports a smaller one).
+                Assert.That(population.HistoryNotices().Select(n => NoticeRules.Validate(n, out _)?.Message).Where(m => m is not null), Is.Empty);
             });
         }
         Assert.That(DemoPopulation.Comuni, Is.EquivalentTo(comuni), "the generator draws from the whole territory");

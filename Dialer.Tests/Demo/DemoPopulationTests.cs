@@ -90,6 +90,8 @@ public sealed class DemoPopulationTests : DatabaseTest
                 Assert.That(population.People.All(p => CodiceFiscale.Check(p.Cf) is null));
                 Assert.That(pool.All(p => p.Mobile is { Length: 13 } m && m.StartsWith("+393", StringComparison.Ordinal)));
                 Assert.That(pool.All(p => p.LastEnd <= Day.AddMonths(-6).AddDays(-7)), "out of work six months, a week clear");
+                // What a pool this size would send to quarantine (the selection test imports a smaller one).
+                Assert.That(population.HistoryNotices().Select(n => NoticeRules.Validate(n, out _)?.Message).Where(m => m is not null), Is.Empty);
             });
         }
         Assert.That(DemoPopulation.Comuni, Is.EquivalentTo(comuni), "the generator draws from the whole territory");
@@ -140,7 +142,7 @@ public sealed class DemoPopulationTests : DatabaseTest
     }
 
     [Test]
-    public void A_notice_the_ingest_would_refuse_is_refused_when_made()
+    public void A_notice_the_ingest_would_refuse_and_a_selection_day_outside_Cob23s_period_are_refused()
     {
         var person = DemoPopulation.Generate(100, 7, Day).Cohort[0];
         var employer = new DemoEmployer("01234567890", "ALFA SRL", "82.99.99");
@@ -149,6 +151,7 @@ public sealed class DemoPopulationTests : DatabaseTest
             Assert.That(() => DemoNotices.Hiring(person, employer, new DateOnly(2023, 5, 15), "A.02.00", null, DemoNotices.Code(7, 1)),
                 Throws.ArgumentException.With.Message.Contains("MissingPlannedEnd"));
             Assert.That(DemoNotices.Code(7, 1), Is.EqualTo("0380070000000001"));
+            Assert.That(() => DemoPopulation.Generate(1000, 7, new DateOnly(2024, 4, 1)), Throws.InstanceOf<ArgumentOutOfRangeException>());
         });
     }
 

@@ -20,7 +20,7 @@ public static class DemoNotices
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(n, 9_999_999_999);
-        return "038" + (Math.Abs(seed % 1000)).ToString("000", CultureInfo.InvariantCulture) + n.ToString("0000000000", CultureInfo.InvariantCulture);
+        return "038" + Math.Abs(seed % 1000).ToString("000", CultureInfo.InvariantCulture) + n.ToString("0000000000", CultureInfo.InvariantCulture);
     }
 
     /// <summary>

@@ -130,9 +130,12 @@ public sealed class DemoPopulation
         ArgumentOutOfRangeException.ThrowIfGreaterThan(poolSize, 5_000_000);
         var sixMonthsBack = selectionDay.AddMonths(-MinMonthsSinceEnd);
         var cohortLast = Min(CohortEndedTo, sixMonthsBack).AddDays(-Margin);
-        if (cohortLast.DayNumber - CohortEndedFrom.AddDays(Margin).DayNumber < 60)
+        // Two months of the period six months back (the cohort), and a month of it in the last six (the recent near misses).
+        var recentDays = Min(CohortEndedTo, selectionDay).AddDays(-Margin).DayNumber - sixMonthsBack.AddDays(Margin).DayNumber;
+        if (cohortLast.DayNumber - CohortEndedFrom.AddDays(Margin).DayNumber < 60 || recentDays < 30)
             throw new ArgumentOutOfRangeException(nameof(selectionDay), selectionDay,
-                $"the selection day must leave at least two months of Cob23's period ({CohortEndedFrom:yyyy-MM-dd}..{CohortEndedTo:yyyy-MM-dd}) six months back");
+                $"the selection day must leave two months of Cob23's period ({CohortEndedFrom:yyyy-MM-dd}..{CohortEndedTo:yyyy-MM-dd}) " +
+                "more than six months back and one month of it within the last six");
         var population = new DemoPopulation(seed);
         new Builder(population, poolSize, seed, selectionDay).Run();
         return population;
@@ -145,7 +148,7 @@ public sealed class DemoPopulation
     /// </summary>
     public IEnumerable<RawNotice> HistoryNotices()
     {
-        var prefix = "039" + (seed % 1000).ToString("000", CultureInfo.InvariantCulture);
+        var prefix = "039" + Math.Abs(seed % 1000).ToString("000", CultureInfo.InvariantCulture);
         long counter = 0;
         string NextCode() => prefix + (++counter).ToString("0000000000", CultureInfo.InvariantCulture);
         for (var i = 0; i < people.Count; i++)

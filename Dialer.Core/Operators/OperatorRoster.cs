@@ -212,6 +212,8 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
             PauseRequested = pauseRequested,
             current.OperatorId,
         }, tx, cancellationToken: ct));
+        if (target.State == PresenceState.Available)
+            await conn.ExecuteAsync(new CommandDefinition(AvailableNotifySql, new { current.OperatorId }, tx, cancellationToken: ct));
         logger.LogInformation("Operator {OperatorId}: {From} → {To}{Reason}", current.OperatorId, SnakeCase.Of(current.State),
             SnakeCase.Of(target.State), target.PauseReason is { } reason ? $" ({SnakeCase.Of(reason)})" : "");
         return (current with { State = target.State, PauseReason = target.PauseReason, Since = at, AttemptId = target.AttemptId,
@@ -278,6 +280,16 @@ public sealed class OperatorRoster(NpgsqlDataSource db, TimeProvider time, ILogg
     }
 
     // An operator with no operator_campaigns rows takes calls for every campaign.
+    // An operator free for work wakes the dialing loops waiting on each active campaign she may take (CallQueue.WaitForNotifyAsync),
+    // at commit: while every operator is busy the loops wait for this rather than spin over work nobody can take.
+    const string AvailableNotifySql = $"""
+        SELECT pg_notify('{Dialing.Queue.CallQueue.Channel}', c.id || ':1')
+        FROM   campaigns c
+        WHERE  c.active
+          AND  (NOT EXISTS (SELECT 1 FROM operator_campaigns oc WHERE oc.operator_id = @OperatorId)
+                OR EXISTS (SELECT 1 FROM operator_campaigns oc WHERE oc.operator_id = @OperatorId AND oc.campaign_id = c.id))
+        """;
+
     const string MayTakeCampaign = """
         (NOT EXISTS (SELECT 1 FROM operator_campaigns c WHERE c.operator_id = p.operator_id)
          OR EXISTS (SELECT 1 FROM operator_campaigns c WHERE c.operator_id = p.operator_id AND c.campaign_id = @campaignId))

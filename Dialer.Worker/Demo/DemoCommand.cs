@@ -71,6 +71,11 @@ static class DemoCommand
             // Simulated seconds: at 300× a 30 s poll is 0.1 s of real time; queue notifications wake the loop sooner.
             ["Dialing:PollInterval"] = "00:00:30",
             ["Logging:Level"] = Environment.GetEnvironmentVariable("Logging__Level") ?? "Warning",
+            // The machinery is real: a request to the emulator gets 15 s of real time, a claim's lease and the wait before an
+            // unconfirmed create is reconciled about 2 minutes (at most the hour the settings allow), whatever the clock's speed.
+            ["Twilio:RequestTimeout"] = RealTime(TimeSpan.FromSeconds(15), options.Speed, TimeSpan.MaxValue),
+            ["Dialing:ClaimLease"] = RealTime(TimeSpan.FromMinutes(2), options.Speed, TimeSpan.FromHours(1)),
+            ["Dialing:ReconcileAfter"] = RealTime(TimeSpan.FromMinutes(2), options.Speed, TimeSpan.FromHours(1)),
         });
         CommandHost.Apply(builder, serviceName: "dialer-demo");
         builder.WebHost.UseUrls(address);
@@ -88,11 +93,19 @@ static class DemoCommand
             var target = new NpgsqlConnectionStringBuilder(database.ConnectionString);
             await DatabaseServer.RecreateDatabaseAsync(database.ConnectionString, target.Database!, ct);
         }
+        // Statements run thousands of times are prepared once (Npgsql's automatic preparation): at the demo's pace, planning
+        // the outcome ledger's per-call refresh anew each time cost more than running it (docs/demo.md "Speed").
+        builder.Configuration["ConnectionStrings:" + DatabaseAttachment.ConnectionStringName] =
+            new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString(DatabaseAttachment.ConnectionStringName)) { MaxAutoPrepare = 64 }.ConnectionString;
         builder.Services.AddDialerCore(builder.Configuration);
         builder.Services.AddDialerMessaging(builder.Configuration, x => x.AddOperatorStreamConsumers());
         builder.AddDialerApi();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<WallboardFeed>(sp, TimeProvider.System));
         builder.AddDialerWorker();
+        // Two more dialing loops, as two more worker replicas would run (claims skip each other's leases): one loop dials
+        // its claims one after the other, ~20 creates a second here, fewer than 20 operators turn over at the demo's speed.
+        for (var i = 0; i < ExtraDialingLoops; i++)
+            builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<Dialing.DialingLoop>(sp));
         await using var app = builder.Build();
         app.MapDialerApi();
 
@@ -137,6 +150,15 @@ static class DemoCommand
         await new DemoLive(app.Services, api, clock, options, progress).RunAsync(ct);
         await app.WaitForShutdownAsync(ct);
         return result.Honest ? 0 : 1;
+    }
+
+    const int ExtraDialingLoops = 2;
+
+    /// <summary>A setting in simulated time that lasts <paramref name="real"/> of real time at this speed (at most <paramref name="cap"/>).</summary>
+    static string RealTime(TimeSpan real, double speed, TimeSpan cap)
+    {
+        var simulated = real * speed;
+        return (simulated < cap ? simulated : cap).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     static async Task<bool> IsEmptyAsync(IServiceProvider services, CancellationToken ct)

@@ -18,8 +18,9 @@ public sealed class DemoFloor(IServiceProvider services, AcceleratedClock clock,
     /// <summary>The comune whose patron saint's day closes the floor (Milano: Sant'Ambrogio, 7 December).</summary>
     const string Comune = "F205";
 
-    sealed record FloorState(long Active, long Busy, long Unfed, long Waiting, DateTime? NextDue, long Callbacks, DateTime? NextCallback,
-        long CallsToday, long AnsweredToday);
+    sealed record FloorState(long Active, long Busy, long Unfed, long Waiting, DateTime? NextDue, long Callbacks, DateTime? NextCallback);
+
+    sealed record DayCounts(long Calls, long Answered);
 
     /// <summary>Until the campaign has nobody left to call (true), or <paramref name="maxDays"/> working days have passed (false).</summary>
     public async Task<bool> RunUntilDoneAsync(int maxDays, CancellationToken ct) => await RunAsync(maxDays, stopWhenDone: true, ct);
@@ -41,27 +42,24 @@ public sealed class DemoFloor(IServiceProvider services, AcceleratedClock clock,
         var db = services.GetRequiredService<NpgsqlDataSource>();
         var day = CallingCalendar.LocalDate(clock.GetUtcNow());
         var days = 0;
-        FloorState? last = null;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             FloorState state;
             await using (var conn = await db.OpenConnectionAsync(ct))
-                state = await conn.QuerySingleAsync<FloorState>(new CommandDefinition(StateSql,
-                    new { campaignId, dayStart = CallingCalendar.StartOfLocalDay(clock.GetUtcNow()) }, cancellationToken: ct));
+                state = await conn.QuerySingleAsync<FloorState>(new CommandDefinition(StateSql, new { campaignId }, cancellationToken: ct));
             var now = clock.GetUtcNow();
             var today = CallingCalendar.LocalDate(now);
             if (today != day)
             {
-                if (last is { CallsToday: > 0 }) progress.Tick($"{day:ddd d MMM yyyy}: {last.CallsToday:N0} calls, {last.AnsweredToday:N0} answered by a person");
+                await DaySummaryAsync(db, day, ct);
                 if (calendar.WindowsOn(today).Count > 0) days++;
                 day = today;
             }
-            last = state;
             var quiet = state.Active == 0 && state.Busy == 0;
             if (stopWhenDone && quiet && state.Unfed == 0 && state.Waiting == 0 && state.Callbacks == 0)
             {
-                if (state.CallsToday > 0) progress.Tick($"{day:ddd d MMM yyyy}: {state.CallsToday:N0} calls, {state.AnsweredToday:N0} answered by a person");
+                await DaySummaryAsync(db, day, ct);
                 return true;
             }
             if (days > maxDays) return false;
@@ -77,22 +75,38 @@ public sealed class DemoFloor(IServiceProvider services, AcceleratedClock clock,
                     if (target > now) clock.JumpTo(target);
                 }
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
     }
 
+    /// <summary>One line per calling day on the terminal: the calls made and how many a person answered.</summary>
+    async Task DaySummaryAsync(NpgsqlDataSource db, DateOnly day, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var counts = await conn.QuerySingleAsync<DayCounts>(new CommandDefinition(DaySql, new
+        {
+            campaignId,
+            from = CallingCalendar.ToUtc(day, TimeOnly.MinValue),
+            to = CallingCalendar.ToUtc(day.AddDays(1), TimeOnly.MinValue),
+        }, cancellationToken: ct));
+        if (counts.Calls > 0) progress.Tick($"{day:ddd d MMM yyyy}: {counts.Calls:N0} calls, {counts.Answered:N0} answered by a person");
+    }
+
+    const string DaySql = """
+        SELECT count(*) FILTER (WHERE state NOT IN ('preview', 'not_placed')) AS Calls,
+               count(*) FILTER (WHERE answered_at IS NOT NULL AND outcome IS DISTINCT FROM 'machine') AS Answered
+        FROM   call_attempts
+        WHERE  campaign_id = @campaignId AND created_at >= @from AND created_at < @to
+        """;
+
     const string StateSql = """
-        SELECT (SELECT count(*) FROM call_attempts WHERE state IN ('dialing', 'placed')) AS Active,
+        SELECT (SELECT count(*) FROM call_attempts WHERE state = 'dialing') + (SELECT count(*) FROM call_attempts WHERE state = 'placed') AS Active,
                (SELECT count(*) FROM operator_presence p JOIN operators o ON o.id = p.operator_id
                 WHERE p.attempt_id IS NOT NULL AND o.identity ~ '^op[0-9]+$') AS Busy,
                (SELECT count(*) FROM contact_list_entries WHERE campaign_id = @campaignId AND state = 'pending') AS Unfed,
                (SELECT count(*) FROM call_queue WHERE campaign_id = @campaignId AND state IN ('queued', 'leased')) AS Waiting,
                (SELECT min(due_at) FROM call_queue WHERE campaign_id = @campaignId AND state = 'queued') AS NextDue,
                (SELECT count(*) FROM callbacks WHERE campaign_id = @campaignId AND state IN ('scheduled', 'queued')) AS Callbacks,
-               (SELECT min(due_at) FROM callbacks WHERE campaign_id = @campaignId AND state = 'scheduled') AS NextCallback,
-               (SELECT count(*) FROM call_attempts WHERE campaign_id = @campaignId AND created_at >= @dayStart
-                AND state NOT IN ('preview', 'not_placed')) AS CallsToday,
-               (SELECT count(*) FROM call_attempts WHERE campaign_id = @campaignId AND created_at >= @dayStart
-                AND answered_at IS NOT NULL AND outcome IS DISTINCT FROM 'machine') AS AnsweredToday
+               (SELECT min(due_at) FROM callbacks WHERE campaign_id = @campaignId AND state = 'scheduled') AS NextCallback
         """;
 }

@@ -19,9 +19,11 @@ public sealed class SimulatedOperator(string identity, string password, Uri api,
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     readonly Random random = new(SimulatedPeople.StableHash(seed, "operator", identity));
-    readonly SemaphoreSlim wake = new(0);
+    readonly System.Threading.Channels.Channel<(string Event, JsonElement Data)> events =
+        System.Threading.Channels.Channel.CreateUnbounded<(string, JsonElement)>(new() { SingleReader = true });
     HttpClient http = null!;
-    long popped;
+    long? current;
+    long disposed;
 
     public string Identity { get; } = identity;
     public int Dispositions { get; private set; }
@@ -36,14 +38,25 @@ public sealed class SimulatedOperator(string identity, string password, Uri api,
         http = client;
         await SignInAsync(ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var events = ListenAsync(stop.Token);
+        var listening = ListenAsync(stop.Token);
         try
         {
+            await LookAsync(ct);
             while (!ct.IsCancellationRequested)
             {
-                await TurnAsync(ct);
-                // Woken by her event stream; a look every second anyway, in case an event was lost.
-                await wake.WaitAsync(TimeSpan.FromSeconds(1), ct);
+                // She acts on her event stream, as the console does; a look at her presence every 5 s anyway, in case
+                // an event was lost (a stream that reconnected).
+                using var look = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                look.CancelAfter(TimeSpan.FromSeconds(5));
+                try
+                {
+                    var (name, data) = await events.Reader.ReadAsync(look.Token);
+                    await OnEventAsync(name, data, ct);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await LookAsync(ct);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -56,7 +69,7 @@ public sealed class SimulatedOperator(string identity, string password, Uri api,
             using (await http.PostAsync("/api/me/sign-out", null, CancellationToken.None)) { }
             try
             {
-                await events;
+                await listening;
             }
             catch (Exception) when (stop.IsCancellationRequested)
             {
@@ -74,38 +87,47 @@ public sealed class SimulatedOperator(string identity, string password, Uri api,
         await PostAsync("/api/me/sign-in", null, ct);
     }
 
-    /// <summary>One look at her presence: become available, open the screen pop, or record the outcome owed.</summary>
-    async Task TurnAsync(CancellationToken ct)
+    /// <summary>What each event of her stream makes her do (docs/operators.md "Operator event stream").</summary>
+    async Task OnEventAsync(string name, JsonElement data, CancellationToken ct)
+    {
+        var attempt = data.TryGetProperty("attemptId", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt64() : (long?)null;
+        switch (name)
+        {
+            case "ringing":
+                current = attempt;
+                break;
+            case "connected" when attempt is { } call:
+                // The screen pop, as the console shows it: who is on the line.
+                current = call;
+                using (await http.GetAsync($"/api/calls/{call}", ct)) { }
+                break;
+            case "presence":
+                var state = data.TryGetProperty("state", out var st) ? st.GetString() : null;
+                if (state is "wrap_up" && current is { } owed) await WrapUpAsync(owed, ct);
+                else if (state is "signed_out" or "paused") await LookAsync(ct);
+                break;
+        }
+    }
+
+    /// <summary>A look at her presence (at start, and when an event may have been missed): become available, or record the outcome owed.</summary>
+    async Task LookAsync(CancellationToken ct)
     {
         var me = await http.GetFromJsonAsync<JsonElement>("/api/me", Json, ct);
         var presence = me.GetProperty("presence");
         var state = presence.GetProperty("state").GetString();
         var attempt = presence.TryGetProperty("attemptId", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt64() : (long?)null;
-        var owed = presence.TryGetProperty("dispositionOwed", out var o) && o.GetBoolean();
-        if (owed && attempt is { } id)
+        if (presence.TryGetProperty("dispositionOwed", out var o) && o.GetBoolean() && attempt is { } id)
         {
             await WrapUpAsync(id, ct);
             return;
         }
-        switch (state)
-        {
-            case "signed_out":
-                await PostAsync("/api/me/sign-in", null, ct);
-                await PostAsync("/api/me/available", null, ct);
-                break;
-            case "signed_in" or "paused":
-                await PostAsync("/api/me/available", null, ct);
-                break;
-            case "on_call" when attempt is { } call && call != popped:
-                // The screen pop, as the console shows it: who is on the line.
-                popped = call;
-                using (await http.GetAsync($"/api/calls/{call}", ct)) { }
-                break;
-        }
+        if (state == "signed_out") await PostAsync("/api/me/sign-in", null, ct);
+        if (state is "signed_out" or "paused") await PostAsync("/api/me/available", null, ct);
     }
 
     async Task WrapUpAsync(long attemptId, CancellationToken ct)
     {
+        if (attemptId == disposed) return;
         var answer = people.Answer(attemptId) ?? Improvised();
         await Task.Delay(Seconds(model.Conversation.WrapUpSeconds.Value), clock, ct);
         var disposition = answer.Code switch
@@ -119,6 +141,7 @@ public sealed class SimulatedOperator(string identity, string password, Uri api,
         using var response = await http.PostAsJsonAsync($"/api/calls/{attemptId}/disposition", disposition, ct);
         if (response.IsSuccessStatusCode)
         {
+            disposed = attemptId;
             Dispositions++;
             people.Recorded(attemptId, answer.Code, disposition.Appointment?.At);
         }
@@ -156,7 +179,7 @@ public sealed class SimulatedOperator(string identity, string password, Uri api,
         if (!response.IsSuccessStatusCode) LastProblem = $"{path}: {(int)response.StatusCode}";
     }
 
-    /// <summary>Her event stream (/api/me/events): each event wakes her up.</summary>
+    /// <summary>Her event stream (/api/me/events), read into her queue of events.</summary>
     async Task ListenAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -166,8 +189,16 @@ public sealed class SimulatedOperator(string identity, string password, Uri api,
                 using var response = await http.GetAsync("/api/me/events", HttpCompletionOption.ResponseHeadersRead, ct);
                 response.EnsureSuccessStatusCode();
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+                string? name = null;
                 while (await reader.ReadLineAsync(ct) is { } line)
-                    if (line.StartsWith("event: ", StringComparison.Ordinal)) wake.Release();
+                {
+                    if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
+                    else if (name is not null && line.StartsWith("data: ", StringComparison.Ordinal))
+                    {
+                        events.Writer.TryWrite((name, JsonDocument.Parse(line[6..]).RootElement.Clone()));
+                        name = null;
+                    }
+                }
             }
             catch (Exception) when (!ct.IsCancellationRequested)
             {

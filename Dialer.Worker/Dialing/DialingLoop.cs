@@ -1,6 +1,7 @@
 using Dialer.Core.Campaigns;
 using Dialer.Core.Dialing.Queue;
 using Dialer.Core.Dialing;
+using Dialer.Core.Operators;
 using Dialer.Core.Outcomes;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,8 @@ namespace Dialer.Worker.Dialing;
 /// notifies new work (LISTEN/NOTIFY) or the poll interval passes; every half minute it runs the sweep. Any number of
 /// workers may run it at once.
 /// </summary>
-public sealed class DialingLoop(DialingCampaigns campaigns, CallQueue queue, DialingRound round, OutcomeSweep sweep, IOptions<DialingOptions> options,
-    TimeProvider time, ILogger<DialingLoop> logger)
+public sealed class DialingLoop(DialingCampaigns campaigns, CallQueue queue, DialingRound round, OutcomeSweep sweep, OperatorRoster roster,
+    IOptions<DialingOptions> options, TimeProvider time, ILogger<DialingLoop> logger)
     : BackgroundService
 {
     static readonly TimeSpan FeedEvery = TimeSpan.FromMinutes(1);
@@ -40,10 +41,13 @@ public sealed class DialingLoop(DialingCampaigns campaigns, CallQueue queue, Dia
         {
             try
             {
-                var wakeOn = await TurnAsync(stoppingToken);
+                var (wakeOn, operatorsWaiting) = await TurnAsync(stoppingToken);
                 failures = 0;
-                if (wakeOn is { } campaignId) await queue.WaitForWorkAsync(campaignId, options.Value.PollInterval, stoppingToken);
-                else await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+                // While operators wait, due work wakes the loop at once; while all are busy, only a NOTIFY does (an operator
+                // freed, work added) or the poll: due work that nobody can take would otherwise spin the loop.
+                if (wakeOn is not { } campaignId) await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+                else if (operatorsWaiting) await queue.WaitForWorkAsync(campaignId, options.Value.PollInterval, stoppingToken);
+                else await queue.WaitForNotifyAsync(campaignId, options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -89,11 +93,15 @@ public sealed class DialingLoop(DialingCampaigns campaigns, CallQueue queue, Dia
         return wait < bound ? wait : bound;
     }
 
-    /// <summary>One turn; returns a progressive campaign whose queue notifications should end the wait, if any.</summary>
-    async Task<long?> TurnAsync(CancellationToken ct)
+    /// <summary>
+    /// One turn; returns a progressive campaign whose queue notifications should end the wait, if any, and whether any
+    /// of its operators is still available (waiting for work) after the rounds.
+    /// </summary>
+    async Task<(long? WakeOn, bool OperatorsWaiting)> TurnAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         long? wakeOn = null;
+        var operatorsWaiting = false;
         foreach (var campaign in await campaigns.ActiveAsync(ct))
         {
             if (!fedAt.TryGetValue(campaign.Id, out var fed) || now - fed >= FeedEvery)
@@ -102,15 +110,19 @@ public sealed class DialingLoop(DialingCampaigns campaigns, CallQueue queue, Dia
                 fedAt[campaign.Id] = now;
             }
             if (campaign.Settings.Mode != DialingMode.Progressive) continue;
-            wakeOn ??= campaign.Id;
             // Keep dialing while calls go out: each round uses the operators that are available now.
             while (await round.RunAsync(campaign, workerId, ct) > 0) { }
+            if (wakeOn is null)
+            {
+                wakeOn = campaign.Id;
+                operatorsWaiting = await roster.CountAvailableAsync(campaign.Id, ct) > 0;
+            }
         }
         if (now - sweptAt >= SweepEvery)
         {
             await sweep.RunAsync(now, ct);
             sweptAt = now;
         }
-        return wakeOn;
+        return (wakeOn, operatorsWaiting);
     }
 }

@@ -447,6 +447,23 @@ public sealed partial class CallQueue(NpgsqlDataSource db, TimeProvider time, IL
     }
 
     /// <summary>
+    /// Waits for a NOTIFY for the campaign (an enqueue, or an operator of it becoming available: OperatorRoster) or
+    /// <paramref name="maxWait"/>. The dialing loop waits so while every operator is busy: work that is due cannot be
+    /// dialed until someone is free. Returns true when woken.
+    /// </summary>
+    public async Task<bool> WaitForNotifyAsync(long campaignId, TimeSpan maxWait, CancellationToken ct)
+    {
+        await listener.EnsureListeningAsync(maxWait, ct);
+        using var signal = listener.Subscribe(campaignId);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(maxWait, time, timeout.Token);
+        var first = await Task.WhenAny(signal.Woken, delay);
+        await timeout.CancelAsync();
+        ct.ThrowIfCancellationRequested();
+        return first == signal.Woken;
+    }
+
+    /// <summary>
     /// Waits until the campaign may have work: at once if something is due, else until a NOTIFY for it (an enqueue,
     /// a retry due now), the next due time (a retry, a hold, an expiring lease) or <paramref name="maxWait"/>, the safety
     /// poll. One statement per call. Returns true when work should be there, false on a plain timeout.

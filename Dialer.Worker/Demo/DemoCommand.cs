@@ -27,7 +27,7 @@ static class DemoCommand
         var urls = new Option<string>("--urls") { Description = "Where the API and the pages listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var people = new Option<int>("--people") { Description = "People in the synthetic pool (out of work for 6 months, with a mobile); the Cob23 cohort is about a tenth.", DefaultValueFactory = _ => 60_000 };
         var seed = new Option<int>("--seed") { Description = "Seeds the population and every choice of the simulation.", DefaultValueFactory = _ => 23 };
-        var speed = new Option<double>("--speed") { Description = "How many times faster than real time the demo clock runs while calls are made.", DefaultValueFactory = _ => 300 };
+        var speed = new Option<double>("--speed") { Description = "How many times faster than real time the demo clock runs while calls are made.", DefaultValueFactory = _ => 1000 };
         var operators = new Option<int>("--operators") { Description = "Simulated operators working the queue.", DefaultValueFactory = _ => 20 };
         var headless = new Option<bool>("--headless") { Description = "Run the scenario, print the funnel and exit: 0 when what Dialer measured equals the simulation's truth, 1 otherwise." };
         var json = new Option<bool>("--json") { Description = "Print the funnel and the truth as JSON on standard output." };
@@ -68,7 +68,7 @@ static class DemoCommand
         {
             // The scenario runs the nightly selection on the demo clock; Hangfire's recurring selection (real time) stays off.
             ["Scheduler:SyncCampaigns"] = "false",
-            // Simulated seconds: at 300× a 30 s poll is 0.1 s of real time; queue notifications wake the loop sooner.
+            // Simulated seconds: at 1000× a 30 s poll is 30 ms of real time; queue notifications wake the loop sooner.
             ["Dialing:PollInterval"] = "00:00:30",
             ["Logging:Level"] = Environment.GetEnvironmentVariable("Logging__Level") ?? "Warning",
             // The machinery is real: a request to the emulator gets 15 s of real time, a claim's lease and the wait before an
@@ -84,7 +84,8 @@ static class DemoCommand
         // demo clock jumps over a night, and a screen refreshes every 2 real seconds whatever the clock's speed.
         builder.Services.PostConfigureAll<CookieAuthenticationOptions>(o => o.TimeProvider = TimeProvider.System);
 
-        await using var telephony = await DemoTelephony.StartAsync(builder, address, clock, ct);
+        // Standard output holds only the funnel (or its JSON) in --json and --headless runs: the rest goes to standard error.
+        await using var telephony = await DemoTelephony.StartAsync(builder, address, clock, ct, options.Json || options.Headless ? Console.Error : null);
         var emulator = (telephony as EmulatorHost)?.Emulator;
 
         await using var database = await CommandHost.AttachDatabaseAsync(builder, ct);

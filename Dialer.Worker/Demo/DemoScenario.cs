@@ -241,30 +241,32 @@ public sealed class DemoScenario(IServiceProvider services, Uri api, Accelerated
         var lastStart = world.People.Where(p => p.Hiring is not null).Select(p => p.Hiring!.Start).DefaultIfEmpty(SelectionDay).Max();
         // Until every placement's six months have passed: the end of the month after the last one's milestone.
         var end = new DateOnly(lastStart.Year, lastStart.Month, 1).AddMonths(8);
-        progress.Stage("I mesi dopo", $"{notices.Count:N0} notices from the employers, imported month by month until {end:MMMM yyyy}");
+        progress.Stage("I mesi dopo", $"{notices.Count:N0} notices from the employers, imported quarter by quarter until {end:MMMM yyyy}");
         var ingest = services.GetRequiredService<NoticeIngest>();
         var nightly = services.GetRequiredService<OutcomesNightly>();
-        var month = new DateOnly(SelectionDay.Year, SelectionDay.Month, 1).AddMonths(1);
         var folder = Directory.CreateTempSubdirectory("dialer-demo-months-");
         try
         {
             long total = 0;
-            for (; month <= end; month = month.AddMonths(1))
+            var quarter = new DateOnly(SelectionDay.Year, SelectionDay.Month, 1).AddMonths(3);
+            for (var done = false; !done; quarter = quarter.AddMonths(3))
             {
-                // The first of the month, 06:00: what was sent before it comes in, then the nightly outcomes pass.
-                clock.JumpTo(CallingCalendar.ToUtc(month, new TimeOnly(6, 0)));
-                var due = notices.Where(n => n.Sent < month).ToList();
-                notices.RemoveAll(n => n.Sent < month);
+                // The first day of each quarter, 06:00: what the employers sent before it comes in, then the nightly outcomes pass.
+                done = quarter > end;
+                var day = done ? end : quarter;
+                clock.JumpTo(CallingCalendar.ToUtc(day, new TimeOnly(6, 0)));
+                var due = notices.Where(n => n.Sent < day).ToList();
+                notices.RemoveAll(n => n.Sent < day);
                 if (due.Count > 0)
                 {
-                    var zip = Path.Combine(folder.FullName, $"unilav-{month:yyyy-MM}.zip");
+                    var zip = Path.Combine(folder.FullName, $"unilav-{day:yyyy-MM}.zip");
                     DemoNotices.WriteXmlZip(zip, due.Select(n => n.Notice));
                     var summary = await ingest.RunAsync(NoticeInput.FromPaths([zip]), null, ct);
                     total += summary.Imported;
-                    if (summary.Quarantined > 0) progress.Warn($"{summary.Quarantined} notice(s) of {month:MMMM yyyy} quarantined");
+                    if (summary.Quarantined > 0) progress.Warn($"{summary.Quarantined} notice(s) sent before {day:d MMMM yyyy} quarantined");
                 }
                 await nightly.RunAsync(ct);
-                progress.Tick($"{month.AddMonths(-1):MMMM yyyy}: {total:N0} notices imported so far");
+                progress.Tick($"until {day.AddDays(-1):d MMMM yyyy}: {total:N0} notices imported");
             }
             progress.Done($"{total:N0} hiring and cessation notices imported; today is {CallingCalendar.LocalDate(clock.GetUtcNow()):d MMMM yyyy}");
         }

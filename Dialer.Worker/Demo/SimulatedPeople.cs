@@ -219,7 +219,8 @@ public sealed class SimulatedPeople
     CallScript NotAnswered(Random random, string kind) => kind switch
     {
         "busy" => new(CallOutcome.Busy, AnsweringParty.Human, Seconds(random, [2, 6]), TimeSpan.Zero, TimeSpan.Zero, random.Next()),
-        "machine" => new(CallOutcome.Answered, AnsweringParty.Machine, Seconds(random, model.Answer.RingSeconds.Value), Seconds(random, [20, 40]),
+        // A voicemail keeps the line open until the caller hangs up, which Dialer does on the detection's verdict.
+        "machine" => new(CallOutcome.Answered, AnsweringParty.Machine, Seconds(random, model.Answer.RingSeconds.Value), TimeSpan.FromHours(1),
             Seconds(random, model.Answer.MachineDetectionSeconds.Value), random.Next()),
         "failed" => new(CallOutcome.Failed, AnsweringParty.Human, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, random.Next()),
         _ => new(CallOutcome.NoAnswer, AnsweringParty.Human, TimeSpan.FromMinutes(2), TimeSpan.Zero, TimeSpan.Zero, random.Next()),
@@ -254,7 +255,7 @@ public sealed class SimulatedPeople
     }
 
     /// <summary>Exactly round(share × n) of the group, chosen by the seed; returns them.</summary>
-    internal static List<SimulatedPerson> Allot(IReadOnlyList<SimulatedPerson> group, double share, int seed, string purpose, Action<SimulatedPerson> set)
+    public static List<SimulatedPerson> Allot(IReadOnlyList<SimulatedPerson> group, double share, int seed, string purpose, Action<SimulatedPerson> set)
     {
         var count = (int)Math.Round(share * group.Count, MidpointRounding.AwayFromZero);
         var chosen = group.OrderBy(p => StableHash(seed, purpose, p.Person.Cf)).ThenBy(p => p.Person.Cf, StringComparer.Ordinal).Take(count).ToList();

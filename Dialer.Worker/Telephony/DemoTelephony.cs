@@ -13,7 +13,8 @@ public static class DemoTelephony
 {
     public const string ProviderKey = "Telephony:Provider";
 
-    public static async Task<IAsyncDisposable?> StartAsync(WebApplicationBuilder builder, string publicBaseUrl, TimeProvider time, CancellationToken ct)
+    public static async Task<IAsyncDisposable?> StartAsync(WebApplicationBuilder builder, string publicBaseUrl, TimeProvider time, CancellationToken ct,
+        TextWriter? say = null)
     {
         var provider = builder.Configuration[ProviderKey] ?? "Emulator";
         if (provider.Equals("Twilio", StringComparison.OrdinalIgnoreCase)) return null;
@@ -38,7 +39,7 @@ public static class DemoTelephony
             ["Twilio:AuthToken"] = options.AuthToken,
             ["Twilio:PublicBaseUrl"] = publicBaseUrl,
         });
-        TerminalProgress.Step($"Twilio emulator running at {host.BaseUrl} (control API: {host.BaseUrl}_emulator/calls)");
+        (say ?? Console.Out).WriteLine($"Twilio emulator running at {host.BaseUrl} (control API: {host.BaseUrl}_emulator/calls)");
         return host;
     }
 }

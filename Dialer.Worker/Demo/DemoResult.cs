@@ -44,9 +44,9 @@ public sealed record DemoResult(string Campaign, IReadOnlyList<DemoStep> Steps, 
         var uplift = OutcomeReports.Compare(controlShare, measured.Total.Counts.Hired, measured.Total.Counts.Selected, measured.Control.Hired, measured.Control.Selected);
         return new DemoResult(measured.CampaignName, steps,
             [
-                new("selected", "held out (control group)", measured.Control.Selected, control.Selected),
-                new("dialed", "held out and dialed (never)", measured.Control.Dialed, control.Dialed),
-                new("hired", "held out and hired in the window", measured.Control.Hired, control.Hired),
+                new("selected", Core.Text.T("Gruppo di controllo (escluse dalle chiamate)", "Control group (held out)"), measured.Control.Selected, control.Selected),
+                new("dialed", Core.Text.T("Gruppo di controllo chiamate (mai)", "Control group dialed (never)"), measured.Control.Dialed, control.Dialed),
+                new("hired", Core.Text.T("Gruppo di controllo assunte nella finestra", "Control group hired in the window"), measured.Control.Hired, control.Hired),
             ],
             targets, uplift, world.People.Sum(p => p.CallsAfterFinal), held.Count(p => p.Calls > 0), elapsed.TotalSeconds,
             Core.Dialing.Policy.CallingCalendar.LocalDate(now));
@@ -74,8 +74,8 @@ public sealed record DemoResult(string Campaign, IReadOnlyList<DemoStep> Steps, 
     static List<DemoStep> StepsOf(FunnelCounts measured, FunnelCounts truth)
     {
         var steps = FunnelSteps.InOrder.Select(s => new DemoStep(s.Code, s.Label(), s.Count(measured), s.Count(truth))).ToList();
-        steps.Add(new DemoStep("placed_after_intake", "placed after the intake", measured.PlacedAfterIntake, truth.PlacedAfterIntake));
-        steps.Add(new DemoStep("hired", "hired in the window after selection (uplift)", measured.Hired, truth.Hired));
+        steps.Add(new DemoStep("placed_after_intake", Core.Text.T("Assunte dopo la presa in carico", "Hired after the intake"), measured.PlacedAfterIntake, truth.PlacedAfterIntake));
+        steps.Add(new DemoStep("hired", Core.Text.T("Assunte nella finestra dopo la selezione", "Hired in the window after selection"), measured.Hired, truth.Hired));
         return steps;
     }
 

@@ -36,7 +36,7 @@ public sealed class DemoPopulationTests : DatabaseTest
         Assert.That(summary.Quarantined, Is.Zero, "the history imports cleanly");
         Assert.That(summary.People, Is.EqualTo(population.People.Count));
 
-        await new Territories(Db).ApplyAsync(Territories.Parse(await File.ReadAllTextAsync(DemoPopulation.TerritoryFile)), default);
+        await new Territories(Db).ApplyAsync(Territories.Parse(await File.ReadAllTextAsync(Path.Combine(DemoFiles.Folder, DemoFiles.Territory))), default);
         var campaigns = new CampaignStore(Db);
         var definition = CampaignDefinition.Parse(await File.ReadAllTextAsync(Path.Combine(ShippedCampaigns.Folder, "cob23-donne-30-44.json")));
         var (campaign, _) = await campaigns.ApplyAsync(definition, default);
@@ -70,7 +70,7 @@ public sealed class DemoPopulationTests : DatabaseTest
     [Test]
     public void The_cohort_is_Cob23s_share_of_the_pool_and_the_pool_lives_in_the_demo_territory()
     {
-        var comuni = Territories.Parse(File.ReadAllText(DemoPopulation.TerritoryFile)).SelectMany(c => c.Comuni).ToHashSet();
+        var comuni = Territories.Parse(File.ReadAllText(Path.Combine(DemoFiles.Folder, DemoFiles.Territory))).SelectMany(c => c.Comuni).ToHashSet();
         foreach (var size in new[] { 3000, 60000 })
         {
             var population = DemoPopulation.Generate(size, 7, Day);

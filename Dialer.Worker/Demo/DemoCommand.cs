@@ -3,7 +3,6 @@ using Dialer.Api;
 using Dialer.Api.Operators;
 using Dialer.Api.Supervision;
 using Dialer.Core;
-using Dialer.Core.Accounts;
 using Dialer.Core.Campaigns;
 using Dialer.Core.Database;
 using Dialer.Core.Messaging;
@@ -132,7 +131,7 @@ static class DemoCommand
         {
             foreach (var slug in await ShippedCampaigns.ApplyMissingAsync(app.Services.GetRequiredService<CampaignStore>(), ShippedCampaigns.Folder, ct))
                 TerminalProgress.Step($"Campaign {slug} applied from deploy/campaigns.");
-            await ResetAccountsAsync(app.Services, accounts, ct);
+            await DemoScenario.WatcherAccountsAsync(app.Services, accounts, ct);
             TerminalProgress.Step($"The database already holds data: serving it as it is (`./dialer demo --reset` runs the Cob23 scenario again).");
             PrintWelcome(address, accounts);
             await app.WaitForShutdownAsync(ct);
@@ -168,20 +167,6 @@ static class DemoCommand
         await using var conn = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
         return !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM notices) OR EXISTS (SELECT 1 FROM contact_list_entries)", cancellationToken: ct));
-    }
-
-    static async Task ResetAccountsAsync(IServiceProvider services, DemoAccounts accounts, CancellationToken ct)
-    {
-        var users = services.GetRequiredService<UserAccounts>();
-        foreach (var (user, name, role, password) in new[]
-        {
-            (accounts.SupervisorUser, "Supervisore demo", UserRole.Supervisor, accounts.SupervisorPassword),
-            (accounts.OperatorUser, "Operatore demo", UserRole.Operator, accounts.OperatorPassword),
-        })
-        {
-            if (await users.FindAsync(user, ct) is null) await users.AddAsync(user, name, role, password, ct);
-            else await users.UpdateAsync(user, name, role, active: true, password, ct);
-        }
     }
 
     static void PrintWelcome(string address, DemoAccounts accounts)

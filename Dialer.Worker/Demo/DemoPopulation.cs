@@ -31,12 +31,6 @@ public sealed record DemoEmployer(string Cf, string Name, string SectorCode);
 /// </summary>
 public sealed class DemoPopulation
 {
-    /// <summary>The demo's files (the territory), copied beside the executable from <c>deploy/demo</c>.</summary>
-    public static string DemoFolder => DemoFiles.Folder;
-
-    /// <summary>The demo territory: Afol Metropolitana's 9 CPIs and their comuni (illustrative).</summary>
-    public static string TerritoryFile => Path.Combine(DemoFiles.Folder, DemoFiles.Territory);
-
     /// <summary>The demo's selection day: Monday 3 April 2023, when Cob23 started.</summary>
     public static readonly DateOnly DefaultSelectionDay = new(2023, 4, 3);
 

@@ -131,10 +131,8 @@ public sealed class DemoScenario(IServiceProvider services, Uri api, Accelerated
     async Task<IReadOnlyList<(string Identity, string Password)>> AccountsAsync(DemoAccounts accounts, CampaignDefinition definition,
         IReadOnlyDictionary<string, string> cpiOf, CancellationToken ct)
     {
-        var users = services.GetRequiredService<UserAccounts>();
         var milano = cpiOf["F205"];
-        await EnsureAccountAsync(users, accounts.SupervisorUser, "Supervisore demo", UserRole.Supervisor, accounts.SupervisorPassword, ct);
-        await EnsureAccountAsync(users, accounts.OperatorUser, "Operatore demo", UserRole.Operator, accounts.OperatorPassword, ct);
+        await WatcherAccountsAsync(services, accounts, ct);
         // The watcher's operator takes calls of the live floor after the scenario, never Cob23's: the truth knows only the simulated operators' answers.
         await services.GetRequiredService<OperatorDirectory>().SaveAsync(
             new OperatorProfile(accounts.OperatorUser, "Operatore demo", milano, Campaigns: [DemoFloor.LiveCampaignSlug]), ct);
@@ -166,6 +164,14 @@ public sealed class DemoScenario(IServiceProvider services, Uri api, Accelerated
             list.Add((identity, password));
         }
         return list;
+    }
+
+    /// <summary>The watcher's supervisor and operator accounts, created or given this start's passwords.</summary>
+    public static async Task WatcherAccountsAsync(IServiceProvider services, DemoAccounts accounts, CancellationToken ct)
+    {
+        var users = services.GetRequiredService<UserAccounts>();
+        await EnsureAccountAsync(users, accounts.SupervisorUser, "Supervisore demo", UserRole.Supervisor, accounts.SupervisorPassword, ct);
+        await EnsureAccountAsync(users, accounts.OperatorUser, "Operatore demo", UserRole.Operator, accounts.OperatorPassword, ct);
     }
 
     static async Task EnsureAccountAsync(UserAccounts users, string username, string name, UserRole role, string password, CancellationToken ct)
@@ -287,10 +293,20 @@ public sealed class DemoScenario(IServiceProvider services, Uri api, Accelerated
     async Task<HttpClient> SignedInAsync(string username, string password, CancellationToken ct)
     {
         var client = new HttpClient(new SocketsHttpHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = api };
-        using var session = await client.PostAsJsonAsync("/api/session", new { username, password }, ct);
-        session.EnsureSuccessStatusCode();
-        var token = (await session.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("csrfToken").GetString();
-        client.DefaultRequestHeaders.Add(Api.Security.SignInRegistration.AntiforgeryHeader, token);
+        await SessionSignInAsync(client, username, password, ct);
         return client;
+    }
+
+    /// <summary>
+    /// <c>POST /api/session</c> on a client with a cookie container, then the antiforgery header its unsafe calls send
+    /// (docs/accounts.md): how the console's scripts, the simulated operators and the CPI of the demo sign in.
+    /// </summary>
+    public static async Task SessionSignInAsync(HttpClient client, string username, string password, CancellationToken ct)
+    {
+        using var session = await client.PostAsJsonAsync("/api/session", new { username, password }, ct);
+        if (!session.IsSuccessStatusCode) throw new InvalidOperationException($"{username} could not sign in: {(int)session.StatusCode}.");
+        var token = (await session.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("csrfToken").GetString();
+        client.DefaultRequestHeaders.Remove(Api.Security.SignInRegistration.AntiforgeryHeader);
+        client.DefaultRequestHeaders.Add(Api.Security.SignInRegistration.AntiforgeryHeader, token);
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Dialer.Api.Security;
 using Dialer.Core.Dialing.Policy;
 using Dialer.Core.Outcomes;
 
@@ -79,11 +78,7 @@ public sealed class SimulatedOperator(string identity, string password, Uri api,
 
     async Task SignInAsync(CancellationToken ct)
     {
-        using var session = await http.PostAsJsonAsync("/api/session", new { username = Identity, password }, ct);
-        if (!session.IsSuccessStatusCode) throw new InvalidOperationException($"The simulated operator {Identity} could not sign in: {(int)session.StatusCode}.");
-        var token = (await session.Content.ReadFromJsonAsync<JsonElement>(Json, ct)).GetProperty("csrfToken").GetString();
-        http.DefaultRequestHeaders.Remove(SignInRegistration.AntiforgeryHeader);
-        http.DefaultRequestHeaders.Add(SignInRegistration.AntiforgeryHeader, token);
+        await DemoScenario.SessionSignInAsync(http, Identity, password, ct);
         await PostAsync("/api/me/sign-in", null, ct);
     }
 
